@@ -1,0 +1,35 @@
+// Rolling figures over the last frames: presentation rate and the main thread's work per frame.
+// Fixed-size rings: nothing here grows with uptime.
+const WINDOW = 120;
+
+export class FrameClock {
+  private readonly stamps = new Float64Array(WINDOW);
+  private readonly work = new Float64Array(WINDOW);
+  private count = 0;
+
+  /** Records one presented frame: when it started and how long the compositor worked on it. */
+  record(startMs: number, workMs: number): void {
+    const i = this.count % WINDOW;
+    this.stamps[i] = startMs;
+    this.work[i] = workMs;
+    this.count += 1;
+  }
+
+  /** Frames per second over the window (0 until two frames are in). */
+  fps(): number {
+    const n = Math.min(this.count, WINDOW);
+    if (n < 2) return 0;
+    const newest = this.stamps[(this.count - 1) % WINDOW]!;
+    const oldest = this.stamps[(this.count - n) % WINDOW]!;
+    return newest > oldest ? ((n - 1) * 1000) / (newest - oldest) : 0;
+  }
+
+  /** Mean compositor main-thread ms per frame over the window. */
+  meanWorkMs(): number {
+    const n = Math.min(this.count, WINDOW);
+    if (n === 0) return 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += this.work[i]!;
+    return sum / n;
+  }
+}

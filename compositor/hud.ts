@@ -1,0 +1,53 @@
+// The heads-up display: one line per layer (state, counters, error) over the view.
+// It only reads stats(); guest-supplied text is set with textContent, never as HTML.
+import type { CompositorStats, LayerStats } from './stats';
+
+const REFRESH_MS = 250;
+
+export function mountHud(root: HTMLElement, read: () => CompositorStats, notes: readonly string[]): () => void {
+  root.replaceChildren();
+  const header = el('div', 'hud-header');
+  const list = el('ol', 'hud-layers');
+  const noteList = el('ul', 'hud-notes');
+  for (const note of notes) noteList.append(el('li', '', note));
+  root.append(header, list, noteList);
+
+  // Runs a few times a second: redraw the HUD from a fresh stats() snapshot.
+  const refresh = () => {
+    const stats = read();
+    header.textContent = `${stats.session} · ${stats.fps.toFixed(0)} fps · ${stats.frameMs.toFixed(2)} ms/frame · ${stats.frames} frames`;
+    list.replaceChildren(...stats.layers.map(layerLine));
+  };
+  refresh();
+  const timer = setInterval(refresh, REFRESH_MS);
+  return () => clearInterval(timer);
+}
+
+function layerLine(layer: LayerStats): HTMLElement {
+  const item = el('li', `hud-layer state-${layer.state}`);
+  item.dataset.layerId = String(layer.id);
+  item.append(
+    el('span', 'hud-state', layer.state),
+    el('span', 'hud-url', shortUrl(layer.url)),
+    el('span', 'hud-counts', `presented ${layer.presented} · missed ${layer.missed} · restarts ${layer.restarts} · ${layer.renderMs.toFixed(1)} ms`),
+  );
+  if (layer.error) item.append(el('div', 'hud-error', layer.error));
+  item.title = layer.url;
+  return item;
+}
+
+function shortUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.origin === location.origin ? u.pathname + u.search : u.host + u.pathname;
+  } catch {
+    return url;
+  }
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}

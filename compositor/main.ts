@@ -1,0 +1,99 @@
+// Boot: read the URL, make the GL context, start the guests, then start presenting,
+// on the emulator at once or on a headset after "Enter VR".
+import { Compositor } from './compositor';
+import { startFrameLoop } from './frame-loop';
+import { mountHud } from './hud';
+import { parsePageParams } from './url-params';
+import { headsetAvailable, startImmersive } from './xr-session';
+import { installEmulator } from './emulator/install';
+import { attachControls } from './emulator/controls';
+import type { CompositorStats } from './stats';
+
+export interface CompositorApi {
+  stats(): CompositorStats;
+  load(url: string): number;
+  unload(id: number): boolean;
+}
+
+declare global {
+  interface Window {
+    compositor: CompositorApi;
+  }
+}
+
+const params = parsePageParams(location.search);
+const canvas = document.querySelector<HTMLCanvasElement>('#view')!;
+const hudRoot = document.querySelector<HTMLElement>('#hud')!;
+const enterButton = document.querySelector<HTMLButtonElement>('#enter-vr')!;
+const status = document.querySelector<HTMLElement>('#status')!;
+
+function showStatus(text: string): void {
+  status.textContent = text;
+  status.hidden = text === '';
+}
+
+const gl = canvas.getContext('webgl2', {
+  xrCompatible: true,
+  alpha: false,
+  antialias: false,
+  depth: false,
+  preserveDrawingBuffer: false,
+});
+
+if (!gl) {
+  showStatus('WebGL2 is not available in this browser: Steadfast cannot composite.');
+} else {
+  const compositor = new Compositor(gl, { surface: params.surface });
+  window.compositor = {
+    stats: () => compositor.stats(),
+    load: (url) => compositor.load(url),
+    unload: (id) => compositor.unload(id),
+  };
+  if (params.hud) mountHud(hudRoot, () => compositor.stats(), params.warnings);
+  else hudRoot.hidden = true;
+  for (const url of params.guests) compositor.load(url);
+  void present(compositor, gl);
+}
+
+async function present(compositor: Compositor, gl: WebGL2RenderingContext): Promise<void> {
+  const useEmulator = params.emulator || !(await headsetAvailable());
+  if (useEmulator) {
+    const device = installEmulator();
+    fitCanvasToWindow();
+    window.addEventListener('resize', fitCanvasToWindow);
+    const controls = attachControls(canvas, device.pose);
+    device.beforeFrame = (now) => controls.update(now);
+    await begin(compositor, gl, 'emulator');
+    return;
+  }
+  enterButton.hidden = false;
+  showStatus('A headset is available: press Enter VR.');
+  // Runs when the user presses Enter VR: immersive sessions need this gesture.
+  enterButton.onclick = () => {
+    enterButton.hidden = true;
+    void begin(compositor, gl, 'immersive');
+  };
+}
+
+async function begin(compositor: Compositor, gl: WebGL2RenderingContext, mode: 'emulator' | 'immersive'): Promise<void> {
+  try {
+    const { session, space } = await startImmersive(gl);
+    compositor.session = mode;
+    showStatus('');
+    // Runs when the XR session ends (headset removed, user exit): offer to enter again.
+    session.addEventListener('end', () => {
+      compositor.session = 'none';
+      if (mode === 'immersive') enterButton.hidden = false;
+    });
+    startFrameLoop(session, space, compositor);
+  } catch (e) {
+    showStatus(`Could not start the XR session: ${e instanceof Error ? e.message : String(e)}`);
+    if (mode === 'immersive') enterButton.hidden = false;
+  }
+}
+
+function fitCanvasToWindow(): void {
+  const ratio = Math.min(window.devicePixelRatio || 1, 2);
+  canvas.width = Math.max(2, Math.round(canvas.clientWidth * ratio));
+  canvas.height = Math.max(1, Math.round(canvas.clientHeight * ratio));
+}

@@ -1,0 +1,44 @@
+// The shape of window.compositor.stats(): plain data, a public contract (README "Diagnostics").
+import type { LayerState } from './layer-state';
+import type { ErrorPhase } from './layer';
+
+/** How the compositor is presenting: not yet, on the desktop emulator, or in a headset's immersive session. */
+export type SessionMode = 'none' | 'emulator' | 'immersive';
+
+export interface LayerStats {
+  id: number;
+  url: string;
+  state: LayerState;
+  /** Compositor frames in which this layer showed fresh content. */
+  presented: number;
+  /** Frame deadlines missed. */
+  missed: number;
+  restarts: number;
+  /** Last error, naming the URL and phase; undefined if none. */
+  error: string | undefined;
+  // Extensions beyond the contract's minimum:
+  errorPhase: ErrorPhase | undefined;
+  errorStack: string | undefined;
+  surface: { width: number; height: number };
+  /** The guest's own time for its last frame, ms. */
+  renderMs: number;
+  /** Frames delivered but replaced by a newer one before being shown. */
+  superseded: number;
+  /** Messages the guest's code posted on its worker's public channel (ignored). */
+  strayMessages: number;
+}
+
+export interface CompositorStats {
+  /** Compositor frames presented. */
+  frames: number;
+  /** Presentation rate over the last ~2 s. */
+  fps: number;
+  /** Mean main-thread ms the compositor spent per frame over the last ~2 s. */
+  frameMs: number;
+  session: SessionMode;
+  /** Layer textures alive on the compositor's GL context. */
+  textures: number;
+  internalErrors: number;
+  lastInternalError: string | undefined;
+  layers: LayerStats[];
+}

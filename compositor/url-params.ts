@@ -1,0 +1,45 @@
+// The page's URL query: a public contract (README "Page URL").
+//   guest=<url>      repeatable; a guest module to load (relative or absolute, URL-encoded)
+//   emulator         force the desktop emulator (any value but 0/false)
+//   surface=WxH      guest surface size in pixels, both eyes side by side (default 1024x512)
+//   hud=0            hide the HUD
+import { DEFAULT_SURFACE, MAX_SURFACE_SIDE, MIN_SURFACE_SIDE } from '../shared/limits';
+
+export const DEFAULT_GUESTS = ['demos/cubes.js', 'demos/particles.js'] as const;
+
+export interface PageParams {
+  guests: string[];
+  emulator: boolean;
+  surface: { width: number; height: number };
+  hud: boolean;
+  /** Parameters that were present but unusable, each as a sentence for the HUD. */
+  warnings: string[];
+}
+
+const flag = (value: string | null) => value !== null && value !== '0' && value.toLowerCase() !== 'false';
+
+export function parsePageParams(search: string): PageParams {
+  const query = new URLSearchParams(search);
+  const warnings: string[] = [];
+  const guests = query.getAll('guest').map((g) => g.trim()).filter((g) => g.length > 0);
+
+  let surface: PageParams['surface'] = { ...DEFAULT_SURFACE };
+  const rawSurface = query.get('surface');
+  if (rawSurface !== null) {
+    const match = /^(\d+)x(\d+)$/i.exec(rawSurface.trim());
+    const ok = (n: number) => n >= MIN_SURFACE_SIDE && n <= MAX_SURFACE_SIDE;
+    if (match && ok(Number(match[1])) && ok(Number(match[2]))) {
+      surface = { width: Number(match[1]), height: Number(match[2]) };
+    } else {
+      warnings.push(`surface=${rawSurface} ignored: expected WxH with each side ${MIN_SURFACE_SIDE}–${MAX_SURFACE_SIDE}`);
+    }
+  }
+
+  return {
+    guests: guests.length > 0 ? guests : [...DEFAULT_GUESTS],
+    emulator: flag(query.get('emulator')),
+    surface,
+    hud: query.get('hud') === null || flag(query.get('hud')),
+    warnings,
+  };
+}

@@ -1,0 +1,2 @@
+// Hostile fixture: a module without a default export.
+export function frame() {}

@@ -1,0 +1,61 @@
+// three.js on a guest surface: one WebGLRenderer on the runtime's canvas and context,
+// and one camera per view whose matrices come straight from the compositor's views.
+// Traps avoided: setSize(w, h, false) (no CSS on an OffscreenCanvas); cameras take
+// their matrices as given (matrixAutoUpdate off, updateProjectionMatrix never called).
+import type * as THREE_NS from 'three';
+import type { GuestContext, StereoThreeRenderer } from '../shared/guest-contract';
+
+type Three = typeof THREE_NS;
+
+export function createStereoThreeRenderer(
+  THREE: Three,
+  ctx: Pick<GuestContext, 'canvas' | 'gl' | 'width' | 'height' | 'views'>,
+): StereoThreeRenderer {
+  const renderer = new THREE.WebGLRenderer({
+    canvas: ctx.canvas,
+    context: ctx.gl,
+    alpha: true,
+    premultipliedAlpha: true,
+    antialias: false,
+  });
+  renderer.setPixelRatio(1);
+  renderer.setSize(ctx.width, ctx.height, false);
+  renderer.autoClear = false;
+  renderer.setClearColor(0x000000, 0);
+  const cameras: THREE_NS.PerspectiveCamera[] = [];
+
+  function cameraFor(index: number): THREE_NS.PerspectiveCamera {
+    let camera = cameras[index];
+    if (!camera) {
+      camera = new THREE.PerspectiveCamera();
+      camera.matrixAutoUpdate = false;
+      camera.matrixWorldAutoUpdate = false;
+      cameras[index] = camera;
+    }
+    return camera;
+  }
+
+  return {
+    renderer,
+    render(scene) {
+      renderer.setScissorTest(false);
+      renderer.setViewport(0, 0, ctx.width, ctx.height);
+      renderer.clear(true, true, true);
+      renderer.setScissorTest(true);
+      ctx.views.forEach((view, i) => {
+        const camera = cameraFor(i);
+        camera.matrixWorldInverse.fromArray(view.viewMatrix);
+        camera.matrixWorld.copy(camera.matrixWorldInverse).invert();
+        camera.matrix.copy(camera.matrixWorld);
+        camera.matrix.decompose(camera.position, camera.quaternion, camera.scale);
+        camera.projectionMatrix.fromArray(view.projectionMatrix);
+        camera.projectionMatrixInverse.copy(camera.projectionMatrix).invert();
+        const { x, y, width, height } = view.viewport;
+        renderer.setViewport(x, y, width, height);
+        renderer.setScissor(x, y, width, height);
+        renderer.render(scene, camera);
+      });
+      renderer.setScissorTest(false);
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/// <reference lib="webworker" />
+// The guest runtime: one of these runs in each guest's worker. It owns the
+// OffscreenCanvas and its WebGL2 context, loads the guest module by URL, calls it
+// once per frame request and hands the frame back as a transferred ImageBitmap
+// together with the views (the pose) it was rendered for.
+//
+// The compositor talks to it over two private MessagePorts received in the boot
+// message, before any guest code runs; guest code never gets them, so anything it
+// posts with self.postMessage lands on the worker's public channel, which the
+// compositor treats as noise from the guest.
+import * as Comlink from 'comlink';
+import * as THREE from 'three';
+import type { GuestContext, GuestModule } from '../shared/guest-contract';
+import type {
+  BootMessage,
+  FrameRequest,
+  GuestControl,
+  GuestErrorReport,
+  GuestMessage,
+  GuestPhase,
+  InitParams,
+  InitResult,
+  HostMessage,
+} from '../shared/protocol';
+import { MAX_SURFACE_SIDE, MIN_SURFACE_SIDE } from '../shared/limits';
+import { describeThrown, importGuest } from './guest-loader';
+import { createStereoThreeRenderer } from './three-adapter';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+// Captured before guest code runs, so a guest patching prototypes cannot reroute our traffic.
+const portPostMessage = MessagePort.prototype.postMessage;
+const transferToImageBitmap = OffscreenCanvas.prototype.transferToImageBitmap;
+const now = performance.now.bind(performance);
+
+let framePort: MessagePort | null = null;
+let guest: GuestModule | null = null;
+let ctx: GuestContext | null = null;
+let lastTime: number | null = null;
+/** Set once frame() has thrown: the guest is broken and renders no more. */
+let broken = false;
+
+function post(message: GuestMessage, transfer: Transferable[] = []): void {
+  if (framePort) portPostMessage.call(framePort, message, { transfer });
+}
+
+function reportError(phase: GuestPhase, thrown: unknown): GuestErrorReport {
+  const { message, stack } = describeThrown(thrown);
+  return { type: 'error', phase, message, stack };
+}
+
+function failInit(phase: GuestPhase, thrown: unknown): InitResult {
+  const { message, stack } = reportError(phase, thrown);
+  return { ok: false, phase, message, stack };
+}
+
+const control: GuestControl = {
+  // Runs once, when the compositor starts this guest: build the surface, load, set up.
+  async init(params: InitParams): Promise<InitResult> {
+    const { url, width, height } = params;
+    const sideOk = (n: number) => Number.isInteger(n) && n >= MIN_SURFACE_SIDE && n <= MAX_SURFACE_SIDE;
+    if (!sideOk(width) || !sideOk(height)) return failInit('load', new Error(`bad surface size ${width}×${height}`));
+    framePort = params.framePort;
+
+    const canvas = new OffscreenCanvas(width, height);
+    const gl = canvas.getContext('webgl2', {
+      alpha: true,
+      premultipliedAlpha: true,
+      antialias: false,
+      depth: true,
+      preserveDrawingBuffer: false,
+      powerPreference: 'high-performance',
+    });
+    if (!gl) return failInit('load', new Error('WebGL2 is not available to this worker'));
+
+    try {
+      guest = await importGuest(url);
+    } catch (e) {
+      return failInit('load', e);
+    }
+
+    const context: GuestContext = {
+      gl,
+      canvas,
+      width,
+      height,
+      time: now(),
+      dt: 0,
+      frame: 0,
+      views: [],
+      THREE,
+      state: undefined,
+      createThreeRenderer: () => createStereoThreeRenderer(THREE, context),
+    };
+    ctx = context;
+    try {
+      await guest.setup?.(context);
+    } catch (e) {
+      return failInit('setup', e);
+    }
+    context.state = undefined;
+    framePort.onmessage = onHostMessage;
+    return { ok: true };
+  },
+};
+
+// Runs for each message from the compositor on the frame port (one per frame request).
+function onHostMessage(event: MessageEvent<HostMessage>): void {
+  const message = event.data;
+  switch (message.type) {
+    case 'frame-request':
+      renderFrame(message);
+      return;
+    default: {
+      const check: never = message.type;
+      return check;
+    }
+  }
+}
+
+function renderFrame(request: FrameRequest): void {
+  if (!guest || !ctx || broken) return;
+  const started = now();
+  ctx.dt = lastTime === null ? 0 : Math.max(0, request.time - lastTime);
+  ctx.time = request.time;
+  lastTime = request.time;
+  ctx.views = request.views;
+  try {
+    guest.frame(ctx);
+  } catch (e) {
+    broken = true;
+    post(reportError('frame', e));
+    return;
+  }
+  ctx.frame += 1;
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = transferToImageBitmap.call(ctx.canvas);
+  } catch (e) {
+    broken = true;
+    post(reportError('frame', e));
+    return;
+  }
+  post({ type: 'frame', frameId: request.frameId, bitmap, views: request.views, renderMs: now() - started }, [bitmap]);
+}
+
+// Runs for errors guest code throws outside our calls (timers, promises, event handlers).
+self.addEventListener('error', (event) => {
+  post(reportError('runtime', event.error ?? new Error(event.message)));
+});
+self.addEventListener('unhandledrejection', (event) => {
+  post(reportError('runtime', event.reason));
+});
+
+// Runs once, for the compositor's first message: take the control port and expose the runtime on it.
+self.addEventListener(
+  'message',
+  (event: MessageEvent<BootMessage>) => {
+    if (event.data?.type !== 'boot') return;
+    Comlink.expose(control, event.data.controlPort);
+  },
+  { once: true },
+);

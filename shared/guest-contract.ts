@@ -1,0 +1,47 @@
+// The guest module contract: what a guest scene's default export must look like and
+// what it is handed. Guest authors and outside test suites rely on this exact shape;
+// extend it, never break it (README "Guest contract").
+import type * as THREE_NS from 'three';
+import type { Eye, Viewport } from './protocol';
+
+export interface GuestView {
+  eye: Eye;
+  /** Column-major clip-from-eye matrix (asymmetric frusta allowed). */
+  projectionMatrix: Float32Array;
+  /** Column-major eye-from-world matrix. */
+  viewMatrix: Float32Array;
+  /** Where this view goes on `ctx.canvas`, in pixels, origin bottom-left (gl.viewport order). */
+  viewport: Viewport;
+}
+
+export interface StereoThreeRenderer {
+  renderer: THREE_NS.WebGLRenderer;
+  /** Clears the surface and renders `scene` once per view of the current `ctx.views`. */
+  render(scene: THREE_NS.Scene): void;
+}
+
+export interface GuestContext {
+  gl: WebGL2RenderingContext;
+  canvas: OffscreenCanvas;
+  width: number;
+  height: number;
+  /** Compositor time of the frame being rendered, ms. */
+  time: number;
+  /** ms since the previous frame this guest rendered (0 on the first). */
+  dt: number;
+  /** How many frames this guest has rendered before this one. */
+  frame: number;
+  views: GuestView[];
+  /** The three.js namespace, so guests from any origin can use three without a bare import. */
+  THREE: typeof THREE_NS;
+  /** What a previous version's snapshot() returned; only in setup, else undefined. */
+  state: unknown;
+  /** Extension: a three.js WebGLRenderer on this canvas and context with per-eye cameras. */
+  createThreeRenderer(): StereoThreeRenderer;
+}
+
+export interface GuestModule {
+  setup?(ctx: GuestContext): void | Promise<void>;
+  frame(ctx: GuestContext): void;
+  snapshot?(): unknown;
+}

@@ -1,0 +1,191 @@
+// The whole compositor <-> guest wire format, in one file of tagged unions.
+//
+// Two channels cross the boundary, both private MessagePorts handed to the guest
+// runtime at start (guest code never sees them):
+//   - the frame port: frame requests out, frames and errors back (the hot path, plain
+//     postMessage with the bitmap transferred);
+//   - the control port: comlink RPC for rare calls (init, snapshot), each with a deadline.
+// Everything that arrives from a guest is untrusted: it is parsed with the valibot
+// schemas below before any field is used.
+import * as v from 'valibot';
+import { MAX_ERROR_MESSAGE, MAX_ERROR_STACK, MAX_SURFACE_SIDE, MAX_URL_LENGTH, MAX_VIEWS } from './limits';
+
+export type Eye = 'left' | 'right' | 'none';
+
+/** A rectangle in surface pixels, origin bottom-left (WebGL's convention, as XRViewport). */
+export interface Viewport { x: number; y: number; width: number; height: number }
+
+/** One view a guest renders: where the eye is, how it projects, and where on the surface it goes. */
+export interface WireView {
+  eye: Eye;
+  /** Column-major clip-from-eye matrix. */
+  projectionMatrix: Float32Array;
+  /** Column-major eye-from-world matrix (the inverse of the eye's pose). */
+  viewMatrix: Float32Array;
+  viewport: Viewport;
+}
+
+/** Where in its life a guest failed. */
+export type GuestPhase = 'load' | 'setup' | 'frame' | 'snapshot' | 'runtime';
+export const GUEST_PHASES: readonly GuestPhase[] = ['load', 'setup', 'frame', 'snapshot', 'runtime'];
+
+// ---------------------------------------------------------------------------
+// Compositor -> guest (frame port)
+
+export interface FrameRequest {
+  type: 'frame-request';
+  frameId: number;
+  /** Compositor time of the frame being requested, ms (performance.now() on the compositor). */
+  time: number;
+  views: WireView[];
+}
+
+export type HostMessage = FrameRequest;
+
+// ---------------------------------------------------------------------------
+// Guest -> compositor (frame port)
+
+export interface FrameDelivery {
+  type: 'frame';
+  frameId: number;
+  bitmap: ImageBitmap;
+  /** The views the frame was rendered for (its pose), echoed for timewarp. */
+  views: WireView[];
+  /** Time the guest spent in frame(ctx) plus the bitmap transfer, ms. */
+  renderMs: number;
+}
+
+export interface GuestErrorReport {
+  type: 'error';
+  phase: GuestPhase;
+  message: string;
+  stack?: string | undefined;
+}
+
+export type GuestMessage = FrameDelivery | GuestErrorReport;
+
+// ---------------------------------------------------------------------------
+// Control plane (comlink over the control port)
+
+export interface InitParams {
+  url: string;
+  width: number;
+  height: number;
+  framePort: MessagePort;
+}
+
+export type InitResult =
+  | { ok: true }
+  | { ok: false; phase: GuestPhase; message: string; stack?: string | undefined };
+
+/** What the guest runtime exposes on its control port. */
+export interface GuestControl {
+  init(params: InitParams): Promise<InitResult>;
+}
+
+/** The first message on a new worker's global channel: its two private ports. */
+export interface BootMessage {
+  type: 'boot';
+  controlPort: MessagePort;
+}
+
+// ---------------------------------------------------------------------------
+// Schemas for everything that comes back from a guest.
+
+const finite = v.pipe(v.number(), v.finite());
+const side = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SURFACE_SIDE));
+
+const matrix16 = v.custom<Float32Array>(
+  (x) => x instanceof Float32Array && x.length === 16 && x.every(Number.isFinite),
+  'expected a Float32Array of 16 finite numbers',
+);
+
+const viewportSchema = v.strictObject({ x: side, y: side, width: side, height: side });
+
+const viewSchema = v.strictObject({
+  eye: v.picklist(['left', 'right', 'none']),
+  projectionMatrix: matrix16,
+  viewMatrix: matrix16,
+  viewport: viewportSchema,
+});
+
+const bitmapSchema = v.custom<ImageBitmap>(
+  (x) => typeof ImageBitmap !== 'undefined' && x instanceof ImageBitmap,
+  'expected an ImageBitmap',
+);
+
+const phaseSchema = v.picklist(GUEST_PHASES);
+const clippedString = (max: number) => v.pipe(v.string(), v.transform((s) => (s.length > max ? `${s.slice(0, max)}…` : s)));
+
+const frameSchema = v.strictObject({
+  type: v.literal('frame'),
+  frameId: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  bitmap: bitmapSchema,
+  views: v.pipe(v.array(viewSchema), v.minLength(1), v.maxLength(MAX_VIEWS)),
+  renderMs: v.pipe(finite, v.minValue(0)),
+});
+
+const errorSchema = v.strictObject({
+  type: v.literal('error'),
+  phase: phaseSchema,
+  message: clippedString(MAX_ERROR_MESSAGE),
+  stack: v.optional(clippedString(MAX_ERROR_STACK)),
+});
+
+const guestMessageSchema = v.variant('type', [frameSchema, errorSchema]);
+
+const initResultSchema = v.variant('ok', [
+  v.strictObject({ ok: v.literal(true) }),
+  v.strictObject({
+    ok: v.literal(false),
+    phase: phaseSchema,
+    message: clippedString(MAX_ERROR_MESSAGE),
+    stack: v.optional(clippedString(MAX_ERROR_STACK)),
+  }),
+]);
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+function parseWith<T>(schema: v.GenericSchema<unknown, T>, data: unknown): Parsed<T> {
+  try {
+    const result = v.safeParse(schema, data);
+    if (result.success) return { ok: true, value: result.output };
+    const issue = result.issues[0];
+    const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+    return { ok: false, reason: `${path ? `${path}: ` : ''}${issue.message}`.slice(0, 300) };
+  } catch (e) {
+    // A hostile object (throwing getter, revoked proxy) must not escape the validator.
+    return { ok: false, reason: `unreadable message (${e instanceof Error ? e.name : typeof e})` };
+  }
+}
+
+/** Parses one message from a guest's frame port; never throws. */
+export function parseGuestMessage(data: unknown): Parsed<GuestMessage> {
+  return parseWith(guestMessageSchema, data);
+}
+
+/** Parses the answer to a guest's `init` control call; never throws. */
+export function parseInitResult(data: unknown): Parsed<InitResult> {
+  return parseWith(initResultSchema, data);
+}
+
+/** Validates a guest URL given to `load()`; returns the absolute URL or a reason. */
+export function parseGuestUrl(raw: unknown, base: string): Parsed<string> {
+  if (typeof raw !== 'string' || raw.length === 0) return { ok: false, reason: 'guest URL must be a non-empty string' };
+  if (raw.length > MAX_URL_LENGTH) return { ok: false, reason: `guest URL longer than ${MAX_URL_LENGTH} characters` };
+  let url: URL;
+  try {
+    url = new URL(raw, base);
+  } catch {
+    return { ok: false, reason: `not a URL: ${raw}` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { ok: false, reason: `guest URL must be http(s), got ${url.protocol}` };
+  }
+  return { ok: true, value: url.href };
+}
+
+/** Ends a switch over a tagged union: the compiler flags any kind nobody handles. */
+export function unreachable(value: never): never {
+  throw new Error(`unhandled message kind: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,102 @@
+// Driving the compositor page in headless Chromium (Debian's chromium, playwright-core).
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumPath } from '../../scripts/chromium-path.mjs';
+import type { CompositorStats, LayerStats } from '../../compositor/stats';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+}
+
+/** Small surfaces: software GL here renders 2×1024² three.js frames at ~13 fps. */
+export const TEST_VIEWPORT = { width: 480, height: 240 };
+export const TEST_SURFACE = '128x64';
+
+export interface PageOptions {
+  guests?: string[];
+  surface?: string;
+  extra?: Record<string, string>;
+  viewport?: { width: number; height: number };
+}
+
+export function compositorUrl(base: string, options: PageOptions = {}): string {
+  const query = new URLSearchParams();
+  query.set('emulator', '1');
+  query.set('surface', options.surface ?? TEST_SURFACE);
+  for (const guest of options.guests ?? []) query.append('guest', guest);
+  for (const [k, v] of Object.entries(options.extra ?? {})) query.set(k, v);
+  return `${base}/?${query}`;
+}
+
+/** Opens the compositor and waits until it presents. Console errors are collected on the page object. */
+export async function openCompositor(browser: Browser, base: string, options: PageOptions = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: options.viewport ?? TEST_VIEWPORT });
+  await page.goto(compositorUrl(base, options));
+  await page.waitForFunction(() => window.compositor?.stats().session === 'emulator' && window.compositor.stats().frames > 0, null, {
+    timeout: 30_000,
+  });
+  return page;
+}
+
+export function stats(page: Page): Promise<CompositorStats> {
+  return page.evaluate(() => window.compositor.stats());
+}
+
+export async function layer(page: Page, id: number): Promise<LayerStats> {
+  const s = await stats(page);
+  const found = s.layers.find((l) => l.id === id);
+  if (!found) throw new Error(`no layer ${id} in ${JSON.stringify(s.layers.map((l) => l.id))}`);
+  return found;
+}
+
+/** Waits until layer `id` is in one of `states` (polling stats()). */
+export async function waitForLayerState(page: Page, id: number, states: string[], timeout = 20_000): Promise<LayerStats> {
+  await page.waitForFunction(
+    ([layerId, wanted]) => {
+      const l = window.compositor.stats().layers.find((x) => x.id === layerId);
+      return !!l && (wanted as string[]).includes(l.state);
+    },
+    [id, states] as const,
+    { timeout, polling: 50 },
+  );
+  return layer(page, id);
+}
+
+/** The page's own requestAnimationFrame rate over `ms`: the baseline the compositor is held to. */
+export function pageRafRate(page: Page, ms: number): Promise<number> {
+  return page.evaluate(
+    (duration) =>
+      new Promise<number>((done) => {
+        let n = 0;
+        const start = performance.now();
+        const tick = (now: number) => {
+          n += 1;
+          if (now - start < duration) requestAnimationFrame(tick);
+          else done(((n - 1) * 1000) / (now - start));
+        };
+        requestAnimationFrame(tick);
+      }),
+    ms,
+  );
+}
+
+/** Reads one pixel (RGBA 0–255) from a PNG screenshot of the page at CSS pixel (x, y). */
+export async function screenshotPixels(page: Page): Promise<(x: number, y: number) => [number, number, number, number]> {
+  const png = await page.screenshot({ type: 'png' });
+  const { decodePng } = await import('./png');
+  const image = decodePng(png);
+  return (x, y) => {
+    const i = (Math.round(y) * image.width + Math.round(x)) * 4;
+    return [image.data[i]!, image.data[i + 1]!, image.data[i + 2]!, image.data[i + 3]!];
+  };
+}

@@ -1,0 +1,7 @@
+// PNG decoding for screenshot assertions.
+import { PNG } from 'pngjs';
+
+export function decodePng(buffer: Buffer): { width: number; height: number; data: Uint8Array } {
+  const png = PNG.sync.read(buffer);
+  return { width: png.width, height: png.height, data: png.data };
+}

@@ -1,0 +1,54 @@
+// Vite: serves the compositor page (/), the peer baseline page (/peer.html) and the demo
+// guests. Guest modules under /demos are served as plain files with CORS headers, exactly
+// as any static host would serve them (no transforms), so what runs here is what a guest
+// author's own server would give.
+import { cpSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineConfig, type Connect, type Plugin } from 'vite';
+import sirv from 'sirv';
+
+const root = import.meta.dirname;
+
+function rawGuestFiles(): Plugin {
+  const serveDemos = (): Connect.NextHandleFunction => {
+    const serve = sirv(resolve(root, 'demos'), {
+      dev: true,
+      etag: true,
+      setHeaders: (res) => res.setHeader('Access-Control-Allow-Origin', '*'),
+      onNoMatch: (_req, res) => {
+        res.statusCode = 404;
+        res.setHeader('Content-Type', 'text/plain');
+        res.end('not found');
+      },
+    });
+    // TypeScript and HTML under demos/ are Vite's to transform (the peer page's code).
+    return (req, res, next) => (/\.(ts|html)(\?|$)/.test(req.url ?? '') ? next() : serve(req, res, next));
+  };
+  return {
+    name: 'steadfast-raw-guest-files',
+    configureServer(server) {
+      server.middlewares.use('/demos', serveDemos());
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use('/demos', serveDemos());
+    },
+    closeBundle() {
+      cpSync(resolve(root, 'demos'), resolve(root, 'dist/demos'), { recursive: true, filter: (src) => !src.endsWith('.ts') });
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [rawGuestFiles()],
+  server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: 4173 },
+  optimizeDeps: {
+    entries: ['index.html', 'peer.html', 'guest-runtime/worker.ts'],
+    include: ['three', 'comlink', 'gl-matrix', 'valibot', 'webxr-polyfill/src/api/index.js', 'webxr-polyfill/src/devices/XRDevice.js'],
+  },
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    rollupOptions: { input: { main: resolve(root, 'index.html'), peer: resolve(root, 'peer.html') } },
+  },
+});
