@@ -15,14 +15,16 @@ function rawGuestFiles(): Plugin {
       dev: true,
       etag: true,
       setHeaders: (res) => res.setHeader('Access-Control-Allow-Origin', '*'),
-      onNoMatch: (_req, res) => {
-        res.statusCode = 404;
-        res.setHeader('Content-Type', 'text/plain');
-        res.end('not found');
-      },
     });
+    // A missing guest file is a 404, never Vite's HTML fallback page.
+    const notFound = (res: import('node:http').ServerResponse) => {
+      res.statusCode = 404;
+      res.setHeader('Content-Type', 'text/plain');
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.end('not found');
+    };
     // TypeScript and HTML under demos/ are Vite's to transform (the peer page's code).
-    return (req, res, next) => (/\.(ts|html)(\?|$)/.test(req.url ?? '') ? next() : serve(req, res, next));
+    return (req, res, next) => (/\.(ts|html)(\?|$)/.test(req.url ?? '') ? next() : serve(req, res, () => notFound(res)));
   };
   return {
     name: 'steadfast-raw-guest-files',

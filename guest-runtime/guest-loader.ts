@@ -29,14 +29,39 @@ export function checkGuestModule(namespace: unknown): GuestModule {
 
 /** Imports the module at `url` (absolute) and checks it; throws with a readable message. */
 export async function importGuest(url: string): Promise<GuestModule> {
-  const namespace: unknown = await import(/* @vite-ignore */ url);
+  let namespace: unknown;
+  try {
+    namespace = await import(/* @vite-ignore */ url);
+  } catch (e) {
+    // The browser says only "Failed to fetch dynamically imported module" for a 404, a wrong
+    // MIME type and a CORS refusal alike; ask the server ourselves to say which.
+    const cause = e instanceof TypeError ? await diagnoseFetch(url) : null;
+    if (cause) throw new GuestLoadError(cause);
+    throw e;
+  }
   return checkGuestModule(namespace);
+}
+
+const JS_MIME = /^(text|application)\/(javascript|ecmascript|x-javascript)\b/i;
+
+/** Why fetching `url` as a module script fails, or null when the fetch itself looks fine. */
+export async function diagnoseFetch(url: string, fetcher: typeof fetch = fetch): Promise<string | null> {
+  let response: Response;
+  try {
+    response = await fetcher(url, { mode: 'cors', credentials: 'omit', cache: 'no-store' });
+  } catch {
+    return `could not fetch ${url}: network error, or a cross-origin server that sends no Access-Control-Allow-Origin header`;
+  }
+  if (!response.ok) return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} for ${url}`;
+  const type = response.headers.get('content-type') ?? '(none)';
+  if (!JS_MIME.test(type)) return `${url} is served as ${type}, not as JavaScript`;
+  return null;
 }
 
 /** One readable line (and the stack, if any) from anything thrown. */
 export function describeThrown(e: unknown): { message: string; stack?: string } {
   if (e instanceof Error) {
-    const message = `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message || '(no message)'}`;
+    const message = `${e.name && e.name !== 'Error' && !(e instanceof GuestLoadError) ? `${e.name}: ` : ''}${e.message || '(no message)'}`;
     return e.stack ? { message, stack: e.stack } : { message };
   }
   if (e instanceof Event) return { message: `${e.type} event` };
