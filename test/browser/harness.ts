@@ -14,8 +14,23 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
+/** Extra Chromium flags from $STEADFAST_CHROMIUM_ARGS (space-separated), e.g. to compare GL paths in the bench. */
+export function extraChromiumArgs(): string[] {
+  return (process.env.STEADFAST_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean);
+}
+
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, ...extraChromiumArgs()] });
+}
+
+/**
+ * A new page. Under tsx (the bench), esbuild's keepNames wraps functions passed to
+ * page.evaluate in a `__name` helper that exists only in Node; give the page a no-op one.
+ */
+export async function newPage(browser: Browser, viewport: { width: number; height: number }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  return page;
 }
 
 /** Small surfaces: software GL here renders 2×1024² three.js frames at ~13 fps. */
@@ -40,7 +55,7 @@ export function compositorUrl(base: string, options: PageOptions = {}): string {
 
 /** Opens the compositor and waits until it presents. Console errors are collected on the page object. */
 export async function openCompositor(browser: Browser, base: string, options: PageOptions = {}): Promise<Page> {
-  const page = await browser.newPage({ viewport: options.viewport ?? TEST_VIEWPORT });
+  const page = await newPage(browser, options.viewport ?? TEST_VIEWPORT);
   await page.goto(compositorUrl(base, options));
   await page.waitForFunction(() => window.compositor?.stats().session === 'emulator' && window.compositor.stats().frames > 0, null, {
     timeout: 30_000,

@@ -33,7 +33,11 @@ export async function startServers(): Promise<Servers> {
       res.statusCode = 404;
       res.end('not found');
     };
-    if (req.url?.startsWith('/demos/')) {
+    if (req.url?.startsWith('/no-cors/')) {
+      // The same fixtures without CORS headers: a cross-origin import must fail, clearly.
+      req.url = req.url.slice('/no-cors'.length);
+      sirv(resolve(root, 'test/fixtures'), { dev: true })(req, res, notFound);
+    } else if (req.url?.startsWith('/demos/')) {
       req.url = req.url.slice('/demos'.length);
       serveDemos(req, res, notFound);
     } else serveFixtures(req, res, notFound);

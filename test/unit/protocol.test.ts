@@ -55,7 +55,7 @@ describe('guest message validation', () => {
     ['infinite render time', frame({ renderMs: Infinity })],
     ['extra field', frame({ evil: true })],
     ['unknown phase', { type: 'error', phase: 'boot', message: 'x' }],
-    ['message not a string', { type: 'error', phase: 'frame', message: { toString: () => 'x' } }],
+    ['message not a string', { type: 'error', phase: 'frame', message: { toString: (): string => 'x' } }],
   ])('rejects %s with a reason', (_name, message) => {
     const parsed = parseGuestMessage(message);
     expect(parsed.ok).toBe(false);

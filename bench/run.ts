@@ -1,0 +1,113 @@
+// npm run bench: performance figures from headless Chromium, each printed as a ratio
+// against a baseline measured in the same run (absolute figures alongside, for context).
+//
+//  1. Compositor main-thread ms per frame with 1, 2, 4 and 8 layers (baseline: 1 layer).
+//  2. The cubes room rendered by three.js directly on the main thread of a plain WebXR page
+//     (the peer, peer.html; baseline) against the same scene running as a Steadfast guest.
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, compositorUrl, newPage } from '../test/browser/harness';
+import { startServers } from '../test/browser/servers';
+
+const SURFACE = { width: 1024, height: 512 };
+/** Small surfaces separate the compositor's per-layer overhead from software GL's pixel throughput. */
+const SMALL_SURFACE = { width: 256, height: 128 };
+const VIEWPORT = { width: 1024, height: 512 };
+const WARMUP_MS = 2500;
+const MEASURE_MS = 4000;
+
+interface Sample {
+  fps: number;
+  frameMs: number;
+  guestFps: number;
+}
+
+async function measureCompositor(browser: Browser, appUrl: string, guests: string[], surface = SURFACE): Promise<Sample> {
+  const page = await newPage(browser, VIEWPORT);
+  await page.goto(compositorUrl(appUrl, { guests, surface: `${surface.width}x${surface.height}`, extra: { hud: '0' } }));
+  await page.waitForFunction((n) => window.compositor?.stats().layers.filter((l) => l.state === 'running').length === n, guests.length, {
+    timeout: 60_000,
+  });
+  await page.waitForTimeout(WARMUP_MS);
+  const sample = await page.evaluate(
+    (ms) =>
+      new Promise<Sample>((done) => {
+        const read = () => ({ s: window.compositor.stats(), t: performance.now() });
+        const a = read();
+        // Mean main-thread ms per frame over the window, sampled every 500 ms (stats() averages the last 120 frames).
+        const frameMs: number[] = [];
+        const timer = setInterval(() => frameMs.push(window.compositor.stats().frameMs), 500);
+        setTimeout(() => {
+          clearInterval(timer);
+          const b = read();
+          const seconds = (b.t - a.t) / 1000;
+          const presented = (x: typeof a) => x.s.layers.reduce((sum, l) => sum + l.presented, 0) / x.s.layers.length;
+          done({
+            fps: (b.s.frames - a.s.frames) / seconds,
+            frameMs: frameMs.reduce((x, y) => x + y, 0) / frameMs.length,
+            guestFps: (presented(b) - presented(a)) / seconds,
+          });
+        }, ms);
+      }),
+    MEASURE_MS,
+  );
+  await page.close();
+  return sample;
+}
+
+async function measurePeer(browser: Browser, appUrl: string): Promise<number> {
+  const page: Page = await newPage(browser, VIEWPORT);
+  await page.goto(`${appUrl}/peer.html`);
+  await page.waitForFunction(() => window.peer?.stats().frames > 0, null, { timeout: 60_000 });
+  await page.waitForTimeout(WARMUP_MS);
+  const fps = await page.evaluate(
+    (ms) =>
+      new Promise<number>((done) => {
+        const a = window.peer.stats().frames;
+        const t = performance.now();
+        setTimeout(() => done(((window.peer.stats().frames - a) * 1000) / (performance.now() - t)), ms);
+      }),
+    MEASURE_MS,
+  );
+  await page.close();
+  return fps;
+}
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits).padStart(8);
+
+async function main(): Promise<void> {
+  const servers = await startServers();
+  const browser = await launchBrowser();
+  try {
+    console.log(`Steadfast bench — headless Chromium, software GL; surface ${SURFACE.width}×${SURFACE.height}, page ${VIEWPORT.width}×${VIEWPORT.height}`);
+    console.log(`(each figure: ${WARMUP_MS} ms warm-up, ${MEASURE_MS} ms measured)\n`);
+
+    console.log('1. Compositor main-thread ms per frame vs layer count (cheap plain-WebGL guests; baseline = 1 layer)');
+    for (const surface of [SURFACE, SMALL_SURFACE]) {
+      console.log(`   surface ${surface.width}×${surface.height}`);
+      console.log('   layers   ms/frame   ratio      fps  guest fps');
+      let base = 0;
+      for (const n of [1, 2, 4, 8]) {
+        const guests = Array.from({ length: n }, (_, i) => `demos/solid.js?color=${['ff0000', '00ff00', '0000ff', 'ffff00'][i % 4]}&alpha=0.5`);
+        const s = await measureCompositor(browser, servers.appUrl, guests, surface);
+        if (n === 1) base = s.frameMs;
+        console.log(`   ${String(n).padStart(6)} ${fmt(s.frameMs, 3)}  ${fmt(s.frameMs / base)}x ${fmt(s.fps, 1)} ${fmt(s.guestFps, 1)}`);
+      }
+    }
+
+    console.log('\n2. Same three.js scene (cubes room): peer page on the main thread (baseline) vs as a Steadfast guest');
+    const peerFps = await measurePeer(browser, servers.appUrl);
+    const guest = await measureCompositor(browser, servers.appUrl, ['demos/cubes.js']);
+    console.log(`   peer (main thread) fps          ${fmt(peerFps, 1)}`);
+    console.log(`   guest fresh frames per second   ${fmt(guest.guestFps, 1)}   (compositor presenting at ${guest.fps.toFixed(1)} fps, ${guest.frameMs.toFixed(3)} ms/frame)`);
+    console.log(`   frame-rate ratio guest / peer   ${fmt(guest.guestFps / peerFps)}x`);
+    console.log(`   compositor fps / peer fps       ${fmt(guest.fps / peerFps)}x`);
+  } finally {
+    await browser.close();
+    await servers.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+// What a user sees: guests' pixels in the composite, in both eyes, blended in order.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openCompositor, screenshotPixels, stats, waitForLayerState } from './harness';
+
+const app = inject('appUrl');
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const near = (actual: number[], expected: number[], tolerance = 6) =>
+  expected.every((v, i) => Math.abs(actual[i]! - v) <= tolerance);
+
+describe('compositing', () => {
+  it('shows two guests in both eyes, the second blended over the first with premultiplied alpha', async () => {
+    // 480×240 page: left eye x 0–239, right eye x 240–479. Guest A: opaque red everywhere.
+    // Guest B: blue at 50 % alpha over the right half of each eye.
+    const page = await openCompositor(browser, app, {
+      guests: ['demos/solid.js?color=ff0000', 'demos/solid.js?color=0000ff&alpha=0.5&rect=0.5,0,0.5,1'],
+      extra: { hud: '0' },
+    });
+    await waitForLayerState(page, 1, ['running']);
+    await waitForLayerState(page, 2, ['running']);
+    await page.waitForFunction(() => window.compositor.stats().layers.every((l) => l.presented > 5));
+    const pixel = await screenshotPixels(page);
+    for (const eyeX of [0, 240]) {
+      const red = pixel(eyeX + 60, 120);
+      const blended = pixel(eyeX + 180, 120);
+      expect(near(red.slice(0, 3), [255, 0, 0]), `eye at ${eyeX}: left half ${red}`).toBe(true);
+      expect(near(blended.slice(0, 3), [128, 0, 128], 8), `eye at ${eyeX}: right half ${blended}`).toBe(true);
+    }
+    await page.close();
+  });
+
+  it('places a guest rectangle where its viewport puts it (origin bottom-left, per eye)', async () => {
+    const page = await openCompositor(browser, app, {
+      guests: ['demos/solid.js?color=00ff00&rect=0,0,1,0.5'],
+      extra: { hud: '0' },
+    });
+    await waitForLayerState(page, 1, ['running']);
+    await page.waitForFunction(() => window.compositor.stats().layers[0]!.presented > 5);
+    const pixel = await screenshotPixels(page);
+    for (const eyeX of [0, 240]) {
+      expect(near(pixel(eyeX + 120, 200).slice(0, 3), [0, 255, 0]), 'bottom half green').toBe(true);
+      const top = pixel(eyeX + 120, 40);
+      expect(top[1]! < 40, `top half stays background, got ${top}`).toBe(true);
+    }
+    await page.close();
+  });
+
+  it('renders the default demo scenes (three.js guests) into both eyes', async () => {
+    const page = await openCompositor(browser, app, { surface: '256x128', extra: { hud: '0' } });
+    const s0 = await stats(page);
+    expect(s0.layers.map((l) => l.url.replace(/^.*\/demos\//, ''))).toEqual(['cubes.js', 'particles.js']);
+    await waitForLayerState(page, 1, ['running'], 30_000);
+    await waitForLayerState(page, 2, ['running'], 30_000);
+    await page.waitForFunction(() => window.compositor.stats().layers.every((l) => l.presented > 3), null, { timeout: 30_000 });
+    const pixel = await screenshotPixels(page);
+    for (const eyeX of [0, 240]) {
+      // The room's sky is not the compositor's near-black clear colour, and its floor grid,
+      // cubes and particles make the eye far from uniform.
+      const seen = new Set<string>();
+      let notClear = 0;
+      let total = 0;
+      for (let y = 4; y < 236; y += 6) {
+        for (let x = eyeX + 4; x < eyeX + 236; x += 6) {
+          const [r, g, b] = pixel(x, y);
+          total += 1;
+          if (r! + g! + b! > 30) notClear += 1;
+          seen.add(`${r! >> 4},${g! >> 4},${b! >> 4}`);
+        }
+      }
+      expect(notClear / total, 'most of the eye is scene, not clear colour').toBeGreaterThan(0.8);
+      expect(seen.size, 'the scene has detail (grid, cubes, particles)').toBeGreaterThan(8);
+    }
+    await page.close();
+  });
+});

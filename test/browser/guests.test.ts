@@ -1,0 +1,144 @@
+// Guests by URL: cross-origin, bad input, the load/unload API, and the frame rate users rely on.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openCompositor, pageRafRate, screenshotPixels, stats, waitForLayerState } from './harness';
+import { MAX_LAYERS } from '../../shared/limits';
+
+const app = inject('appUrl');
+const cross = inject('crossUrl');
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Over `ms`, how many compositor frames were presented and how many of them showed layer `id` fresh. */
+async function presentedOver(page: Page, id: number, ms: number) {
+  return page.evaluate(
+    ([layerId, duration]) =>
+      new Promise<{ frames: number; presented: number; seconds: number }>((done) => {
+        const read = () => {
+          const s = window.compositor.stats();
+          return { frames: s.frames, presented: s.layers.find((l) => l.id === layerId)?.presented ?? 0, t: performance.now() };
+        };
+        const a = read();
+        setTimeout(() => {
+          const b = read();
+          done({ frames: b.frames - a.frames, presented: b.presented - a.presented, seconds: (b.t - a.t) / 1000 });
+        }, duration);
+      }),
+    [id, ms] as const,
+  );
+}
+
+describe('frame rate', () => {
+  it('presents at the page’s own frame rate with two guests running', async () => {
+    const page = await openCompositor(browser, app, {
+      guests: ['demos/solid.js?color=ff0000', 'demos/solid.js?color=00ff00&rect=0,0,0.5,0.5'],
+    });
+    await waitForLayerState(page, 1, ['running']);
+    await waitForLayerState(page, 2, ['running']);
+    const baseline = await pageRafRate(page, 1500);
+    const run = await presentedOver(page, 1, 2000);
+    const compositorFps = run.frames / run.seconds;
+    expect(baseline).toBeGreaterThan(30);
+    expect(compositorFps / baseline, `compositor ${compositorFps.toFixed(1)} fps vs page rAF ${baseline.toFixed(1)}`).toBeGreaterThanOrEqual(0.9);
+    expect(run.presented / run.frames, 'a cheap guest shows fresh content in nearly every frame').toBeGreaterThanOrEqual(0.85);
+    const s = await stats(page);
+    expect(s.fps).toBeGreaterThan(0.9 * baseline);
+    expect(s.internalErrors).toBe(0);
+    await page.close();
+  });
+});
+
+describe('cross-origin guests', () => {
+  it('loads a guest from a second origin that sends CORS headers, with its relative imports', async () => {
+    const page = await openCompositor(browser, app, { guests: [`${cross}/cross-origin-guest.js`], extra: { hud: '0' } });
+    const l = await waitForLayerState(page, 1, ['running', 'failed']);
+    expect(l.error).toBeUndefined();
+    expect(l.state).toBe('running');
+    await page.waitForFunction(() => window.compositor.stats().layers[0]!.presented > 5);
+    const pixel = await screenshotPixels(page);
+    expect(pixel(120, 120).slice(0, 3)).toEqual([0, 0, 255]);
+    expect(pixel(360, 120).slice(0, 3)).toEqual([0, 0, 255]);
+    await page.close();
+  });
+
+  it('fails a cross-origin guest without CORS headers, saying so', async () => {
+    const page = await openCompositor(browser, app, { guests: [`${cross}/no-cors/cross-origin-guest.js`] });
+    const l = await waitForLayerState(page, 1, ['failed']);
+    expect(l.error).toMatch(/^load failed for http:\/\/127\.0\.0\.1:\d+\/no-cors\/cross-origin-guest\.js: .*Access-Control-Allow-Origin/);
+    await page.close();
+  });
+});
+
+describe('bad input: each ends in failed with its reason while a healthy sibling keeps presenting', () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await openCompositor(browser, app, { guests: ['demos/solid.js?color=00ff00'] });
+    await waitForLayerState(page, 1, ['running']);
+  });
+  afterAll(async () => {
+    await page?.close();
+  });
+
+  const cases: [string, string, RegExp][] = [
+    ['a URL that 404s', 'demos/does-not-exist.js', /^load failed for .*\/demos\/does-not-exist\.js: HTTP 404/],
+    ['a file that is not JavaScript', 'demos/hostile/not-javascript.txt', /^load failed for .*not-javascript\.txt: .*served as text\/plain, not as JavaScript/],
+    ['a syntax error', 'demos/hostile/syntax-error.js', /^load failed for .*syntax-error\.js: SyntaxError/],
+    ['no default export', 'demos/hostile/no-default-export.js', /^load failed for .*no-default-export\.js: module has no default export/],
+    ['a throw in setup', 'demos/hostile/throw-in-setup.js', /^setup failed for .*throw-in-setup\.js: setup exploded on purpose/],
+    ['a throw in frame', 'demos/hostile/throw-in-frame.js', /^frame failed for .*throw-in-frame\.js: frame exploded on purpose/],
+    ['a URL that is not http(s)', 'javascript:alert(1)', /^load failed for javascript:alert\(1\): guest URL must be http\(s\)/],
+  ];
+
+  it.each(cases)('%s', async (_name, url, message) => {
+    const id = await page.evaluate((u) => window.compositor.load(u), url);
+    const watch = presentedOver(page, 1, 1500);
+    const l = await waitForLayerState(page, id, ['failed']);
+    expect(l.error).toMatch(message);
+    const healthy = await watch;
+    expect(healthy.presented / healthy.frames, `healthy guest presented ${healthy.presented}/${healthy.frames}`).toBeGreaterThanOrEqual(0.85);
+    const s = await stats(page);
+    expect(s.layers.find((x) => x.id === 1)!.state).toBe('running');
+    expect(s.internalErrors).toBe(0);
+  });
+
+  it('keeps the compositor at full rate after all of them', async () => {
+    const baseline = await pageRafRate(page, 1000);
+    const run = await presentedOver(page, 1, 1500);
+    expect(run.frames / run.seconds / baseline).toBeGreaterThanOrEqual(0.9);
+    expect((await stats(page)).layers.filter((l) => l.state === 'failed')).toHaveLength(cases.length);
+  });
+});
+
+describe('load and unload', () => {
+  it('returns layer ids, unloads to free the layer, and refuses past the layer cap with a clear error', async () => {
+    const page = await openCompositor(browser, app, { guests: ['demos/solid.js?color=ff0000'] });
+    await waitForLayerState(page, 1, ['running']);
+    const id = await page.evaluate(() => window.compositor.load('demos/solid.js?color=0000ff'));
+    expect(id).toBe(2);
+    await waitForLayerState(page, id, ['running']);
+    await page.waitForFunction(() => window.compositor.stats().textures === 2);
+    expect(await page.evaluate((i) => window.compositor.unload(i), id)).toBe(true);
+    let s = await stats(page);
+    expect(s.layers.map((l) => l.id)).toEqual([1]);
+    expect(s.textures).toBe(1);
+    expect(await page.evaluate(() => window.compositor.unload(999))).toBe(false);
+
+    const overflow = await page.evaluate((max) => {
+      try {
+        for (let i = 0; i < max; i++) window.compositor.load('demos/solid.js');
+        return 'no error';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    }, MAX_LAYERS);
+    expect(overflow).toMatch(new RegExp(`at most ${MAX_LAYERS} layers`));
+    s = await stats(page);
+    expect(s.layers).toHaveLength(MAX_LAYERS);
+    await page.close();
+  });
+});
