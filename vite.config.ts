@@ -51,6 +51,7 @@ export default defineConfig({
   worker: { format: 'es' },
   build: {
     target: 'es2022',
+    chunkSizeWarningLimit: 1024, // three.js is most of the worker and the peer page
     rollupOptions: { input: { main: resolve(root, 'index.html'), peer: resolve(root, 'peer.html') } },
   },
 });
