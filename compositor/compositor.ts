@@ -1,17 +1,25 @@
-// The compositor's layers and its public API (load, unload, stats). The per-frame work
-// is in frame-loop.ts; this file owns what happens between frames: starting guests,
-// taking their messages, failing them, and tearing them down.
-import { MAX_LAYERS } from '../shared/limits';
+// The compositor's layers and its public API (load, unload, retry, snapshot, stats). The
+// per-frame work is in frame-loop.ts; this file owns what happens between frames: starting
+// guests, taking their messages, and acting on failures (fail, restart, quarantine) as the
+// pure policies in policy/ decide.
+import { DEFAULT_POLICY, MAX_LAYERS, type Policy } from '../shared/limits';
 import { parseGuestUrl, type FrameDelivery, type GuestErrorReport } from '../shared/protocol';
 import { spawnGuest, type Surface } from './guest-host';
 import { Layer, describeError, type LayerError } from './layer';
+import type { LayerEvent } from './layer-state';
 import { Blitter } from './gl/blitter';
 import { LayerTextures } from './gl/layer-textures';
 import { FrameClock } from './frame-clock';
+import { failureAction } from './policy/failure';
+import { onCrash } from './policy/supervisor';
+import { median, pacerRecord } from './policy/pacer';
 import type { CompositorStats, LayerStats, SessionMode } from './stats';
 
 export interface CompositorOptions {
   surface: Surface;
+  policy?: Partial<Policy>;
+  /** The clock every policy reads (injected for tests); performance.now by default. */
+  now?: () => number;
 }
 
 export class Compositor {
@@ -21,11 +29,15 @@ export class Compositor {
   nextFrameId = 1;
   session: SessionMode = 'none';
   readonly clock = new FrameClock();
-  readonly blitter: Blitter;
-  readonly textures: LayerTextures;
+  readonly policy: Policy;
+  readonly now: () => number;
+  blitter: Blitter;
+  textures: LayerTextures;
   /** Errors the compositor caught in its own frame work, outside any layer (should stay 0). */
   internalErrors = 0;
   lastInternalError: string | undefined;
+  /** Times the compositor's own GL context was lost and rebuilt. */
+  contextRestores = 0;
 
   private readonly layerMap = new Map<number, Layer>();
   private nextLayerId = 1;
@@ -34,6 +46,8 @@ export class Compositor {
     readonly gl: WebGL2RenderingContext,
     readonly options: CompositorOptions,
   ) {
+    this.policy = { ...DEFAULT_POLICY, ...options.policy };
+    this.now = options.now ?? (() => performance.now());
     this.blitter = new Blitter(gl);
     this.textures = new LayerTextures(gl);
   }
@@ -64,9 +78,29 @@ export class Compositor {
     const layer = this.layerMap.get(id);
     if (!layer) return false;
     this.teardown(layer);
-    layer.apply({ type: 'unloaded' });
+    this.apply(layer, { type: 'unloaded' });
     this.layerMap.delete(id);
     return true;
+  }
+
+  /** Gives a quarantined or failed layer a fresh start (restart history cleared). */
+  retry(id: number): boolean {
+    const layer = this.layerMap.get(id);
+    if (!layer || (layer.state !== 'quarantined' && layer.state !== 'failed')) return false;
+    layer.restartHistory = [];
+    this.apply(layer, { type: 'retried' });
+    this.startGuest(layer);
+    return true;
+  }
+
+  /** The guest's snapshot() state; rejects with the reason (recorded on the layer) if it fails. */
+  async snapshot(id: number): Promise<unknown> {
+    const layer = this.layerMap.get(id);
+    if (!layer?.host || !layer.started) throw new Error(`layer ${id} has no running guest`);
+    const result = await layer.host.snapshot();
+    if (result.ok) return result.state;
+    this.report(layer, { phase: result.phase, message: result.message, stack: result.stack });
+    throw new Error(describeError(layer.url, { phase: result.phase, message: result.message }));
   }
 
   stats(): CompositorStats {
@@ -82,10 +116,16 @@ export class Compositor {
         error: layer.error ? describeError(layer.url, layer.error) : undefined,
         errorPhase: layer.error?.phase,
         errorStack: layer.error?.stack,
+        stateReason: layer.stateReason,
+        pacing: layer.pacer.divisor,
+        latencyMs: layer.lastLatencyMs,
+        medianLatencyMs: median(layer.pacer.samples),
         surface: { ...layer.surface },
         renderMs: layer.lastRenderMs,
         superseded: layer.superseded,
         strayMessages: layer.host?.strayMessages ?? 0,
+        droppedMessages: layer.host?.droppedMessages ?? 0,
+        history: layer.history.map((h) => ({ ...h })),
       });
     }
     return {
@@ -96,8 +136,31 @@ export class Compositor {
       textures: this.textures.size,
       internalErrors: this.internalErrors,
       lastInternalError: this.lastInternalError,
+      contextRestores: this.contextRestores,
+      policy: { ...this.policy },
       layers,
     };
+  }
+
+  /** Applies a lifecycle event, stamped with the clock and frame count. */
+  apply(layer: Layer, event: LayerEvent): void {
+    layer.apply(event, this.now(), this.frames);
+  }
+
+  /**
+   * Acts on a guest failure as policy/failure.ts says: record it, fail the layer, or crash
+   * it (the supervisor restarts it with backoff, or quarantines it past the restart limit).
+   */
+  report(layer: Layer, error: LayerError): void {
+    layer.setError(error);
+    const action = failureAction(error.phase);
+    if (action === 'record') {
+      console.warn(`[steadfast] ${describeError(layer.url, error)}`);
+    } else if (action === 'fail') {
+      this.fail(layer, error);
+    } else {
+      this.crash(layer, error);
+    }
   }
 
   /** Fails a layer for good: records why, ends its guest, frees its frames. */
@@ -105,7 +168,46 @@ export class Compositor {
     layer.setError(error);
     console.warn(`[steadfast] ${describeError(layer.url, error)}`);
     this.teardown(layer);
-    layer.apply({ type: 'failed' });
+    this.apply(layer, { type: 'failed' });
+  }
+
+  /** Ends a misbehaving guest and hands it to the supervisor. Never waits for its thread. */
+  crash(layer: Layer, error: LayerError): void {
+    if (layer.state === 'restarting' || layer.state === 'quarantined' || layer.state === 'failed' || layer.state === 'closed') return;
+    layer.setError(error);
+    console.warn(`[steadfast] ${describeError(layer.url, error)}`);
+    this.teardown(layer);
+    const decision = onCrash(layer.restartHistory, this.now(), this.policy);
+    layer.restartHistory = decision.history;
+    if (decision.action === 'quarantine') {
+      layer.stateReason = decision.reason;
+      this.apply(layer, { type: 'quarantined' });
+      return;
+    }
+    this.apply(layer, { type: 'crashed' });
+    layer.restarts += 1;
+    // Runs after the backoff: spawn a fresh worker, unless the layer was unloaded or retried meanwhile.
+    setTimeout(() => {
+      if (layer.state !== 'restarting' || this.layerMap.get(layer.id) !== layer) return;
+      this.apply(layer, { type: 'respawned' });
+      this.startGuest(layer);
+    }, decision.delayMs);
+  }
+
+  /** Evicts a guest the pacer found too slow even at the slowest pace: quarantined with the figures. */
+  evict(layer: Layer, reason: string): void {
+    layer.setError({ phase: 'frame', message: reason });
+    this.teardown(layer);
+    layer.stateReason = reason;
+    this.apply(layer, { type: 'quarantined' });
+  }
+
+  /** Rebuilds every GL resource after the compositor's context was restored; layers refill on their next frames. */
+  rebuildGraphics(): void {
+    this.blitter = new Blitter(this.gl);
+    this.textures = new LayerTextures(this.gl);
+    for (const layer of this.layerMap.values()) layer.shownViews = null;
+    this.contextRestores += 1;
   }
 
   private liveLayerCount(): number {
@@ -123,32 +225,67 @@ export class Compositor {
   }
 
   private startGuest(layer: Layer): void {
+    layer.resetForSpawn(this.now());
     const host = spawnGuest(layer.url, layer.surface, {
+      // Runs for every valid message from this guest: its thread is alive.
+      onLife: () => {
+        if (layer.host === host) layer.liveness.lastLifeAt = this.now();
+      },
       // Runs when this guest delivers a validated frame.
       onFrame: (frame: FrameDelivery) => {
         if (layer.host !== host) return frame.bitmap.close();
-        if (layer.deliver(frame)) layer.apply({ type: 'frame-delivered' });
+        const { width, height } = frame.bitmap;
+        if (width !== layer.surface.width || height !== layer.surface.height) {
+          frame.bitmap.close();
+          this.violation(layer, host, `frame is ${width}×${height}, the layer's surface is ${layer.surface.width}×${layer.surface.height}`);
+          return;
+        }
+        if (!layer.deliver(frame, this.now())) return;
+        layer.liveness.firstFrameAt ??= this.now();
+        layer.staleFrames = 0;
+        this.apply(layer, { type: 'frame-delivered' });
+        this.pace(layer, host);
       },
       // Runs when this guest reports an error it caught in one of its phases.
       onError: (report: GuestErrorReport) => {
         if (layer.host !== host) return;
-        const error = { phase: report.phase, message: report.message, stack: report.stack };
-        if (report.phase === 'runtime') layer.setError(error);
-        else this.fail(layer, error);
+        this.report(layer, { phase: report.phase, message: report.message, stack: report.stack });
       },
-      // Runs when this guest breaks the protocol; it is ended after the current dispatch (libwayland's rule).
-      onProtocolError: (reason: string) => {
-        if (layer.host !== host) return;
-        queueMicrotask(() => {
-          if (layer.host === host) this.fail(layer, { phase: 'protocol', message: reason });
-        });
-      },
+      // Runs when this guest breaks the protocol or floods.
+      onProtocolError: (reason: string) => this.violation(layer, host, reason),
     });
     layer.host = host;
     host.start().then((result) => {
       if (layer.host !== host) return;
       if (result.ok) layer.started = true;
-      else this.fail(layer, { phase: result.phase, message: result.message, stack: result.stack });
+      else this.report(layer, { phase: result.phase, message: result.message, stack: result.stack });
     });
   }
+
+  /** Feeds the frame's return latency to the pacer; a guest too slow even at the slowest pace is evicted. */
+  private pace(layer: Layer, host: ReturnType<typeof spawnGuest>): void {
+    const before = layer.pacer.divisor;
+    layer.pacer = pacerRecord(layer.pacer, layer.lastLatencyMs, this.clock.nominalIntervalMs(), this.policy);
+    if (layer.pacer.divisor !== before) {
+      layer.stateReason = layer.pacer.divisor > 1 ? `throttled: asked every ${ordinal(layer.pacer.divisor)} frame (frames take ${Math.round(layer.lastLatencyMs)} ms)` : undefined;
+      console.info(`[steadfast] layer ${layer.id} pace 1/${before} → 1/${layer.pacer.divisor} ${layer.url}`);
+    }
+    if (layer.pacer.evict) {
+      const reason = `too slow: frames take ${Math.round(median(layer.pacer.samples))} ms, more than every ${ordinal(layer.pacer.divisor)} frame allows (${Math.round(layer.pacer.divisor * this.clock.nominalIntervalMs())} ms)`;
+      queueMicrotask(() => {
+        if (layer.host === host) this.evict(layer, reason);
+      });
+    }
+  }
+
+  /** A protocol violation ends the guest after the current dispatch (libwayland's rule), as a crash. */
+  private violation(layer: Layer, host: ReturnType<typeof spawnGuest>, reason: string): void {
+    queueMicrotask(() => {
+      if (layer.host === host) this.crash(layer, { phase: 'protocol', message: reason });
+    });
+  }
+}
+
+function ordinal(n: number): string {
+  return n === 1 ? '' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
 }

@@ -6,6 +6,8 @@ export class FrameClock {
   private readonly stamps = new Float64Array(WINDOW);
   private readonly work = new Float64Array(WINDOW);
   private count = 0;
+  /** Shortest median frame interval seen over any full window: the display's own pace. */
+  private bestMedianInterval = Infinity;
 
   /** Records one presented frame: when it started and how long the compositor worked on it. */
   record(startMs: number, workMs: number): void {
@@ -13,6 +15,18 @@ export class FrameClock {
     this.stamps[i] = startMs;
     this.work[i] = workMs;
     this.count += 1;
+    if (this.count >= WINDOW && this.count % 30 === 0) {
+      this.bestMedianInterval = Math.min(this.bestMedianInterval, this.medianIntervalMs());
+    }
+  }
+
+  private medianIntervalMs(): number {
+    const intervals: number[] = [];
+    for (let k = this.count - WINDOW + 1; k < this.count; k++) {
+      intervals.push(this.stamps[k % WINDOW]! - this.stamps[(k - 1) % WINDOW]!);
+    }
+    intervals.sort((a, b) => a - b);
+    return intervals[intervals.length >> 1]!;
   }
 
   /** Frames per second over the window (0 until two frames are in). */
@@ -22,6 +36,15 @@ export class FrameClock {
     const newest = this.stamps[(this.count - 1) % WINDOW]!;
     const oldest = this.stamps[(this.count - n) % WINDOW]!;
     return newest > oldest ? ((n - 1) * 1000) / (newest - oldest) : 0;
+  }
+
+  /**
+   * The display's frame interval, ms: the shortest median interval seen, else 60 Hz. Deadlines
+   * and the pacer's budgets use this, not the current rate, so a guest that slows the whole
+   * compositor down does not thereby earn itself a bigger budget.
+   */
+  nominalIntervalMs(): number {
+    return Number.isFinite(this.bestMedianInterval) && this.bestMedianInterval > 0 ? this.bestMedianInterval : 1000 / 60;
   }
 
   /** Mean compositor main-thread ms per frame over the window. */

@@ -3,15 +3,19 @@
 // 1. Ask for the next frame first, so nothing below can stop the loop.
 // 2. Read the head pose for this frame.
 // 3. Take whatever each guest delivered since last time (never wait for one) and upload it.
-// 4. Ask every live guest that is not busy for its next frame, for this pose.
-// 5. Composite every layer's newest frame into each eye's viewport, in declared order.
+// 4. Watch each guest: a hung or never-starting one is crashed (the supervisor restarts it);
+//    a missed deadline makes a layer stale, and a stale one past its grace is dropped.
+// 5. Ask every live guest that is not busy, and whose pace allows, for its next frame.
+// 6. Composite every running or stale layer's newest frame into each eye, in declared order.
 //
-// Each layer's work runs in its own try/catch naming the layer: a bad layer is failed
+// Each layer's work runs in its own try/catch naming the layer: a bad layer is crashed
 // and skipped (Monado's skip-and-log), never the frame.
 import type { WireView } from '../shared/protocol';
 import type { Compositor } from './compositor';
 import type { Layer } from './layer';
 import { isComposited, wantsFrames } from './layer-state';
+import { pacerDue } from './policy/pacer';
+import { graceExpired, livenessVerdict, newlyMissed, scheduleRequest } from './policy/watchdog';
 
 const CLEAR_COLOR = [0.02, 0.02, 0.03, 1] as const;
 
@@ -36,17 +40,21 @@ function presentFrame(frame: XRFrame, space: XRReferenceSpace, compositor: Compo
   const glLayer = frame.session.renderState.baseLayer;
   const pose = frame.getViewerPose(space);
   if (!glLayer || !pose) return;
-  const now = performance.now();
+  const now = compositor.now();
   const views = pose.views.map(toWireView);
+  const gl = compositor.gl;
+  const contextLost = gl.isContextLost();
 
   for (const layer of compositor.layers()) {
     guarded(compositor, layer, () => {
-      takeDelivered(compositor, layer);
+      layer.host?.beginFrame();
+      takeDelivered(compositor, layer, contextLost);
+      if (!watch(compositor, layer, now)) return;
       requestNext(compositor, layer, views, now);
     });
   }
+  if (contextLost) return; // nothing can be drawn until the context is restored (main.ts rebuilds it)
 
-  const gl = compositor.gl;
   gl.bindFramebuffer(gl.FRAMEBUFFER, glLayer.framebuffer);
   gl.disable(gl.SCISSOR_TEST);
   gl.clearColor(...CLEAR_COLOR);
@@ -64,20 +72,58 @@ function presentFrame(frame: XRFrame, space: XRReferenceSpace, compositor: Compo
 }
 
 /** Step 3: upload the newest delivered frame, if there is one; that is fresh content this frame. */
-function takeDelivered(compositor: Compositor, layer: Layer): void {
+function takeDelivered(compositor: Compositor, layer: Layer, contextLost: boolean): void {
   const delivered = layer.takeDelivered();
   if (!delivered) return;
+  if (contextLost) {
+    delivered.bitmap.close();
+    return;
+  }
   compositor.textures.upload(layer.id, delivered.bitmap);
   layer.shownViews = delivered.views;
   layer.presented += 1;
 }
 
-/** Step 4: one request in flight per guest; a busy guest is simply not asked again yet. */
+/** Step 4: the watchdog. Returns false when the layer was crashed and needs nothing more this frame. */
+function watch(compositor: Compositor, layer: Layer, now: number): boolean {
+  if (!layer.host) return false;
+  const verdict = livenessVerdict(layer.liveness, now, compositor.policy);
+  if (verdict === 'hang') {
+    const during = layer.inFlight ? 'frame()' : 'between frames';
+    compositor.crash(layer, { phase: 'hang', message: `no frame and no sign of life for ${Math.round(now - layer.liveness.lastLifeAt)} ms (limit ${compositor.policy.hangMs} ms, during ${during})` });
+    return false;
+  }
+  if (verdict === 'startup') {
+    compositor.crash(layer, { phase: 'startup', message: `no first frame within ${compositor.policy.startupMs} ms of starting (${layer.started ? 'setup finished, frame() never returned' : 'still loading or in setup()'})` });
+    return false;
+  }
+  if (layer.inFlight && newlyMissed(layer.inFlight, compositor.frames)) {
+    layer.inFlight.missed = true;
+    layer.missed += 1;
+    compositor.apply(layer, { type: 'deadline-missed' });
+  }
+  if (layer.state === 'stale') {
+    layer.staleFrames += 1;
+    if (graceExpired(layer.staleFrames, compositor.policy)) compositor.apply(layer, { type: 'grace-expired' });
+  }
+  return true;
+}
+
+/** Step 5: one request in flight per guest, at the pace the pacer set; a busy guest is not asked again yet. */
 function requestNext(compositor: Compositor, layer: Layer, views: WireView[], now: number): void {
+  layer.framesSinceRequest += 1;
   if (!layer.host || !layer.started || !wantsFrames(layer.state) || layer.inFlight !== null) return;
-  const frameId = compositor.nextFrameId++;
-  layer.inFlight = frameId;
-  layer.host.requestFrame({ type: 'frame-request', frameId, time: now, views: surfaceViews(views, layer.surface) });
+  if (!pacerDue(layer.pacer, layer.framesSinceRequest)) return;
+  const request = scheduleRequest(compositor.nextFrameId++, now, compositor.frames, compositor.clock.nominalIntervalMs(), layer.pacer.divisor);
+  layer.inFlight = request;
+  layer.framesSinceRequest = 0;
+  layer.host.requestFrame({
+    type: 'frame-request',
+    frameId: request.frameId,
+    time: now,
+    deadline: request.deadline,
+    views: surfaceViews(views, layer.surface),
+  });
 }
 
 /** Step 5: draw the part of the layer's surface that holds view `index` into the current viewport. */
@@ -93,7 +139,12 @@ function guarded(compositor: Compositor, layer: Layer, work: () => void): void {
     work();
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    compositor.fail(layer, { phase: 'composite', message, stack: e instanceof Error ? e.stack : undefined });
+    try {
+      compositor.crash(layer, { phase: 'composite', message, stack: e instanceof Error ? e.stack : undefined });
+    } catch (inner) {
+      compositor.internalErrors += 1;
+      compositor.lastInternalError = `layer ${layer.id}: ${inner instanceof Error ? inner.message : String(inner)}`;
+    }
   }
 }
 

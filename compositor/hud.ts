@@ -29,8 +29,10 @@ function layerLine(layer: LayerStats): HTMLElement {
   item.append(
     el('span', 'hud-state', layer.state),
     el('span', 'hud-url', shortUrl(layer.url)),
-    el('span', 'hud-counts', `presented ${layer.presented} · missed ${layer.missed} · restarts ${layer.restarts} · ${layer.renderMs.toFixed(1)} ms`),
+    el('span', 'hud-counts', `presented ${layer.presented} · missed ${layer.missed} · restarts ${layer.restarts} · ${layer.latencyMs.toFixed(0)} ms`),
   );
+  if (layer.pacing > 1) item.append(el('span', 'hud-pacing', `every ${layer.pacing === 2 ? '2nd' : layer.pacing === 3 ? '3rd' : `${layer.pacing}th`} frame`));
+  if (layer.stateReason) item.append(el('div', 'hud-reason', layer.stateReason));
   if (layer.error) item.append(el('div', 'hud-error', layer.error));
   item.title = layer.url;
   return item;

@@ -6,9 +6,11 @@
 import type { FrameDelivery, GuestPhase, WireView } from '../shared/protocol';
 import type { GuestHost, Surface } from './guest-host';
 import { transition, type LayerEvent, type LayerState } from './layer-state';
+import { initialPacer, type PacerState } from './policy/pacer';
+import type { InFlight, Liveness } from './policy/watchdog';
 
-/** Where a layer's error came from: a guest phase, or the compositor's own work on the layer. */
-export type ErrorPhase = GuestPhase | 'composite' | 'protocol';
+/** Where a layer's error came from: a guest phase, or what the compositor saw. */
+export type ErrorPhase = GuestPhase | 'composite' | 'protocol' | 'hang' | 'startup';
 
 export interface LayerError {
   phase: ErrorPhase;
@@ -16,8 +18,22 @@ export interface LayerError {
   stack?: string | undefined;
 }
 
+/** One remembered state change, for stats() and the bench's latency figures. */
+export interface LayerHistoryEntry {
+  /** performance.now() of the change. */
+  t: number;
+  /** Compositor frame count at the change. */
+  frame: number;
+  state: LayerState;
+  event: LayerEvent['type'];
+}
+
+const HISTORY_LENGTH = 32;
+
 export class Layer {
   state: LayerState = 'loading';
+  /** Why the layer is in its state, where that needs saying (quarantine, throttling). */
+  stateReason: string | undefined;
   /** Compositor frames in which this layer showed fresh content. */
   presented = 0;
   /** Frame deadlines missed. */
@@ -29,11 +45,22 @@ export class Layer {
   host: GuestHost | null = null;
   /** True once the guest has loaded and set up: from then on it is asked for frames. */
   started = false;
-  inFlight: number | null = null;
+  inFlight: InFlight | null = null;
   delivered: FrameDelivery | null = null;
   /** The views (pose) the frame now on screen was rendered for; null before the first frame. */
   shownViews: WireView[] | null = null;
   lastRenderMs = 0;
+  /** Request → delivery time of the last frame, ms (includes the guest's GPU time). */
+  lastLatencyMs = 0;
+  liveness: Liveness = { spawnedAt: 0, lastLifeAt: 0, firstFrameAt: null };
+  pacer: PacerState = initialPacer();
+  /** Compositor frames since this layer was last asked for a frame. */
+  framesSinceRequest = Infinity;
+  /** Consecutive compositor frames this layer has been stale. */
+  staleFrames = 0;
+  /** Crash times inside the supervisor's window, newest first. */
+  restartHistory: number[] = [];
+  readonly history: LayerHistoryEntry[] = [];
 
   constructor(
     readonly id: number,
@@ -41,24 +68,27 @@ export class Layer {
     readonly surface: Surface,
   ) {}
 
-  /** Applies a lifecycle event through the one transition function. */
-  apply(event: LayerEvent): void {
+  /** Applies a lifecycle event through the one transition function and remembers the change. */
+  apply(event: LayerEvent, t: number, frame: number): void {
     const next = transition(this.state, event);
-    if (next !== this.state) console.debug(`[steadfast] layer ${this.id} ${this.state} → ${next} (${event.type}) ${this.url}`);
+    if (next === this.state) return;
+    console.debug(`[steadfast] layer ${this.id} ${this.state} → ${next} (${event.type}) ${this.url}`);
     this.state = next;
+    this.history.push({ t, frame, state: next, event: event.type });
+    if (this.history.length > HISTORY_LENGTH) this.history.shift();
   }
 
-  /** Records an error; `describeError` gives the one-line form shown to users. */
   setError(error: LayerError): void {
     this.error = error;
   }
 
   /** A frame arrived for this layer. Returns false (and closes it) if it answers no request. */
-  deliver(frame: FrameDelivery): boolean {
-    if (frame.frameId !== this.inFlight) {
+  deliver(frame: FrameDelivery, now: number): boolean {
+    if (!this.inFlight || frame.frameId !== this.inFlight.frameId) {
       frame.bitmap.close();
       return false;
     }
+    this.lastLatencyMs = now - this.inFlight.sentAt;
     this.inFlight = null;
     if (this.delivered) {
       this.delivered.bitmap.close();
@@ -76,15 +106,32 @@ export class Layer {
     return frame;
   }
 
-  /** Drops every held frame and forgets the guest (its host must already be terminated). */
+  /** Drops every held frame and request (the host must already be terminated). */
   releaseFrames(): void {
     this.delivered?.bitmap.close();
     this.delivered = null;
     this.inFlight = null;
+    this.shownViews = null;
+  }
+
+  /** Resets what belongs to one worker's life, before a new worker is spawned. */
+  resetForSpawn(now: number): void {
+    this.liveness = { spawnedAt: now, lastLifeAt: now, firstFrameAt: null };
+    this.pacer = initialPacer();
+    this.framesSinceRequest = Infinity;
+    this.staleFrames = 0;
+    this.stateReason = undefined;
   }
 }
 
 /** The one-line error users see in the HUD and stats(): names the URL and the phase. */
 export function describeError(url: string, error: LayerError): string {
-  return `${error.phase} failed for ${url}: ${error.message}`;
+  switch (error.phase) {
+    case 'hang':
+      return `hang detected in ${url}: ${error.message}`;
+    case 'startup':
+      return `start-up failed for ${url}: ${error.message}`;
+    default:
+      return `${error.phase} failed for ${url}: ${error.message}`;
+  }
 }

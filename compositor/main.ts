@@ -13,6 +13,10 @@ export interface CompositorApi {
   stats(): CompositorStats;
   load(url: string): number;
   unload(id: number): boolean;
+  /** Starts a quarantined or failed layer afresh; false if it is neither. */
+  retry(id: number): boolean;
+  /** The guest's snapshot() state; rejects with the reason if it fails. */
+  snapshot(id: number): Promise<unknown>;
 }
 
 declare global {
@@ -43,12 +47,15 @@ const gl = canvas.getContext('webgl2', {
 if (!gl) {
   showStatus('WebGL2 is not available in this browser: Steadfast cannot composite.');
 } else {
-  const compositor = new Compositor(gl, { surface: params.surface });
+  const compositor = new Compositor(gl, { surface: params.surface, policy: params.policy });
   window.compositor = {
     stats: () => compositor.stats(),
     load: (url) => compositor.load(url),
     unload: (id) => compositor.unload(id),
+    retry: (id) => compositor.retry(id),
+    snapshot: (id) => compositor.snapshot(id),
   };
+  watchContext(compositor);
   if (params.hud) mountHud(hudRoot, () => compositor.stats(), params.warnings);
   else hudRoot.hidden = true;
   for (const url of params.guests) compositor.load(url);
@@ -78,6 +85,7 @@ async function present(compositor: Compositor, gl: WebGL2RenderingContext): Prom
 async function begin(compositor: Compositor, gl: WebGL2RenderingContext, mode: 'emulator' | 'immersive'): Promise<void> {
   try {
     const { session, space } = await startImmersive(gl);
+    activeSession = session;
     compositor.session = mode;
     showStatus('');
     // Runs when the XR session ends (headset removed, user exit): offer to enter again.
@@ -90,6 +98,28 @@ async function begin(compositor: Compositor, gl: WebGL2RenderingContext, mode: '
     showStatus(`Could not start the XR session: ${e instanceof Error ? e.message : String(e)}`);
     if (mode === 'immersive') enterButton.hidden = false;
   }
+}
+
+let activeSession: XRSession | null = null;
+
+// The compositor's own GL context can be lost (GPU reset, driver update, WEBGL_lose_context).
+function watchContext(compositor: Compositor): void {
+  // Runs when the context is lost: ask for it back; the frame loop draws nothing meanwhile.
+  canvas.addEventListener('webglcontextlost', (event) => {
+    event.preventDefault();
+    console.warn('[steadfast] compositor WebGL context lost');
+  });
+  // Runs when the context is back: rebuild every GL resource and the XR layer; guests refill their layers.
+  canvas.addEventListener('webglcontextrestored', () => {
+    compositor.rebuildGraphics();
+    const session = activeSession;
+    if (session && compositor.session !== 'none') {
+      void compositor.gl.makeXRCompatible().then(() => {
+        session.updateRenderState({ baseLayer: new XRWebGLLayer(session, compositor.gl, { antialias: false, alpha: false, depth: false }) });
+      });
+    }
+    console.info('[steadfast] compositor WebGL context restored and rebuilt');
+  });
 }
 
 function fitCanvasToWindow(): void {

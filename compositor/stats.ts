@@ -1,6 +1,7 @@
 // The shape of window.compositor.stats(): plain data, a public contract (README "Diagnostics").
 import type { LayerState } from './layer-state';
-import type { ErrorPhase } from './layer';
+import type { ErrorPhase, LayerHistoryEntry } from './layer';
+import type { Policy } from '../shared/limits';
 
 /** How the compositor is presenting: not yet, on the desktop emulator, or in a headset's immersive session. */
 export type SessionMode = 'none' | 'emulator' | 'immersive';
@@ -19,6 +20,13 @@ export interface LayerStats {
   // Extensions beyond the contract's minimum:
   errorPhase: ErrorPhase | undefined;
   errorStack: string | undefined;
+  /** Why the layer is in its state, where that needs saying (quarantine reason, throttling). */
+  stateReason: string | undefined;
+  /** The pacer's divisor: the guest is asked for every `pacing`-th compositor frame (1 = every frame). */
+  pacing: number;
+  /** Request → delivery time of the last frame, ms, and the median over the pacer's window. */
+  latencyMs: number;
+  medianLatencyMs: number;
   surface: { width: number; height: number };
   /** The guest's own time for its last frame, ms. */
   renderMs: number;
@@ -26,6 +34,10 @@ export interface LayerStats {
   superseded: number;
   /** Messages the guest's code posted on its worker's public channel (ignored). */
   strayMessages: number;
+  /** Frame-port messages over the per-frame cap (dropped). */
+  droppedMessages: number;
+  /** The last state changes, oldest first (time, compositor frame, new state, event). */
+  history: LayerHistoryEntry[];
 }
 
 export interface CompositorStats {
@@ -40,5 +52,9 @@ export interface CompositorStats {
   textures: number;
   internalErrors: number;
   lastInternalError: string | undefined;
+  /** Times the compositor's GL context was lost and rebuilt. */
+  contextRestores: number;
+  /** The supervision policy in force. */
+  policy: Policy;
   layers: LayerStats[];
 }

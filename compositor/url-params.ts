@@ -3,7 +3,10 @@
 //   emulator         force the desktop emulator (any value but 0/false)
 //   surface=WxH      guest surface size in pixels, both eyes side by side (default 1024x512)
 //   hud=0            hide the HUD
-import { DEFAULT_SURFACE, MAX_SURFACE_SIDE, MIN_SURFACE_SIDE } from '../shared/limits';
+//   hangMs, startupMs, graceFrames, maxRestarts, restartWindowMs, backoffBaseMs, backoffMaxMs,
+//   maxDivisor, pacerWindow, pacerLateFraction
+//                    override one figure of the supervision policy (shared/limits.ts DEFAULT_POLICY)
+import { DEFAULT_POLICY, DEFAULT_SURFACE, MAX_SURFACE_SIDE, MIN_SURFACE_SIDE, type Policy } from '../shared/limits';
 
 export const DEFAULT_GUESTS = ['demos/cubes.js', 'demos/particles.js'] as const;
 
@@ -12,6 +15,8 @@ export interface PageParams {
   emulator: boolean;
   surface: { width: number; height: number };
   hud: boolean;
+  /** Policy figures given in the URL. */
+  policy: Partial<Policy>;
   /** Parameters that were present but unusable, each as a sentence for the HUD. */
   warnings: string[];
 }
@@ -35,7 +40,17 @@ export function parsePageParams(search: string): PageParams {
     }
   }
 
+  const policy: Partial<Policy> = {};
+  for (const key of Object.keys(DEFAULT_POLICY) as (keyof Policy)[]) {
+    const raw = query.get(key);
+    if (raw === null) continue;
+    const value = Number(raw);
+    if (raw.trim() !== '' && Number.isFinite(value) && value >= 0) policy[key] = value;
+    else warnings.push(`${key}=${raw} ignored: expected a non-negative number`);
+  }
+
   return {
+    policy,
     guests: guests.length > 0 ? guests : [...DEFAULT_GUESTS],
     emulator: flag(query.get('emulator')),
     surface,

@@ -21,8 +21,9 @@ import type {
   InitParams,
   InitResult,
   HostMessage,
+  SnapshotResult,
 } from '../shared/protocol';
-import { MAX_SURFACE_SIDE, MIN_SURFACE_SIDE } from '../shared/limits';
+import { HEARTBEAT_MS, MAX_SURFACE_SIDE, MIN_SURFACE_SIDE } from '../shared/limits';
 import { describeThrown, importGuest } from './guest-loader';
 import { createStereoThreeRenderer } from './three-adapter';
 
@@ -31,7 +32,10 @@ declare const self: DedicatedWorkerGlobalScope;
 // Captured before guest code runs, so a guest patching prototypes cannot reroute our traffic.
 const portPostMessage = MessagePort.prototype.postMessage;
 const transferToImageBitmap = OffscreenCanvas.prototype.transferToImageBitmap;
+const canvasWidth = Object.getOwnPropertyDescriptor(OffscreenCanvas.prototype, 'width')!.get!;
+const canvasHeight = Object.getOwnPropertyDescriptor(OffscreenCanvas.prototype, 'height')!.get!;
 const now = performance.now.bind(performance);
+const every = setInterval.bind(self);
 
 let framePort: MessagePort | null = null;
 let guest: GuestModule | null = null;
@@ -61,8 +65,18 @@ const control: GuestControl = {
     const sideOk = (n: number) => Number.isInteger(n) && n >= MIN_SURFACE_SIDE && n <= MAX_SURFACE_SIDE;
     if (!sideOk(width) || !sideOk(height)) return failInit('load', new Error(`bad surface size ${width}×${height}`));
     framePort = params.framePort;
+    // Listen and beat before any guest code runs, so none of it can sit between us and the port.
+    framePort.onmessage = onHostMessage;
+    every(() => post({ type: 'alive' }), HEARTBEAT_MS);
 
     const canvas = new OffscreenCanvas(width, height);
+    fixSize(canvas, width, height);
+    // Runs if the GPU context of this guest is lost: it cannot render again, so say so and stop.
+    canvas.addEventListener('contextlost', (event) => {
+      event.preventDefault();
+      broken = true;
+      post(reportError('frame', new Error('the guest\'s WebGL context was lost')));
+    });
     const gl = canvas.getContext('webgl2', {
       alpha: true,
       premultipliedAlpha: true,
@@ -85,6 +99,7 @@ const control: GuestControl = {
       width,
       height,
       time: now(),
+      deadline: now(),
       dt: 0,
       frame: 0,
       views: [],
@@ -99,8 +114,20 @@ const control: GuestControl = {
       return failInit('setup', e);
     }
     context.state = undefined;
-    framePort.onmessage = onHostMessage;
     return { ok: true };
+  },
+
+  // Runs when the compositor asks for the guest's state (hot reload carries it to the next version).
+  async snapshot(): Promise<SnapshotResult> {
+    if (!guest) return { ok: false, phase: 'snapshot', message: 'the guest has not loaded' };
+    try {
+      const state: unknown = guest.snapshot ? await guest.snapshot() : undefined;
+      structuredClone(state); // throws DataCloneError here, not inside comlink's reply
+      return { ok: true, state };
+    } catch (e) {
+      const { message, stack } = describeThrown(e);
+      return { ok: false, phase: 'snapshot', message, stack };
+    }
   },
 };
 
@@ -118,11 +145,30 @@ function onHostMessage(event: MessageEvent<HostMessage>): void {
   }
 }
 
+/**
+ * Makes the surface size unchangeable before guest code sees the canvas: setting the same
+ * size is allowed (three.js does), any other size throws at once, before a huge drawing
+ * buffer is ever allocated. (The compositor still checks every bitmap's size.)
+ */
+function fixSize(canvas: OffscreenCanvas, width: number, height: number): void {
+  for (const [name, value] of [['width', width], ['height', height]] as const) {
+    Object.defineProperty(canvas, name, {
+      configurable: false,
+      enumerable: true,
+      get: () => value,
+      set: (next: unknown) => {
+        if (next !== value) throw new RangeError(`the surface is ${width}×${height}; its ${name} cannot be set to ${String(next)}`);
+      },
+    });
+  }
+}
+
 function renderFrame(request: FrameRequest): void {
   if (!guest || !ctx || broken) return;
   const started = now();
   ctx.dt = lastTime === null ? 0 : Math.max(0, request.time - lastTime);
   ctx.time = request.time;
+  ctx.deadline = request.deadline;
   lastTime = request.time;
   ctx.views = request.views;
   try {
@@ -135,6 +181,11 @@ function renderFrame(request: FrameRequest): void {
   ctx.frame += 1;
   let bitmap: ImageBitmap;
   try {
+    const w = canvasWidth.call(ctx.canvas);
+    const h = canvasHeight.call(ctx.canvas);
+    if (w !== ctx.width || h !== ctx.height) {
+      throw new Error(`the guest resized its surface to ${w}×${h}; it is ${ctx.width}×${ctx.height}`);
+    }
     bitmap = transferToImageBitmap.call(ctx.canvas);
   } catch (e) {
     broken = true;

@@ -27,6 +27,8 @@ export interface GuestContext {
   height: number;
   /** Compositor time of the frame being rendered, ms. */
   time: number;
+  /** Extension: when this frame must be back to be shown in time (same clock as `time`), ms. */
+  deadline: number;
   /** ms since the previous frame this guest rendered (0 on the first). */
   dt: number;
   /** How many frames this guest has rendered before this one. */

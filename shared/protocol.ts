@@ -37,6 +37,8 @@ export interface FrameRequest {
   frameId: number;
   /** Compositor time of the frame being requested, ms (performance.now() on the compositor). */
   time: number;
+  /** When the frame must be back to be shown in time, same clock as `time`. */
+  deadline: number;
   views: WireView[];
 }
 
@@ -62,7 +64,12 @@ export interface GuestErrorReport {
   stack?: string | undefined;
 }
 
-export type GuestMessage = FrameDelivery | GuestErrorReport;
+/** Sent every HEARTBEAT_MS while the guest's thread is free: the watchdog's sign of life. */
+export interface Heartbeat {
+  type: 'alive';
+}
+
+export type GuestMessage = FrameDelivery | GuestErrorReport | Heartbeat;
 
 // ---------------------------------------------------------------------------
 // Control plane (comlink over the control port)
@@ -78,9 +85,15 @@ export type InitResult =
   | { ok: true }
   | { ok: false; phase: GuestPhase; message: string; stack?: string | undefined };
 
+export type SnapshotResult =
+  | { ok: true; state: unknown }
+  | { ok: false; phase: GuestPhase; message: string; stack?: string | undefined };
+
 /** What the guest runtime exposes on its control port. */
 export interface GuestControl {
   init(params: InitParams): Promise<InitResult>;
+  /** Calls the guest's snapshot() (undefined state if it has none). */
+  snapshot(): Promise<SnapshotResult>;
 }
 
 /** The first message on a new worker's global channel: its two private ports. */
@@ -132,10 +145,22 @@ const errorSchema = v.strictObject({
   stack: v.optional(clippedString(MAX_ERROR_STACK)),
 });
 
-const guestMessageSchema = v.variant('type', [frameSchema, errorSchema]);
+const heartbeatSchema = v.strictObject({ type: v.literal('alive') });
+
+const guestMessageSchema = v.variant('type', [frameSchema, errorSchema, heartbeatSchema]);
 
 const initResultSchema = v.variant('ok', [
   v.strictObject({ ok: v.literal(true) }),
+  v.strictObject({
+    ok: v.literal(false),
+    phase: phaseSchema,
+    message: clippedString(MAX_ERROR_MESSAGE),
+    stack: v.optional(clippedString(MAX_ERROR_STACK)),
+  }),
+]);
+
+const snapshotResultSchema = v.variant('ok', [
+  v.strictObject({ ok: v.literal(true), state: v.unknown() }),
   v.strictObject({
     ok: v.literal(false),
     phase: phaseSchema,
@@ -167,6 +192,11 @@ export function parseGuestMessage(data: unknown): Parsed<GuestMessage> {
 /** Parses the answer to a guest's `init` control call; never throws. */
 export function parseInitResult(data: unknown): Parsed<InitResult> {
   return parseWith(initResultSchema, data);
+}
+
+/** Parses the answer to a guest's `snapshot` control call; never throws. */
+export function parseSnapshotResult(data: unknown): Parsed<SnapshotResult> {
+  return parseWith(snapshotResultSchema, data);
 }
 
 /** Validates a guest URL given to `load()`; returns the absolute URL or a reason. */

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Layer, describeError } from '../../compositor/layer';
 import type { FrameDelivery } from '../../shared/protocol';
+import { scheduleRequest } from '../../compositor/policy/watchdog';
+
+const request = (id: number, sentAt = 0) => scheduleRequest(id, sentAt, 0, 16.7, 1);
 
 class FakeBitmap {
   closed = false;
@@ -21,31 +24,32 @@ describe('layer frame slots', () => {
 
   it('accepts the frame that answers the request in flight and frees the slot', () => {
     const layer = new Layer(1, 'u', { width: 8, height: 8 });
-    layer.inFlight = 5;
+    layer.inFlight = request(5);
     const f = frame(5);
-    expect(layer.deliver(f)).toBe(true);
+    expect(layer.deliver(f, 10)).toBe(true);
     expect(layer.inFlight).toBeNull();
+    expect(layer.lastLatencyMs).toBe(10);
     expect(layer.takeDelivered()).toBe(f);
     expect(layer.takeDelivered()).toBeNull();
   });
 
   it('closes a frame that answers no request, and keeps the request open', () => {
     const layer = new Layer(1, 'u', { width: 8, height: 8 });
-    layer.inFlight = 5;
+    layer.inFlight = request(5);
     const forged = frame(4);
-    expect(layer.deliver(forged)).toBe(false);
+    expect(layer.deliver(forged, 10)).toBe(false);
     expect(forged.bitmap.closed).toBe(true);
-    expect(layer.inFlight).toBe(5);
+    expect(layer.inFlight?.frameId).toBe(5);
   });
 
   it('holds at most one delivered bitmap: a newer one closes the older at once', () => {
     const layer = new Layer(1, 'u', { width: 8, height: 8 });
-    layer.inFlight = 1;
+    layer.inFlight = request(1);
     const first = frame(1);
-    layer.deliver(first);
-    layer.inFlight = 2;
+    layer.deliver(first, 10);
+    layer.inFlight = request(2);
     const second = frame(2);
-    layer.deliver(second);
+    layer.deliver(second, 10);
     expect(first.bitmap.closed).toBe(true);
     expect(second.bitmap.closed).toBe(false);
     expect(layer.superseded).toBe(1);
@@ -54,9 +58,9 @@ describe('layer frame slots', () => {
 
   it('releases everything it holds', () => {
     const layer = new Layer(1, 'u', { width: 8, height: 8 });
-    layer.inFlight = 1;
+    layer.inFlight = request(1);
     const f = frame(1);
-    layer.deliver(f);
+    layer.deliver(f, 10);
     layer.releaseFrames();
     expect(f.bitmap.closed).toBe(true);
     expect(layer.delivered).toBeNull();

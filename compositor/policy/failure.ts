@@ -1,0 +1,30 @@
+// What each kind of guest failure means for its layer. Pure and total: the compositor
+// asks this, then acts.
+//   fail     the guest can never work as loaded (bad module, setup threw): state `failed`.
+//   restart  a crash: the supervisor restarts it, or quarantines it past the restart limit.
+//   record   worth showing, not worth ending the guest for.
+import type { ErrorPhase } from '../layer';
+
+export type FailureAction = 'fail' | 'restart' | 'record';
+
+export function failureAction(phase: ErrorPhase): FailureAction {
+  switch (phase) {
+    case 'load':
+    case 'setup':
+      return 'fail';
+    case 'frame':
+    case 'protocol':
+    case 'hang':
+    case 'startup':
+    case 'composite':
+      return 'restart';
+    case 'snapshot':
+    case 'runtime':
+      return 'record';
+    default: {
+      const check: never = phase;
+      void check;
+      return 'restart';
+    }
+  }
+}

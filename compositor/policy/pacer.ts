@@ -1,0 +1,49 @@
+// Per-guest pacing, as Monado's per-client pacer: a guest whose frames steadily come back
+// late is asked for every 2nd, then every 3rd compositor frame; if it is still late at the
+// slowest pace it is evicted. A guest that keeps up again is sped back up. Pure: samples in,
+// state out. Frame-return latency (request → delivery) includes the guest's GPU time,
+// since a frame cannot be transferred before its GPU work is done.
+import type { Policy } from '../../shared/limits';
+
+export type PacerPolicy = Pick<Policy, 'maxDivisor' | 'pacerWindow' | 'pacerLateFraction'>;
+
+export interface PacerState {
+  /** Ask every `divisor`-th compositor frame (1 = every frame). */
+  divisor: number;
+  /** Latency samples (ms) at the current divisor, oldest first, at most pacerWindow. */
+  samples: number[];
+  /** Set when the guest is late even at the slowest pace; the caller evicts it. */
+  evict: boolean;
+}
+
+export function initialPacer(): PacerState {
+  return { divisor: 1, samples: [], evict: false };
+}
+
+/** Records one frame-return latency and re-judges the pace. */
+export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalMs: number, policy: PacerPolicy): PacerState {
+  const samples = [...state.samples, latencyMs].slice(-policy.pacerWindow);
+  if (samples.length < policy.pacerWindow) return { ...state, samples };
+  const budget = state.divisor * frameIntervalMs;
+  const late = samples.filter((s) => s > budget).length / samples.length;
+  if (late >= policy.pacerLateFraction) {
+    if (state.divisor >= policy.maxDivisor) return { divisor: state.divisor, samples, evict: true };
+    return { divisor: state.divisor + 1, samples: [], evict: false };
+  }
+  // Comfortably inside a faster pace (with 20 % headroom) for a whole window: speed up.
+  const fasterBudget = (state.divisor - 1) * frameIntervalMs * 0.8;
+  if (state.divisor > 1 && samples.every((s) => s <= fasterBudget)) return { divisor: state.divisor - 1, samples: [], evict: false };
+  return { ...state, samples };
+}
+
+/** Whether to ask the guest for a frame, `framesSinceRequest` compositor frames after its last request. */
+export function pacerDue(state: PacerState, framesSinceRequest: number): boolean {
+  return framesSinceRequest >= state.divisor;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

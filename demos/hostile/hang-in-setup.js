@@ -1,0 +1,7 @@
+// Hostile fixture: setup() never returns (busy loop).
+export default {
+  setup() {
+    for (;;);
+  },
+  frame() {},
+};
