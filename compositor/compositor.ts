@@ -123,8 +123,8 @@ export class Compositor {
         surface: { ...layer.surface },
         renderMs: layer.lastRenderMs,
         superseded: layer.superseded,
-        strayMessages: layer.host?.strayMessages ?? 0,
-        droppedMessages: layer.host?.droppedMessages ?? 0,
+        strayMessages: layer.pastStrayMessages + (layer.host?.strayMessages ?? 0),
+        droppedMessages: layer.pastDroppedMessages + (layer.host?.droppedMessages ?? 0),
         history: layer.history.map((h) => ({ ...h })),
       });
     }
@@ -217,6 +217,10 @@ export class Compositor {
   }
 
   private teardown(layer: Layer): void {
+    if (layer.host) {
+      layer.pastStrayMessages += layer.host.strayMessages;
+      layer.pastDroppedMessages += layer.host.droppedMessages;
+    }
     layer.host?.terminate();
     layer.host = null;
     layer.started = false;

@@ -44,7 +44,8 @@ export class FrameClock {
    * compositor down does not thereby earn itself a bigger budget.
    */
   nominalIntervalMs(): number {
-    return Number.isFinite(this.bestMedianInterval) && this.bestMedianInterval > 0 ? this.bestMedianInterval : 1000 / 60;
+    // No VR display refreshes slower than 60 Hz: a compositor that never ran unloaded still judges at 60.
+    return Math.min(this.bestMedianInterval, 1000 / 60);
   }
 
   /** Mean compositor main-thread ms per frame over the window. */

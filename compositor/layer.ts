@@ -41,6 +41,9 @@ export class Layer {
   restarts = 0;
   /** Delivered frames replaced by a newer one before they were shown. */
   superseded = 0;
+  /** Messages counted by earlier workers of this layer (stray, dropped over the cap). */
+  pastStrayMessages = 0;
+  pastDroppedMessages = 0;
   error: LayerError | undefined;
   host: GuestHost | null = null;
   /** True once the guest has loaded and set up: from then on it is asked for frames. */

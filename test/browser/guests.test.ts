@@ -90,9 +90,19 @@ describe('bad input: each ends in failed with its reason while a healthy sibling
     ['a syntax error', 'demos/hostile/syntax-error.js', /^load failed for .*syntax-error\.js: SyntaxError/],
     ['no default export', 'demos/hostile/no-default-export.js', /^load failed for .*no-default-export\.js: module has no default export/],
     ['a throw in setup', 'demos/hostile/throw-in-setup.js', /^setup failed for .*throw-in-setup\.js: setup exploded on purpose/],
-    ['a throw in frame', 'demos/hostile/throw-in-frame.js', /^frame failed for .*throw-in-frame\.js: frame exploded on purpose/],
     ['a URL that is not http(s)', 'javascript:alert(1)', /^load failed for javascript:alert\(1\): guest URL must be http\(s\)/],
   ];
+
+  it('a throw in frame: restarted, then quarantined past the restart limit, with its reason', async () => {
+    const id = await page.evaluate(() => window.compositor.load('demos/hostile/throw-in-frame.js'));
+    const watch = presentedOver(page, 1, 2500);
+    const l = await waitForLayerState(page, id, ['quarantined'], 20_000);
+    expect(l.error).toMatch(/^frame failed for .*throw-in-frame\.js: frame exploded on purpose/);
+    expect(l.restarts).toBe(3);
+    expect(l.stateReason).toBe('crashed 4 times within 30 s (at most 3 restarts allowed)');
+    const healthy = await watch;
+    expect(healthy.presented / healthy.frames).toBeGreaterThanOrEqual(0.85);
+  });
 
   it.each(cases)('%s', async (_name, url, message) => {
     const id = await page.evaluate((u) => window.compositor.load(u), url);
@@ -110,7 +120,9 @@ describe('bad input: each ends in failed with its reason while a healthy sibling
     const baseline = await pageRafRate(page, 1000);
     const run = await presentedOver(page, 1, 1500);
     expect(run.frames / run.seconds / baseline).toBeGreaterThanOrEqual(0.9);
-    expect((await stats(page)).layers.filter((l) => l.state === 'failed')).toHaveLength(cases.length);
+    const s = await stats(page);
+    expect(s.layers.filter((l) => l.state === 'failed')).toHaveLength(cases.length);
+    expect(s.layers.filter((l) => l.state === 'quarantined')).toHaveLength(1);
   });
 });
 

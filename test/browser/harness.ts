@@ -1,5 +1,5 @@
 // Driving the compositor page in headless Chromium (Debian's chromium, playwright-core).
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumPath } from '../../scripts/chromium-path.mjs';
 import type { CompositorStats, LayerStats } from '../../compositor/stats';
 
@@ -27,8 +27,9 @@ export function launchBrowser(): Promise<Browser> {
  * A new page. Under tsx (the bench), esbuild's keepNames wraps functions passed to
  * page.evaluate in a `__name` helper that exists only in Node; give the page a no-op one.
  */
-export async function newPage(browser: Browser, viewport: { width: number; height: number }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
+export async function newPage(target: Browser | BrowserContext, viewport: { width: number; height: number }): Promise<Page> {
+  const page = 'contexts' in target ? await target.newPage({ viewport }) : await target.newPage();
+  await page.setViewportSize(viewport);
   await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   return page;
 }
@@ -54,7 +55,7 @@ export function compositorUrl(base: string, options: PageOptions = {}): string {
 }
 
 /** Opens the compositor and waits until it presents. Console errors are collected on the page object. */
-export async function openCompositor(browser: Browser, base: string, options: PageOptions = {}): Promise<Page> {
+export async function openCompositor(browser: Browser | BrowserContext, base: string, options: PageOptions = {}): Promise<Page> {
   const page = await newPage(browser, options.viewport ?? TEST_VIEWPORT);
   await page.goto(compositorUrl(base, options));
   await page.waitForFunction(() => window.compositor?.stats().session === 'emulator' && window.compositor.stats().frames > 0, null, {

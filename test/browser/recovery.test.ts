@@ -1,0 +1,87 @@
+// Recovery paths a user relies on: the compositor's own context loss, retrying a quarantined
+// guest, snapshots (and a throwing one), and the stale → dropped → restarting sequence.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openCompositor, screenshotPixels, stats, waitForLayerState } from './harness';
+
+const app = inject('appUrl');
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('recovery', () => {
+  it('rebuilds after the compositor loses its WebGL context, and every layer comes back', async () => {
+    const page = await openCompositor(browser, app, {
+      guests: ['demos/solid.js?color=ff0000&rect=0,0,1,0.5', 'demos/solid.js?color=0000ff&rect=0,0.5,1,0.5'],
+      extra: { hud: '0' },
+    });
+    await waitForLayerState(page, 1, ['running']);
+    await waitForLayerState(page, 2, ['running']);
+    await page.evaluate(() => {
+      const gl = document.querySelector<HTMLCanvasElement>('#view')!.getContext('webgl2')!;
+      const ext = gl.getExtension('WEBGL_lose_context')!;
+      ext.loseContext();
+      setTimeout(() => ext.restoreContext(), 200);
+    });
+    await page.waitForFunction(() => window.compositor.stats().contextRestores === 1, null, { timeout: 10_000 });
+    const restoredAt = await stats(page);
+    await page.waitForFunction(
+      (p) => window.compositor.stats().layers.every((l, i) => l.presented > p[i]! + 10),
+      restoredAt.layers.map((l) => l.presented),
+    );
+    const pixel = await screenshotPixels(page);
+    for (const eyeX of [0, 240]) {
+      expect(pixel(eyeX + 120, 200).slice(0, 3)).toEqual([255, 0, 0]);
+      expect(pixel(eyeX + 120, 40).slice(0, 3)).toEqual([0, 0, 255]);
+    }
+    const s = await stats(page);
+    expect(s.internalErrors).toBe(0);
+    expect(s.layers.map((l) => l.state)).toEqual(['running', 'running']);
+    await page.close();
+  });
+
+  it('shows a hung layer stale, then dropped, then restarting, counting the miss', async () => {
+    const page = await openCompositor(browser, app, { guests: ['demos/hostile/hang-in-frame.js'] });
+    await page.waitForFunction(() => window.compositor.stats().layers[0]!.restarts >= 1, null, { timeout: 15_000 });
+    const layer = (await stats(page)).layers[0]!;
+    const states = layer.history.map((h) => h.state);
+    const firstHang = states.findIndex((_, i) => states.slice(i, i + 3).join() === 'stale,dropped,restarting');
+    expect(firstHang, `history: ${states.join(' → ')}`).toBeGreaterThanOrEqual(0);
+    const [stale, dropped] = [layer.history[firstHang]!, layer.history[firstHang + 1]!];
+    expect(dropped.frame - stale.frame, 'grace of 10 frames, dropped on the 11th').toBe(11);
+    expect(layer.missed).toBeGreaterThanOrEqual(1);
+    expect(layer.error).toMatch(/^hang detected in .*hang-in-frame\.js/);
+    await page.close();
+  });
+
+  it('lets a user retry a quarantined guest from the API', async () => {
+    const page = await openCompositor(browser, app, { guests: ['demos/hostile/throw-in-frame.js'] });
+    await waitForLayerState(page, 1, ['quarantined'], 20_000);
+    expect(await page.evaluate(() => window.compositor.retry(1))).toBe(true);
+    const retried = await waitForLayerState(page, 1, ['loading', 'running', 'restarting']);
+    expect(retried.state).not.toBe('quarantined');
+    await waitForLayerState(page, 1, ['quarantined'], 20_000);
+    const s = await stats(page);
+    expect(s.layers[0]!.restarts).toBe(6); // three before the quarantine, three after the retry
+    expect(await page.evaluate(() => window.compositor.retry(99))).toBe(false);
+    await page.close();
+  });
+
+  it('returns a guest snapshot, and reports a throwing snapshot without stopping the guest', async () => {
+    const page = await openCompositor(browser, app, { guests: ['demos/counter.js', 'demos/hostile/throw-in-snapshot.js'] });
+    await waitForLayerState(page, 1, ['running']);
+    await waitForLayerState(page, 2, ['running']);
+    const state = (await page.evaluate(() => window.compositor.snapshot(1))) as { count: number };
+    expect(state.count).toBeGreaterThan(0);
+    const failure = await page.evaluate(() => window.compositor.snapshot(2).then(() => 'resolved', (e: Error) => e.message));
+    expect(failure).toMatch(/^snapshot failed for .*throw-in-snapshot\.js: snapshot exploded on purpose/);
+    const s = await stats(page);
+    expect(s.layers[1]!.state).toBe('running');
+    expect(s.layers[1]!.error).toMatch(/^snapshot failed for/);
+    await page.close();
+  });
+});

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { admit, createBudget, newFrame } from '../../compositor/policy/message-budget';
+
+describe('per-frame message budget', () => {
+  it('takes up to the soft cap, drops and counts the excess, and calls a flood past the hard cap', () => {
+    const b = createBudget(2, 5);
+    expect([1, 2, 3, 4, 5, 6].map(() => admit(b))).toEqual(['take', 'take', 'drop', 'drop', 'drop', 'flood']);
+    expect(b.dropped).toBe(3);
+  });
+
+  it('starts each frame afresh', () => {
+    const b = createBudget(2, 5);
+    for (let frame = 0; frame < 100; frame++) {
+      newFrame(b);
+      expect(admit(b)).toBe('take');
+      expect(admit(b)).toBe('take');
+    }
+    expect(b.dropped).toBe(0);
+  });
+});

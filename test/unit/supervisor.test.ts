@@ -1,0 +1,52 @@
+// Supervisor transitions over a fake clock: restart intensity (OTP), backoff, quarantine.
+import { describe, expect, it } from 'vitest';
+import { addRestart, backoffMs, onCrash } from '../../compositor/policy/supervisor';
+import { DEFAULT_POLICY } from '../../shared/limits';
+
+const policy = DEFAULT_POLICY; // 3 restarts in 30 s, backoff 100 ms doubling to 2 s
+
+describe('restart intensity', () => {
+  it('keeps only crashes inside the window, newest first', () => {
+    expect(addRestart([25_000, 10_000, 1_000], 40_000, 30_000)).toEqual([40_000, 25_000, 10_000]);
+  });
+
+  it('restarts the first three crashes in a window, with doubling backoff, and quarantines the fourth', () => {
+    let history: number[] = [];
+    const delays: number[] = [];
+    for (const t of [1_000, 2_000, 3_000]) {
+      const d = onCrash(history, t, policy);
+      expect(d.action).toBe('restart');
+      if (d.action === 'restart') delays.push(d.delayMs);
+      history = d.history;
+    }
+    expect(delays).toEqual([100, 200, 400]);
+    const fourth = onCrash(history, 4_000, policy);
+    expect(fourth.action).toBe('quarantine');
+    if (fourth.action === 'quarantine') expect(fourth.reason).toBe('crashed 4 times within 30 s (at most 3 restarts allowed)');
+  });
+
+  it('forgives crashes older than the window: one crash a minute restarts forever', () => {
+    let history: number[] = [];
+    for (let minute = 0; minute < 20; minute++) {
+      const d = onCrash(history, minute * 60_000, policy);
+      expect(d.action).toBe('restart');
+      history = d.history;
+      expect(history).toHaveLength(1);
+    }
+  });
+
+  it('caps the backoff', () => {
+    expect(backoffMs(1, policy)).toBe(100);
+    expect(backoffMs(10, policy)).toBe(2_000);
+  });
+
+  it('honours a policy with more restarts allowed', () => {
+    let history: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const d = onCrash(history, i, { ...policy, maxRestarts: 10 });
+      expect(d.action).toBe('restart');
+      history = d.history;
+    }
+    expect(onCrash(history, 11, { ...policy, maxRestarts: 10 }).action).toBe('quarantine');
+  });
+});

@@ -1,0 +1,48 @@
+// Watchdog rules over a fake clock: deadlines, grace, hang, start-up.
+import { describe, expect, it } from 'vitest';
+import { graceExpired, livenessVerdict, newlyMissed, scheduleRequest } from '../../compositor/policy/watchdog';
+import { DEFAULT_POLICY } from '../../shared/limits';
+
+const policy = DEFAULT_POLICY; // grace 10 frames, hang 250 ms, start-up 4 s
+
+describe('frame deadlines', () => {
+  it('a request is due by the next compositor frame at full pace, by the 3rd at every-3rd pace', () => {
+    const r = scheduleRequest(7, 1000, 50, 16.7, 1);
+    expect(r.deadlineFrame).toBe(51);
+    expect(r.deadline).toBeCloseTo(1016.7);
+    expect(scheduleRequest(8, 1000, 50, 16.7, 3).deadlineFrame).toBe(53);
+  });
+
+  it('counts a miss exactly once, at the first frame at or past the deadline', () => {
+    const r = scheduleRequest(1, 0, 10, 16.7, 1);
+    expect(newlyMissed(r, 10)).toBe(false);
+    expect(newlyMissed(r, 11)).toBe(true);
+    r.missed = true;
+    expect(newlyMissed(r, 12)).toBe(false);
+    expect(newlyMissed(null, 99)).toBe(false);
+  });
+
+  it('keeps a stale layer for its grace frames, then drops it', () => {
+    expect(graceExpired(10, policy)).toBe(false);
+    expect(graceExpired(11, policy)).toBe(true);
+  });
+});
+
+describe('liveness', () => {
+  const started = { spawnedAt: 0, lastLifeAt: 0, firstFrameAt: 100 };
+
+  it('is fine while signs of life keep coming', () => {
+    expect(livenessVerdict({ ...started, lastLifeAt: 900 }, 1000, policy)).toBe('ok');
+  });
+
+  it('calls a started guest hung after 250 ms without a sign of life (frame, heartbeat or error)', () => {
+    expect(livenessVerdict({ ...started, lastLifeAt: 1000 }, 1250, policy)).toBe('ok');
+    expect(livenessVerdict({ ...started, lastLifeAt: 1000 }, 1251, policy)).toBe('hang');
+  });
+
+  it('gives a starting guest (load, setup, first frame) the 4 s start-up limit instead', () => {
+    const starting = { spawnedAt: 0, lastLifeAt: 0, firstFrameAt: null };
+    expect(livenessVerdict(starting, 3_999, policy)).toBe('ok');
+    expect(livenessVerdict(starting, 4_001, policy)).toBe('startup');
+  });
+});
