@@ -12,7 +12,7 @@ import { LayerTextures } from './gl/layer-textures';
 import { FrameClock } from './frame-clock';
 import { failureAction } from './policy/failure';
 import { onCrash } from './policy/supervisor';
-import { median, pacerRecord } from './policy/pacer';
+import { median, pacerRecord, standsOut } from './policy/pacer';
 import type { CompositorStats, LayerStats, SessionMode } from './stats';
 
 export interface CompositorOptions {
@@ -246,6 +246,7 @@ export class Compositor {
         }
         if (!layer.deliver(frame, this.now())) return;
         layer.liveness.firstFrameAt ??= this.now();
+        layer.lastDeliveryFrame = this.frames;
         layer.staleFrames = 0;
         this.apply(layer, { type: 'frame-delivered' });
         this.pace(layer, host);
@@ -274,12 +275,21 @@ export class Compositor {
       layer.stateReason = layer.pacer.divisor > 1 ? `throttled: asked every ${ordinal(layer.pacer.divisor)} frame (frames take ${Math.round(layer.lastLatencyMs)} ms)` : undefined;
       console.info(`[steadfast] layer ${layer.id} pace 1/${before} → 1/${layer.pacer.divisor} ${layer.url}`);
     }
-    if (layer.pacer.evict) {
+    if (layer.pacer.evict && standsOut(median(layer.pacer.samples), this.otherLatencies(layer))) {
       const reason = `too slow: frames take ${Math.round(median(layer.pacer.samples))} ms, more than every ${ordinal(layer.pacer.divisor)} frame allows (${Math.round(layer.pacer.divisor * this.clock.nominalIntervalMs())} ms)`;
       queueMicrotask(() => {
         if (layer.host === host) this.evict(layer, reason);
       });
     }
+  }
+
+  /** Median frame-return latencies of the other layers whose guests are delivering frames. */
+  private otherLatencies(except: Layer): number[] {
+    const out: number[] = [];
+    for (const layer of this.layerMap.values()) {
+      if (layer !== except && layer.host && layer.pacer.samples.length > 0) out.push(median(layer.pacer.samples));
+    }
+    return out;
   }
 
   /** A protocol violation ends the guest after the current dispatch (libwayland's rule), as a crash. */

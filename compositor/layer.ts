@@ -26,6 +26,10 @@ export interface LayerHistoryEntry {
   frame: number;
   state: LayerState;
   event: LayerEvent['type'];
+  /** Compositor frames since the layer's guest last delivered a frame. */
+  framesSinceDelivery: number;
+  /** ms since the guest's last sign of life (frame, heartbeat, error). */
+  msSinceLife: number;
 }
 
 const HISTORY_LENGTH = 32;
@@ -55,6 +59,8 @@ export class Layer {
   lastRenderMs = 0;
   /** Request → delivery time of the last frame, ms (includes the guest's GPU time). */
   lastLatencyMs = 0;
+  /** Compositor frame count when the guest last delivered a frame. */
+  lastDeliveryFrame = 0;
   liveness: Liveness = { spawnedAt: 0, lastLifeAt: 0, firstFrameAt: null };
   pacer: PacerState = initialPacer();
   /** Compositor frames since this layer was last asked for a frame. */
@@ -77,7 +83,14 @@ export class Layer {
     if (next === this.state) return;
     console.debug(`[steadfast] layer ${this.id} ${this.state} → ${next} (${event.type}) ${this.url}`);
     this.state = next;
-    this.history.push({ t, frame, state: next, event: event.type });
+    this.history.push({
+      t,
+      frame,
+      state: next,
+      event: event.type,
+      framesSinceDelivery: frame - this.lastDeliveryFrame,
+      msSinceLife: Math.round(t - this.liveness.lastLifeAt),
+    });
     if (this.history.length > HISTORY_LENGTH) this.history.shift();
   }
 

@@ -47,3 +47,14 @@ export function median(values: readonly number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/**
+ * Eviction asks more than "late at the slowest pace": the guest must stand out. When every
+ * guest is late together (the machine is simply loaded), evicting them one by one would empty
+ * the scene for nothing; they stay throttled and shown. A guest stands out when it is alone or
+ * its median latency is at least `factor` times the median of the others' medians.
+ */
+export function standsOut(candidateMedianMs: number, othersMedianMs: readonly number[], factor = 2): boolean {
+  if (othersMedianMs.length === 0) return true;
+  return candidateMedianMs >= factor * median(othersMedianMs);
+}

@@ -1,6 +1,6 @@
 // The pacer over synthetic frame-return latencies: throttle to every 2nd, every 3rd frame, then evict; recover.
 import { describe, expect, it } from 'vitest';
-import { initialPacer, median, pacerDue, pacerRecord, type PacerState } from '../../compositor/policy/pacer';
+import { initialPacer, median, pacerDue, pacerRecord, standsOut, type PacerState } from '../../compositor/policy/pacer';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
 const policy = DEFAULT_POLICY; // window 8, 75 % late means steadily slow, at most every 3rd frame
@@ -50,6 +50,14 @@ describe('pacer', () => {
   it('asks only every divisor-th frame', () => {
     const s: PacerState = { divisor: 3, samples: [], evict: false };
     expect([1, 2, 3, 4].map((n) => pacerDue(s, n))).toEqual([false, false, true, true]);
+  });
+
+  it('evicts only a guest that stands out: alone, or at least twice as slow as the others', () => {
+    expect(standsOut(60, [])).toBe(true);
+    expect(standsOut(60, [5, 6, 7])).toBe(true);
+    expect(standsOut(60, [55, 58, 62])).toBe(false); // everyone is slow: the machine is loaded, keep them all throttled
+    expect(standsOut(60, [30])).toBe(true);
+    expect(standsOut(59, [30])).toBe(false);
   });
 
   it('median', () => {

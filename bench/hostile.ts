@@ -1,0 +1,90 @@
+// Bench section: the hostile gallery, one fixture at a time beside a healthy guest (a fresh
+// browser each), as ratios against the healthy guest alone measured in the same run; and
+// the watchdog's detection, kill and restart latencies from the hang fixture's history.
+import type { Browser, Page } from 'playwright-core';
+import { compositorUrl, launchBrowser, newPage } from '../test/browser/harness';
+import { HOSTILE_FIXTURES } from '../demos/hostile/catalog';
+import type { CompositorStats } from '../compositor/stats';
+
+const HEALTHY = 'demos/solid.js?color=00ff00&rect=0,0,1,0.5';
+const VIEWPORT = { width: 480, height: 240 };
+const EXTRA = { hud: '0', startupMs: '1500' };
+
+interface Mark {
+  frames: number;
+  healthy: number;
+  t: number;
+  s: CompositorStats;
+}
+
+async function mark(page: Page): Promise<Mark> {
+  const { s, t } = await page.evaluate(() => ({ s: window.compositor.stats(), t: performance.now() }));
+  return { frames: s.frames, healthy: s.layers[0]!.presented, t, s };
+}
+
+const rate = (a: Mark, b: Mark) => ({
+  fps: ((b.frames - a.frames) * 1000) / (b.t - a.t),
+  healthy: (b.healthy - a.healthy) / Math.max(1, b.frames - a.frames),
+});
+
+async function open(browser: Browser, appUrl: string, guests: string[]): Promise<Page> {
+  const page = await newPage(browser, VIEWPORT);
+  await page.goto(compositorUrl(appUrl, { guests, surface: '128x64', extra: EXTRA }));
+  await page.waitForFunction(() => window.compositor?.stats().layers[0]?.state === 'running', null, { timeout: 60_000 });
+  return page;
+}
+
+export async function benchHostile(appUrl: string): Promise<void> {
+  let browser = await launchBrowser();
+  const base = await open(browser, appUrl, [HEALTHY]);
+  await base.waitForTimeout(500);
+  const b0 = await mark(base);
+  await base.waitForTimeout(3000);
+  const baseline = rate(b0, await mark(base));
+  await browser.close();
+
+  console.log(`\n3. Hostile gallery: each fixture beside a healthy guest (128×64 surfaces), vs the healthy guest alone (${baseline.fps.toFixed(1)} fps)`);
+  console.log('   "during" = from load until the hostile layer reached its end state; "after" = the next 2 s');
+  console.log('   fixture                  during: fps ratio  healthy %   after: fps ratio  healthy %   time to end   end state');
+  let hangPage: { s: CompositorStats } | null = null;
+  for (const fixture of HOSTILE_FIXTURES) {
+    browser = await launchBrowser();
+    const page = await open(browser, appUrl, [HEALTHY, `demos/hostile/${fixture.file}`]);
+    const start = await mark(page);
+    await page.waitForFunction(() => ['failed', 'quarantined'].includes(window.compositor.stats().layers[1]!.state), null, { timeout: 60_000 });
+    const end = await mark(page);
+    await page.waitForTimeout(2000);
+    const after = await mark(page);
+    const during = rate(start, end);
+    const acted = rate(end, after);
+    const row = [
+      fixture.file.padEnd(24),
+      (during.fps / baseline.fps).toFixed(2).padStart(17),
+      `${(100 * during.healthy).toFixed(0)} %`.padStart(10),
+      (acted.fps / baseline.fps).toFixed(2).padStart(17),
+      `${(100 * acted.healthy).toFixed(0)} %`.padStart(10),
+      `${((end.t - start.t) / 1000).toFixed(1)} s`.padStart(13),
+      `   ${end.s.layers[1]!.state}`,
+    ];
+    console.log(`   ${row.join('')}`);
+    if (fixture.file === 'hang-in-frame.js') hangPage = after;
+    await browser.close();
+  }
+
+  if (hangPage) {
+    const history = hangPage.s.layers[1]!.history;
+    const dropped = history.filter((h) => h.state === 'dropped').map((h) => h.framesSinceDelivery);
+    const killed = history.filter((h) => h.event === 'crashed' || (h.event === 'quarantined' && h.msSinceLife > 0)).map((h) => h.msSinceLife);
+    const restartToFrame: number[] = [];
+    history.forEach((h, i) => {
+      if (h.event !== 'respawned') return;
+      const first = history.slice(i + 1).find((x) => x.state === 'running');
+      if (first) restartToFrame.push(first.t - h.t);
+    });
+    const fmt = (xs: number[], unit: string) => (xs.length ? `${xs.map((x) => Math.round(x)).join(', ')} ${unit} (mean ${Math.round(xs.reduce((a, b) => a + b, 0) / xs.length)})` : 'n/a');
+    console.log('\n4. Watchdog latencies (hang-in-frame.js, each hang of its run; default policy: grace 10 frames, hang 250 ms)');
+    console.log(`   hang → layer dropped            ${fmt(dropped, 'frames after its last frame')}`);
+    console.log(`   hang → worker terminated        ${fmt(killed, 'ms after its last sign of life')}`);
+    console.log(`   restart → first new frame       ${fmt(restartToFrame, 'ms from the new worker’s spawn')}`);
+  }
+}
