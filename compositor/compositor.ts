@@ -38,6 +38,8 @@ export class Compositor {
   lastInternalError: string | undefined;
   /** Times the compositor's own GL context was lost and rebuilt. */
   contextRestores = 0;
+  /** When the previous compositor frame started (the watchdog skips judging hangs after a stall). */
+  lastFrameAt = -Infinity;
 
   private readonly layerMap = new Map<number, Layer>();
   private nextLayerId = 1;

@@ -41,6 +41,10 @@ function presentFrame(frame: XRFrame, space: XRReferenceSpace, compositor: Compo
   const pose = frame.getViewerPose(space);
   if (!glLayer || !pose) return;
   const now = compositor.now();
+  // After a stall of the compositor's own thread, guests' messages may still be queued behind
+  // it: judge nobody hung until they have been read.
+  const judgeLiveness = now - compositor.lastFrameAt < compositor.policy.hangMs / 2;
+  compositor.lastFrameAt = now;
   const views = pose.views.map(toWireView);
   const gl = compositor.gl;
   const contextLost = gl.isContextLost();
@@ -49,7 +53,7 @@ function presentFrame(frame: XRFrame, space: XRReferenceSpace, compositor: Compo
     guarded(compositor, layer, () => {
       layer.host?.beginFrame();
       takeDelivered(compositor, layer, contextLost);
-      if (!watch(compositor, layer, now)) return;
+      if (!watch(compositor, layer, now, judgeLiveness)) return;
       requestNext(compositor, layer, views, now);
     });
   }
@@ -85,9 +89,9 @@ function takeDelivered(compositor: Compositor, layer: Layer, contextLost: boolea
 }
 
 /** Step 4: the watchdog. Returns false when the layer was crashed and needs nothing more this frame. */
-function watch(compositor: Compositor, layer: Layer, now: number): boolean {
+function watch(compositor: Compositor, layer: Layer, now: number, judgeLiveness: boolean): boolean {
   if (!layer.host) return false;
-  const verdict = livenessVerdict(layer.liveness, now, compositor.policy);
+  const verdict = judgeLiveness ? livenessVerdict(layer.liveness, now, compositor.policy) : 'ok';
   if (verdict === 'hang') {
     const during = layer.inFlight ? 'frame()' : 'between frames';
     compositor.crash(layer, { phase: 'hang', message: `no frame and no sign of life for ${Math.round(now - layer.liveness.lastLifeAt)} ms (limit ${compositor.policy.hangMs} ms, during ${during})` });

@@ -4,7 +4,7 @@ import type { CompositorStats, LayerStats } from './stats';
 
 const REFRESH_MS = 250;
 
-export function mountHud(root: HTMLElement, read: () => CompositorStats, notes: readonly string[]): () => void {
+export function mountHud(root: HTMLElement, read: () => CompositorStats, notes: readonly string[], retry: (id: number) => void): () => void {
   root.replaceChildren();
   const header = el('div', 'hud-header');
   const list = el('ol', 'hud-layers');
@@ -16,14 +16,14 @@ export function mountHud(root: HTMLElement, read: () => CompositorStats, notes: 
   const refresh = () => {
     const stats = read();
     header.textContent = `${stats.session} · ${stats.fps.toFixed(0)} fps · ${stats.frameMs.toFixed(2)} ms/frame · ${stats.frames} frames`;
-    list.replaceChildren(...stats.layers.map(layerLine));
+    list.replaceChildren(...stats.layers.map((layer) => layerLine(layer, retry)));
   };
   refresh();
   const timer = setInterval(refresh, REFRESH_MS);
   return () => clearInterval(timer);
 }
 
-function layerLine(layer: LayerStats): HTMLElement {
+function layerLine(layer: LayerStats, retry: (id: number) => void): HTMLElement {
   const item = el('li', `hud-layer state-${layer.state}`);
   item.dataset.layerId = String(layer.id);
   item.append(
@@ -34,6 +34,12 @@ function layerLine(layer: LayerStats): HTMLElement {
   if (layer.pacing > 1) item.append(el('span', 'hud-pacing', `every ${layer.pacing === 2 ? '2nd' : layer.pacing === 3 ? '3rd' : `${layer.pacing}th`} frame`));
   if (layer.stateReason) item.append(el('div', 'hud-reason', layer.stateReason));
   if (layer.error) item.append(el('div', 'hud-error', layer.error));
+  if (layer.state === 'quarantined' || layer.state === 'failed') {
+    const button = el('button', 'hud-retry', 'retry');
+    // Runs when the user asks to give this guest another chance.
+    button.onclick = () => retry(layer.id);
+    item.append(button);
+  }
   item.title = layer.url;
   return item;
 }

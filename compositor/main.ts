@@ -56,7 +56,7 @@ if (!gl) {
     snapshot: (id) => compositor.snapshot(id),
   };
   watchContext(compositor);
-  if (params.hud) mountHud(hudRoot, () => compositor.stats(), params.warnings);
+  if (params.hud) mountHud(hudRoot, () => compositor.stats(), params.warnings, (id) => compositor.retry(id));
   else hudRoot.hidden = true;
   for (const url of params.guests) compositor.load(url);
   void present(compositor, gl);
