@@ -12,7 +12,7 @@ import { LayerTextures } from './gl/layer-textures';
 import { FrameClock } from './frame-clock';
 import { failureAction } from './policy/failure';
 import { onCrash } from './policy/supervisor';
-import { median, pacerRecord, standsOut } from './policy/pacer';
+import { bestLatency, median, pacerRecord, standsOut } from './policy/pacer';
 import type { CompositorStats, LayerStats, SessionMode } from './stats';
 
 export interface CompositorOptions {
@@ -277,19 +277,21 @@ export class Compositor {
       layer.stateReason = layer.pacer.divisor > 1 ? `throttled: asked every ${ordinal(layer.pacer.divisor)} frame (frames take ${Math.round(layer.lastLatencyMs)} ms)` : undefined;
       console.info(`[steadfast] layer ${layer.id} pace 1/${before} → 1/${layer.pacer.divisor} ${layer.url}`);
     }
-    if (layer.pacer.evict && standsOut(median(layer.pacer.samples), this.otherLatencies(layer))) {
-      const reason = `too slow: frames take ${Math.round(median(layer.pacer.samples))} ms, more than every ${ordinal(layer.pacer.divisor)} frame allows (${Math.round(layer.pacer.divisor * this.clock.nominalIntervalMs())} ms)`;
+    const budget = layer.pacer.divisor * this.clock.nominalIntervalMs();
+    const best = bestLatency(layer.pacer);
+    if (layer.pacer.evict && best > budget && standsOut(best, this.otherBestLatencies(layer))) {
+      const reason = `too slow: even its fastest recent frame took ${Math.round(best)} ms (median ${Math.round(median(layer.pacer.samples))} ms), more than every ${ordinal(layer.pacer.divisor)} frame allows (${Math.round(budget)} ms)`;
       queueMicrotask(() => {
         if (layer.host === host) this.evict(layer, reason);
       });
     }
   }
 
-  /** Median frame-return latencies of the other layers whose guests are delivering frames. */
-  private otherLatencies(except: Layer): number[] {
+  /** Fastest recent frame-return latencies of the other layers whose guests are delivering frames. */
+  private otherBestLatencies(except: Layer): number[] {
     const out: number[] = [];
     for (const layer of this.layerMap.values()) {
-      if (layer !== except && layer.host && layer.pacer.samples.length > 0) out.push(median(layer.pacer.samples));
+      if (layer !== except && layer.host && layer.pacer.samples.length > 0) out.push(bestLatency(layer.pacer));
     }
     return out;
   }

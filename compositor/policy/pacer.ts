@@ -49,12 +49,21 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Eviction asks more than "late at the slowest pace": the guest must stand out. When every
- * guest is late together (the machine is simply loaded), evicting them one by one would empty
- * the scene for nothing; they stay throttled and shown. A guest stands out when it is alone or
- * its median latency is at least `factor` times the median of the others' medians.
+ * Eviction asks more than "late at the slowest pace": even the guest's fastest recent frame must
+ * miss the slowest pace's budget (the caller checks), and the guest must stand out. When every
+ * guest is late together (the machine is loaded, or one guest's GPU work holds the shared
+ * queue), evicting them one by one would empty the scene for nothing. Each guest is judged by
+ * its *fastest* recent frame, which contention inflates least: a guest whose own work is heavy
+ * is never fast, a victim of someone else's is fast whenever the queue clears. A guest stands
+ * out when it is alone, or its fastest frame is at least `factor` times the median of the
+ * others' fastest frames.
  */
-export function standsOut(candidateMedianMs: number, othersMedianMs: readonly number[], factor = 2): boolean {
-  if (othersMedianMs.length === 0) return true;
-  return candidateMedianMs >= factor * median(othersMedianMs);
+export function standsOut(candidateBestMs: number, othersBestMs: readonly number[], factor = 2): boolean {
+  if (othersBestMs.length === 0) return true;
+  return candidateBestMs >= factor * median(othersBestMs);
+}
+
+/** A guest's fastest recent frame-return latency, ms (its cost with the least contention in it). */
+export function bestLatency(state: PacerState): number {
+  return state.samples.length ? Math.min(...state.samples) : 0;
 }

@@ -39,11 +39,17 @@ function rates(a: Window, b: Window) {
 }
 
 async function waitForEnd(page: Page, ids: number[], timeout = 40_000) {
-  await page.waitForFunction(
-    (wanted) => wanted.every((id) => ['failed', 'quarantined'].includes(window.compositor.stats().layers.find((l) => l.id === id)?.state ?? '')),
-    ids,
-    { timeout, polling: 50 },
-  );
+  try {
+    await page.waitForFunction(
+      (wanted) => wanted.every((id) => ['failed', 'quarantined'].includes(window.compositor.stats().layers.find((l) => l.id === id)?.state ?? '')),
+      ids,
+      { timeout, polling: 50 },
+    );
+  } catch (e) {
+    const s = await stats(page);
+    const pending = s.layers.filter((l) => ids.includes(l.id) && !['failed', 'quarantined'].includes(l.state));
+    throw new Error(`${(e as Error).message}\nstill going: ${pending.map((l) => `${l.url} ${l.state} pacing ${l.pacing} median ${l.medianLatencyMs.toFixed(0)} ms`).join('; ')}`);
+  }
 }
 
 beforeAll(async () => {

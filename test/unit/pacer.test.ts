@@ -1,6 +1,6 @@
 // The pacer over synthetic frame-return latencies: throttle to every 2nd, every 3rd frame, then evict; recover.
 import { describe, expect, it } from 'vitest';
-import { initialPacer, median, pacerDue, pacerRecord, standsOut, type PacerState } from '../../compositor/policy/pacer';
+import { bestLatency, initialPacer, median, pacerDue, pacerRecord, standsOut, type PacerState } from '../../compositor/policy/pacer';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
 const policy = DEFAULT_POLICY; // window 8, 75 % late means steadily slow, at most every 3rd frame
@@ -50,6 +50,11 @@ describe('pacer', () => {
   it('asks only every divisor-th frame', () => {
     const s: PacerState = { divisor: 3, samples: [], evict: false };
     expect([1, 2, 3, 4].map((n) => pacerDue(s, n))).toEqual([false, false, true, true]);
+  });
+
+  it('judges a guest by its fastest recent frame', () => {
+    const s: PacerState = { divisor: 3, samples: [220, 15, 230, 210], evict: true };
+    expect(bestLatency(s)).toBe(15); // a victim of contention: fast whenever the queue clears
   });
 
   it('evicts only a guest that stands out: alone, or at least twice as slow as the others', () => {
