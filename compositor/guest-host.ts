@@ -69,9 +69,12 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
   const fail = (message: string): InitResult => ({ ok: false, phase: 'load', message });
 
   // Reports the first violation only: the guest is ended after this dispatch, nothing after counts.
+  // Stop listening at once, so a backlog already queued on this thread is not even read.
   const violation = (reason: string) => {
     if (violated || terminated) return;
     violated = true;
+    worker.onmessage = null;
+    frames.port1.onmessage = null;
     events.onProtocolError(reason);
   };
 
