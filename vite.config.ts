@@ -6,6 +6,7 @@ import { cpSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Connect, type Plugin } from 'vite';
 import sirv from 'sirv';
+import { guestBundles } from './tooling/guest-bundles';
 
 const root = import.meta.dirname;
 
@@ -41,7 +42,7 @@ function rawGuestFiles(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [rawGuestFiles()],
+  plugins: [rawGuestFiles(), guestBundles(root)],
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   optimizeDeps: {

@@ -4,7 +4,7 @@
 // pure policies in policy/ decide.
 import { DEFAULT_POLICY, MAX_LAYERS, type Policy } from '../shared/limits';
 import { parseGuestUrl, type FrameDelivery, type GuestErrorReport } from '../shared/protocol';
-import { spawnGuest, type Surface } from './guest-host';
+import { spawnGuest, type Isolation, type Surface } from './guest-host';
 import { Layer, describeError, type LayerError } from './layer';
 import type { LayerEvent } from './layer-state';
 import { Blitter } from './gl/blitter';
@@ -17,10 +17,14 @@ import type { CompositorStats, LayerStats, SessionMode } from './stats';
 
 export interface CompositorOptions {
   surface: Surface;
+  /** Where guests run: sandboxed iframes (default) or plain workers on the compositor's origin. */
+  isolation?: Isolation;
   policy?: Partial<Policy>;
   /** The clock every policy reads (injected for tests); performance.now by default. */
   now?: () => number;
 }
+
+export const DEFAULT_ISOLATION: Isolation = 'sandbox';
 
 export class Compositor {
   /** Compositor frames presented. */
@@ -30,6 +34,7 @@ export class Compositor {
   session: SessionMode = 'none';
   readonly clock = new FrameClock();
   readonly policy: Policy;
+  readonly isolation: Isolation;
   readonly now: () => number;
   blitter: Blitter;
   textures: LayerTextures;
@@ -49,6 +54,7 @@ export class Compositor {
     readonly options: CompositorOptions,
   ) {
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
+    this.isolation = options.isolation ?? DEFAULT_ISOLATION;
     this.now = options.now ?? (() => performance.now());
     this.blitter = new Blitter(gl);
     this.textures = new LayerTextures(gl);
@@ -139,6 +145,7 @@ export class Compositor {
       internalErrors: this.internalErrors,
       lastInternalError: this.lastInternalError,
       contextRestores: this.contextRestores,
+      isolation: this.isolation,
       policy: { ...this.policy },
       layers,
     };
@@ -260,7 +267,7 @@ export class Compositor {
       },
       // Runs when this guest breaks the protocol or floods.
       onProtocolError: (reason: string) => this.violation(layer, host, reason),
-    });
+    }, this.isolation);
     layer.host = host;
     host.start().then((result) => {
       if (layer.host !== host) return;

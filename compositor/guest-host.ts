@@ -1,12 +1,17 @@
-// The boundary between the compositor and one guest: everything that knows a guest
-// lives in a Worker is in this file, so the isolation work can swap the transport
-// (sandboxed iframe, MessagePort) without touching the rest of the compositor.
-//
-// Frames travel on a private MessagePort with the protocol of shared/protocol.ts;
-// control calls (init) go by comlink on a second private port, each with a deadline.
-// Every message from the guest is validated before it reaches the caller.
+// The boundary between the compositor and one guest: everything that knows where a guest
+// runs is in this file. Two containers:
+//   - 'sandbox': a sandboxed iframe (sandbox="allow-scripts", an opaque origin, in Chromium
+//     its own renderer process) that starts the runtime as a blob: worker. The guest gets no
+//     origin, storage or DOM of the compositor's, and no channel to other guests.
+//   - 'worker': a plain worker on the compositor's origin and in its process (no isolation;
+//     kept for comparison and as the control case of the security tests).
+// Either way, frames travel on a private MessagePort straight from the guest's worker to the
+// compositor (never relayed through the frame), with the protocol of shared/protocol.ts;
+// control calls (init, snapshot) go by comlink on a second private port, each with a
+// deadline. Every message from the guest side is validated before it reaches the caller.
 import * as Comlink from 'comlink';
 import {
+  parseFrameHostMessage,
   parseGuestMessage,
   parseInitResult,
   parseSnapshotResult,
@@ -17,6 +22,7 @@ import {
   type GuestErrorReport,
   type InitResult,
   type BootMessage,
+  type FrameBootMessage,
 } from '../shared/protocol';
 import { CONTROL_CALL_TIMEOUT_MS, FLOOD_MESSAGES_PER_FRAME, PORT_MESSAGES_PER_FRAME } from '../shared/limits';
 import { admit, createBudget, newFrame } from './policy/message-budget';
@@ -51,11 +57,122 @@ export interface GuestHost {
 
 export interface Surface { width: number; height: number }
 
-export function spawnGuest(url: string, surface: Surface, events: GuestHostEvents): GuestHost {
-  const worker = new Worker(new URL('../guest-runtime/worker.ts', import.meta.url), {
-    type: 'module',
-    name: `guest ${url}`,
+export type Isolation = 'sandbox' | 'worker';
+export const ISOLATIONS: readonly Isolation[] = ['sandbox', 'worker'];
+
+const RUNTIME_URL = '/@steadfast/guest-runtime.js';
+const FRAME_URL = '/@steadfast/guest-frame.html';
+
+/** Where a guest's runtime runs, as the host sees it. */
+interface Container {
+  /** Hands the runtime its control port (queued until the container is ready). */
+  boot(message: BootMessage): void;
+  terminate(): void;
+}
+
+interface ContainerEvents {
+  /** Guest code posted `count` messages on its worker's public channel (never read). */
+  onStray(count: number): void;
+  /** The worker failed to start or an error escaped it. */
+  onFailure(message: string): void;
+  /** The container reported something malformed. */
+  onViolation(reason: string): void;
+}
+
+let runtimeBlob: Promise<Blob> | null = null;
+/** The runtime's source, fetched once per page and shared by every sandboxed guest. */
+function runtimeSource(): Promise<Blob> {
+  runtimeBlob ??= fetch(RUNTIME_URL).then((r) => {
+    if (!r.ok) throw new Error(`guest runtime: HTTP ${r.status}`);
+    return r.blob();
   });
+  runtimeBlob.catch(() => (runtimeBlob = null));
+  return runtimeBlob;
+}
+
+function workerContainer(url: string, events: ContainerEvents): Container {
+  const worker = new Worker(RUNTIME_URL, { name: `guest ${url}` });
+  // Runs when guest code posts on the worker's public channel (the runtime never does).
+  worker.onmessage = (event: MessageEvent<unknown>) => {
+    closeTransferred(event.data);
+    events.onStray(1);
+  };
+  // Runs when the worker script fails, or an error escapes it.
+  worker.onerror = (event: ErrorEvent) => {
+    event.preventDefault();
+    events.onFailure(event.message || 'the guest worker failed');
+  };
+  return {
+    boot: (message) => worker.postMessage(message, [message.controlPort]),
+    terminate: () => {
+      worker.onmessage = null;
+      worker.terminate();
+    },
+  };
+}
+
+function sandboxContainer(url: string, events: ContainerEvents): Container {
+  const frame = document.createElement('iframe');
+  frame.sandbox.add('allow-scripts');
+  frame.src = FRAME_URL;
+  frame.title = `guest ${url}`;
+  frame.setAttribute('aria-hidden', 'true');
+  frame.className = 'guest-frame';
+  const host = new MessageChannel();
+  let pending: BootMessage | null = null;
+  let loaded = false;
+  let gone = false;
+  const send = () => {
+    if (!pending || !loaded || gone) return;
+    const boot = pending;
+    pending = null;
+    runtimeSource().then(
+      (runtime) => {
+        if (gone) return;
+        const message: FrameBootMessage = { type: 'frame-boot', runtime, controlPort: boot.controlPort, hostPort: host.port2, name: `guest ${url}` };
+        frame.contentWindow?.postMessage(message, '*', [boot.controlPort, host.port2]);
+      },
+      (e: unknown) => events.onFailure(e instanceof Error ? e.message : String(e)),
+    );
+  };
+  // Runs for each report from the frame's bootstrap (in the guest's process: validated).
+  host.port1.onmessage = (event: MessageEvent<unknown>) => {
+    const parsed = parseFrameHostMessage(event.data);
+    if (!parsed.ok) return events.onViolation(`malformed frame report: ${parsed.reason}`);
+    const report = parsed.value;
+    switch (report.type) {
+      case 'stray':
+        return events.onStray(report.count);
+      case 'worker-error':
+        return events.onFailure(report.message);
+      default: {
+        const check: never = report;
+        return check;
+      }
+    }
+  };
+  // Runs once the frame document has loaded: its bootstrap is listening.
+  frame.onload = () => {
+    loaded = true;
+    send();
+  };
+  document.body.append(frame);
+  return {
+    boot(message) {
+      pending = message;
+      send();
+    },
+    terminate() {
+      gone = true;
+      host.port1.onmessage = null;
+      host.port1.close();
+      // Removing the frame ends its document and its worker, even one stuck in a busy loop.
+      frame.remove();
+    },
+  };
+}
+
+export function spawnGuest(url: string, surface: Surface, events: GuestHostEvents, isolation: Isolation = 'sandbox'): GuestHost {
   const control = new MessageChannel();
   const frames = new MessageChannel();
   const api = Comlink.wrap<GuestControl>(control.port1);
@@ -73,7 +190,6 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
   const violation = (reason: string) => {
     if (violated || terminated) return;
     violated = true;
-    worker.onmessage = null;
     frames.port1.onmessage = null;
     events.onProtocolError(reason);
   };
@@ -136,23 +252,24 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
     }
   };
 
-  // Runs when guest code posts on the worker's public channel (the runtime never does).
-  worker.onmessage = (event: MessageEvent<unknown>) => {
-    strayMessages += 1;
-    closeTransferred(event.data);
-    if (admit(strayBudget) === 'flood') {
-      violation(`message flood: more than ${FLOOD_MESSAGES_PER_FRAME} messages in one frame on the worker's public channel`);
-    }
-  };
-
-  // Runs when the worker script itself fails (cannot load the runtime) or an error escapes it.
-  worker.onerror = (event: ErrorEvent) => {
-    event.preventDefault();
-    for (const abort of [...pendingCalls]) abort(event.message || 'the guest worker failed');
-  };
-
-  const boot: BootMessage = { type: 'boot', controlPort: control.port2 };
-  worker.postMessage(boot, [control.port2]);
+  const container = (isolation === 'sandbox' ? sandboxContainer : workerContainer)(url, {
+    // Runs when guest code posted on its worker's public channel: counted, and a flood ends it.
+    onStray(count) {
+      if (violated || terminated) return;
+      strayMessages += count;
+      strayBudget.inFrame += count - 1;
+      if (admit(strayBudget) === 'flood') {
+        violation(`message flood: more than ${FLOOD_MESSAGES_PER_FRAME} messages in one frame on the worker's public channel`);
+        container.terminate();
+      }
+    },
+    // Runs when the worker could not start or an error escaped it: pending calls fail with the reason.
+    onFailure(message) {
+      for (const abort of [...pendingCalls]) abort(message);
+    },
+    onViolation: (reason) => violation(reason),
+  });
+  container.boot({ type: 'boot', controlPort: control.port2 });
 
   return {
     get strayMessages() {
@@ -181,7 +298,7 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
       if (terminated) return;
       terminated = true;
       for (const abort of [...pendingCalls]) abort('the guest was terminated');
-      worker.terminate();
+      container.terminate();
       api[Comlink.releaseProxy]();
       frames.port1.close();
       control.port1.close();

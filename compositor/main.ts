@@ -47,7 +47,7 @@ const gl = canvas.getContext('webgl2', {
 if (!gl) {
   showStatus('WebGL2 is not available in this browser: Steadfast cannot composite.');
 } else {
-  const compositor = new Compositor(gl, { surface: params.surface, policy: params.policy });
+  const compositor = new Compositor(gl, { surface: params.surface, policy: params.policy, isolation: params.isolation });
   window.compositor = {
     stats: () => compositor.stats(),
     load: (url) => compositor.load(url),

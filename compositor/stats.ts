@@ -54,6 +54,8 @@ export interface CompositorStats {
   lastInternalError: string | undefined;
   /** Times the compositor's GL context was lost and rebuilt. */
   contextRestores: number;
+  /** Where guests run: 'sandbox' (opaque-origin iframe) or 'worker' (plain worker, no isolation). */
+  isolation: 'sandbox' | 'worker';
   /** The supervision policy in force. */
   policy: Policy;
   layers: LayerStats[];

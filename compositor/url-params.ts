@@ -3,6 +3,7 @@
 //   emulator         force the desktop emulator (any value but 0/false)
 //   surface=WxH      guest surface size in pixels, both eyes side by side (default 1024x512)
 //   hud=0            hide the HUD
+//   isolation=worker run guests in plain workers on this origin (no isolation; default: sandbox)
 //   hangMs, startupMs, graceFrames, maxRestarts, restartWindowMs, backoffBaseMs, backoffMaxMs,
 //   maxDivisor, pacerWindow, pacerLateFraction
 //                    override one figure of the supervision policy (shared/limits.ts DEFAULT_POLICY)
@@ -15,6 +16,7 @@ export interface PageParams {
   emulator: boolean;
   surface: { width: number; height: number };
   hud: boolean;
+  isolation: 'sandbox' | 'worker' | undefined;
   /** Policy figures given in the URL. */
   policy: Partial<Policy>;
   /** Parameters that were present but unusable, each as a sentence for the HUD. */
@@ -49,7 +51,13 @@ export function parsePageParams(search: string): PageParams {
     else warnings.push(`${key}=${raw} ignored: expected a non-negative number`);
   }
 
+  const rawIsolation = query.get('isolation');
+  let isolation: PageParams['isolation'];
+  if (rawIsolation === 'sandbox' || rawIsolation === 'worker') isolation = rawIsolation;
+  else if (rawIsolation !== null) warnings.push(`isolation=${rawIsolation} ignored: expected sandbox or worker`);
+
   return {
+    isolation,
     policy,
     guests: guests.length > 0 ? guests : [...DEFAULT_GUESTS],
     emulator: flag(query.get('emulator')),

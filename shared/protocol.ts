@@ -96,11 +96,33 @@ export interface GuestControl {
   snapshot(): Promise<SnapshotResult>;
 }
 
-/** The first message on a new worker's global channel: its two private ports. */
+/** The first message on a new worker's global channel: its private control port. */
 export interface BootMessage {
   type: 'boot';
   controlPort: MessagePort;
 }
+
+// ---------------------------------------------------------------------------
+// Sandboxed frame (isolation=sandbox): the one message into the guest's iframe, and what its
+// bootstrap reports back on the host port. The frame runs in the guest's renderer process,
+// so its reports are validated like any guest message.
+
+export interface FrameBootMessage {
+  type: 'frame-boot';
+  /** The guest runtime's classic-script source. */
+  runtime: Blob;
+  /** Handed on to the worker untouched. */
+  controlPort: MessagePort;
+  /** For the frame's own reports. */
+  hostPort: MessagePort;
+  name: string;
+}
+
+export type FrameHostMessage =
+  /** Messages guest code posted on its worker's public channel since the last report. */
+  | { type: 'stray'; count: number }
+  /** The worker failed to start, or an error escaped it. */
+  | { type: 'worker-error'; message: string };
 
 // ---------------------------------------------------------------------------
 // Schemas for everything that comes back from a guest.
@@ -159,6 +181,11 @@ const initResultSchema = v.variant('ok', [
   }),
 ]);
 
+const frameHostSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('stray'), count: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
+  v.strictObject({ type: v.literal('worker-error'), message: clippedString(MAX_ERROR_MESSAGE) }),
+]);
+
 const snapshotResultSchema = v.variant('ok', [
   v.strictObject({ ok: v.literal(true), state: v.unknown() }),
   v.strictObject({
@@ -192,6 +219,11 @@ export function parseGuestMessage(data: unknown): Parsed<GuestMessage> {
 /** Parses the answer to a guest's `init` control call; never throws. */
 export function parseInitResult(data: unknown): Parsed<InitResult> {
   return parseWith(initResultSchema, data);
+}
+
+/** Parses a report from a guest's sandboxed frame; never throws. */
+export function parseFrameHostMessage(data: unknown): Parsed<FrameHostMessage> {
+  return parseWith(frameHostSchema, data);
 }
 
 /** Parses the answer to a guest's `snapshot` control call; never throws. */

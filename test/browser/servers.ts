@@ -4,7 +4,23 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import sirv from 'sirv';
-import { createServer, type ViteDevServer } from 'vite';
+import { createServer, type Plugin, type ViteDevServer } from 'vite';
+
+/**
+ * Test-only routes on the compositor's origin: a secret that a credentialed request gets
+ * (cookie `steadfast_secret=1`), with no CORS headers, as any private endpoint would be.
+ */
+function secretRoutes(): Plugin {
+  return {
+    name: 'test-secret-routes',
+    configureServer(server) {
+      server.middlewares.use('/__secret', (req, res) => {
+        res.setHeader('Content-Type', 'text/plain');
+        res.end(/(^|;\s*)steadfast_secret=1/.test(req.headers.cookie ?? '') ? 'secret-http' : 'no secret');
+      });
+    },
+  };
+}
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -21,6 +37,7 @@ export async function startServers(): Promise<Servers> {
     root,
     configFile: resolve(root, 'vite.config.ts'),
     logLevel: (process.env.VITE_LOG as 'info') ?? 'warn',
+    plugins: [secretRoutes()],
     server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false, watch: null },
   });
   await vite.listen();
@@ -28,12 +45,23 @@ export async function startServers(): Promise<Servers> {
 
   const serveFixtures = sirv(resolve(root, 'test/fixtures'), { dev: true, setHeaders: cors });
   const serveDemos = sirv(resolve(root, 'demos'), { dev: true, setHeaders: cors });
+  // What spy guests managed to reach, by tag (the security suite reads it back).
+  const reports: { tag: string; channel: string; detail: string }[] = [];
   const cross = http.createServer((req, res) => {
     const notFound = () => {
       res.statusCode = 404;
       res.end('not found');
     };
-    if (req.url?.startsWith('/no-cors/')) {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/report') {
+      reports.push({ tag: url.searchParams.get('tag') ?? '', channel: url.searchParams.get('channel') ?? '', detail: url.searchParams.get('detail') ?? '' });
+      cors(res);
+      res.statusCode = 204;
+      res.end();
+    } else if (url.pathname === '/reports') {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify(reports.filter((r) => r.tag.startsWith(url.searchParams.get('prefix') ?? ''))));
+    } else if (req.url?.startsWith('/no-cors/')) {
       // The same fixtures without CORS headers: a cross-origin import must fail, clearly.
       req.url = req.url.slice('/no-cors'.length);
       sirv(resolve(root, 'test/fixtures'), { dev: true })(req, res, notFound);
