@@ -9,6 +9,8 @@
 // the worker's public channel (counted) and worker errors.
 import type { FrameBootMessage, FrameHostMessage } from '../shared/protocol';
 
+import { FLOOD_MESSAGES_PER_FRAME } from '../shared/limits';
+
 const REPORT_MS = 50;
 
 // Runs once, for the compositor's boot message.
@@ -19,9 +21,18 @@ function onBoot(event: MessageEvent<FrameBootMessage>): void {
   const report = (message: FrameHostMessage) => hostPort.postMessage(message);
   let stray = 0;
   const worker = new Worker(URL.createObjectURL(runtime), { name });
-  // Runs for every message guest code posts on its worker's public channel: count it, free any bitmap.
+  // Runs for every message guest code posts on its worker's public channel: count it, free any
+  // bitmap. At flood level, report at once and stop reading: this process is shared with other
+  // guests, and the compositor is about to end this one anyway.
   worker.onmessage = (e: MessageEvent<unknown>) => {
     stray += 1;
+    if (stray > FLOOD_MESSAGES_PER_FRAME) {
+      worker.onmessage = null;
+      worker.terminate();
+      report({ type: 'stray', count: stray });
+      stray = 0;
+      return;
+    }
     const bitmap = (e.data as { bitmap?: unknown } | null)?.bitmap;
     if (bitmap instanceof ImageBitmap) bitmap.close();
   };
