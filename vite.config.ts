@@ -6,7 +6,7 @@ import { cpSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Connect, type Plugin } from 'vite';
 import sirv from 'sirv';
-import { guestBundles } from './tooling/guest-bundles';
+import { guestBundles } from './tooling/guest-bundles.ts';
 
 const root = import.meta.dirname;
 

@@ -61,7 +61,21 @@ export type Isolation = 'sandbox' | 'worker';
 export const ISOLATIONS: readonly Isolation[] = ['sandbox', 'worker'];
 
 const RUNTIME_URL = '/@steadfast/guest-runtime.js';
-const FRAME_URL = '/@steadfast/guest-frame.html';
+const FRAME_PATH = '/@steadfast/guest-frame.html';
+
+let frameCount = 0;
+/**
+ * Where a guest's frame document comes from. Sandboxed frames of one *site* share one renderer
+ * process in Chromium (so one guest's out-of-memory crash, or its WebGL contexts, would count
+ * against all of them). When the compositor is served from a loopback address, each guest frame
+ * is loaded from its own `g<N>.localhost` host (which browsers resolve to loopback), a site of its
+ * own, so it gets a process of its own. Elsewhere, frames come from the compositor's own host.
+ */
+export function frameUrl(location: Pick<Location, 'protocol' | 'hostname' | 'port' | 'origin'>, n: number): string {
+  const loopback = location.hostname === 'localhost' || location.hostname === '127.0.0.1' || location.hostname === '[::1]';
+  if (!loopback || location.protocol !== 'http:') return `${location.origin}${FRAME_PATH}`;
+  return `http://g${n}.localhost${location.port ? `:${location.port}` : ''}${FRAME_PATH}`;
+}
 
 /** Where a guest's runtime runs, as the host sees it. */
 interface Container {
@@ -114,7 +128,7 @@ function workerContainer(url: string, events: ContainerEvents): Container {
 function sandboxContainer(url: string, events: ContainerEvents): Container {
   const frame = document.createElement('iframe');
   frame.sandbox.add('allow-scripts');
-  frame.src = FRAME_URL;
+  frame.src = frameUrl(window.location, ++frameCount);
   frame.title = `guest ${url}`;
   frame.setAttribute('aria-hidden', 'true');
   frame.className = 'guest-frame';

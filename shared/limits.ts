@@ -2,7 +2,7 @@
 // A value here is a promise to guest authors: change it only with a README note.
 
 /** Most layers the compositor will hold at once; `load()` past this fails. */
-export const MAX_LAYERS = 16;
+export const MAX_LAYERS = 64;
 
 /** Guest surface (the OffscreenCanvas holding both eyes side by side), in pixels. */
 export const DEFAULT_SURFACE = { width: 1024, height: 512 } as const;

@@ -52,8 +52,18 @@ describe('compositing', () => {
     await page.close();
   });
 
-  it('renders the default demo scenes (three.js guests) into both eyes', async () => {
-    const page = await openCompositor(browser, app, { surface: '256x128', extra: { hud: '0' } });
+  it('renders the default demo scenes (three.js guests) into both eyes, within the page’s Content-Security-Policy', async () => {
+    const problems: string[] = [];
+    const page = await openCompositor(browser, app, {
+      surface: '256x128',
+      extra: { hud: '0' },
+      onPage: (p) => {
+        p.on('console', (m) => {
+          if (/Content[- ]Security[- ]Policy|Refused to/i.test(m.text())) problems.push(m.text());
+        });
+        p.on('pageerror', (e) => problems.push(e.message));
+      },
+    });
     const s0 = await stats(page);
     expect(s0.layers.map((l) => l.url.replace(/^.*\/demos\//, ''))).toEqual(['cubes.js', 'particles.js']);
     await waitForLayerState(page, 1, ['running'], 30_000);
@@ -77,6 +87,8 @@ describe('compositing', () => {
       expect(notClear / total, 'most of the eye is scene, not clear colour').toBeGreaterThan(0.8);
       expect(seen.size, 'the scene has detail (grid, cubes, particles)').toBeGreaterThan(8);
     }
+    expect(await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content'))).toMatch(/script-src 'self'/);
+    expect(problems).toEqual([]);
     await page.close();
   });
 });

@@ -43,6 +43,8 @@ export interface PageOptions {
   surface?: string;
   extra?: Record<string, string>;
   viewport?: { width: number; height: number };
+  /** Called with the page before it navigates (to listen to its console, say). */
+  onPage?: (page: Page) => void;
 }
 
 export function compositorUrl(base: string, options: PageOptions = {}): string {
@@ -57,6 +59,7 @@ export function compositorUrl(base: string, options: PageOptions = {}): string {
 /** Opens the compositor and waits until it presents. Console errors are collected on the page object. */
 export async function openCompositor(browser: Browser | BrowserContext, base: string, options: PageOptions = {}): Promise<Page> {
   const page = await newPage(browser, options.viewport ?? TEST_VIEWPORT);
+  options.onPage?.(page);
   await page.goto(compositorUrl(base, options));
   await page.waitForFunction(() => window.compositor?.stats().session === 'emulator' && window.compositor.stats().frames > 0, null, {
     timeout: 30_000,
