@@ -128,7 +128,9 @@ describe('bad input: each ends in failed with its reason while a healthy sibling
 
 describe('load and unload', () => {
   it('returns layer ids, unloads to free the layer, and refuses past the layer cap with a clear error', async () => {
-    const page = await openCompositor(browser, app, { guests: ['demos/solid.js?color=ff0000'] });
+    // Plain workers here: this is about the API's cap, not isolation, and 64 guest processes would
+    // only slow the suite down.
+    const page = await openCompositor(browser, app, { guests: ['demos/solid.js?color=ff0000'], surface: '32x16', extra: { isolation: 'worker' } });
     await waitForLayerState(page, 1, ['running']);
     const id = await page.evaluate(() => window.compositor.load('demos/solid.js?color=0000ff'));
     expect(id).toBe(2);
