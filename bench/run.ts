@@ -6,10 +6,13 @@
 //     (the peer, peer.html; baseline) against the same scene running as a Steadfast guest.
 //  3. Each hostile fixture beside a healthy guest (baseline: the healthy guest alone).
 //  4. Watchdog latencies: hang → dropped (frames), hang → terminated (ms), restart → first frame (ms).
+//  5. Isolation against plain workers: the sandbox hop's latency and main-thread cost, the most
+//     guests at ≥ 55 fps, and how long a busy-looping guest runs on after it is torn down.
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, compositorUrl, newPage } from '../test/browser/harness';
 import { startServers } from '../test/browser/servers';
 import { benchHostile } from './hostile';
+import { benchIsolation } from './isolation';
 
 const SURFACE = { width: 1024, height: 512 };
 /** Small surfaces separate the compositor's per-layer overhead from software GL's pixel throughput. */
@@ -110,6 +113,7 @@ async function main(): Promise<void> {
     await browser.close();
 
     if (!process.argv.includes('--no-hostile')) await benchHostile(servers.appUrl);
+    if (!process.argv.includes('--no-isolation')) await benchIsolation(servers.appUrl, servers.crossUrl);
   } finally {
     await browser.close().catch(() => {});
     await servers.close();

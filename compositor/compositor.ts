@@ -286,12 +286,24 @@ export class Compositor {
     }
     const budget = layer.pacer.divisor * this.clock.nominalIntervalMs();
     const best = bestLatency(layer.pacer);
-    if (layer.pacer.evict && best > budget && standsOut(best, this.otherBestLatencies(layer))) {
+    if (layer.pacer.evict && best > budget && !this.othersStarting(layer) && standsOut(best, this.otherBestLatencies(layer))) {
       const reason = `too slow: even its fastest recent frame took ${Math.round(best)} ms (median ${Math.round(median(layer.pacer.samples))} ms), more than every ${ordinal(layer.pacer.divisor)} frame allows (${Math.round(budget)} ms)`;
       queueMicrotask(() => {
         if (layer.host === host) this.evict(layer, reason);
       });
     }
+  }
+
+  /**
+   * Whether another guest is loading or restarting. Starting a guest (a process, a 1 MB runtime
+   * to parse, a module to fetch) loads the whole machine for a moment and makes every guest look
+   * slow; nobody is evicted for slowness until that has passed.
+   */
+  private othersStarting(except: Layer): boolean {
+    for (const layer of this.layerMap.values()) {
+      if (layer !== except && (layer.state === 'loading' || layer.state === 'restarting')) return true;
+    }
+    return false;
   }
 
   /** Fastest recent frame-return latencies of the other layers whose guests are delivering frames. */

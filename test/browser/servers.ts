@@ -46,7 +46,7 @@ export async function startServers(): Promise<Servers> {
   const serveFixtures = sirv(resolve(root, 'test/fixtures'), { dev: true, setHeaders: cors });
   const serveDemos = sirv(resolve(root, 'demos'), { dev: true, setHeaders: cors });
   // What spy guests managed to reach, by tag (the security suite reads it back).
-  const reports: { tag: string; channel: string; detail: string }[] = [];
+  const reports: { tag: string; channel: string; detail: string; at: number }[] = [];
   const cross = http.createServer((req, res) => {
     const notFound = () => {
       res.statusCode = 404;
@@ -54,7 +54,7 @@ export async function startServers(): Promise<Servers> {
     };
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/report') {
-      reports.push({ tag: url.searchParams.get('tag') ?? '', channel: url.searchParams.get('channel') ?? '', detail: url.searchParams.get('detail') ?? '' });
+      reports.push({ tag: url.searchParams.get('tag') ?? '', channel: url.searchParams.get('channel') ?? '', detail: url.searchParams.get('detail') ?? '', at: Date.now() });
       cors(res);
       res.statusCode = 204;
       res.end();
