@@ -88,6 +88,10 @@ async function main(): Promise<void> {
     console.log(`Steadfast bench — headless Chromium, software GL; surface ${SURFACE.width}×${SURFACE.height}, page ${VIEWPORT.width}×${VIEWPORT.height}`);
     console.log(`(each figure: ${WARMUP_MS} ms warm-up, ${MEASURE_MS} ms measured)\n`);
 
+    if (process.argv.includes('--only-isolation')) {
+      await benchIsolation(servers.appUrl, servers.crossUrl);
+      return;
+    }
     console.log('1. Compositor main-thread ms per frame vs layer count (cheap plain-WebGL guests; baseline = 1 layer)');
     // Software GL is fill-rate bound: a 1024×512 page with 8 full-view blended layers is ~4 Mpx of
     // blending per frame. The small case isolates the compositor's per-layer overhead.
