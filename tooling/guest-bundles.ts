@@ -15,12 +15,6 @@ import { build, type Connect, type Plugin } from 'vite';
 
 export const BUNDLE_PREFIX = '/@steadfast/';
 
-const FRAME_HTML = `<!doctype html>
-<meta charset="utf-8">
-<title>steadfast guest frame</title>
-<script src="${BUNDLE_PREFIX}guest-frame.js"></script>
-`;
-
 /**
  * The frame's policy. Guests load by URL from any origin, and the worker (created from blob:)
  * inherits this policy, so scripts and fetches may go to any http(s) origin; nothing else.
@@ -34,6 +28,14 @@ export const FRAME_CSP = [
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');
+
+/** The frame document; its policy also travels as a meta tag, for static hosts that set no headers. */
+const FRAME_HTML = `<!doctype html>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${FRAME_CSP}">
+<title>steadfast guest frame</title>
+<script src="${BUNDLE_PREFIX}guest-frame.js"></script>
+`;
 
 async function bundle(root: string, entry: string): Promise<string> {
   const result = await build({
