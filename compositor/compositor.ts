@@ -45,6 +45,8 @@ export class Compositor {
   contextRestores = 0;
   /** When the previous compositor frame started (the watchdog skips judging hangs after a stall). */
   lastFrameAt = -Infinity;
+  /** Whether the previous frame skipped judging liveness (it never skips two in a row). */
+  skippedLiveness = false;
 
   private readonly layerMap = new Map<number, Layer>();
   private nextLayerId = 1;

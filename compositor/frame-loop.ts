@@ -42,8 +42,11 @@ function presentFrame(frame: XRFrame, space: XRReferenceSpace, compositor: Compo
   if (!glLayer || !pose) return;
   const now = compositor.now();
   // After a stall of the compositor's own thread, guests' messages may still be queued behind
-  // it: judge nobody hung until they have been read.
-  const judgeLiveness = now - compositor.lastFrameAt < compositor.policy.hangMs / 2;
+  // it: judge nobody hung in the first frame after it, so they can be read first. Never skip two
+  // frames running, or a compositor slowed for good (by a GPU hog, say) would judge no one.
+  const stalled = now - compositor.lastFrameAt >= compositor.policy.hangMs / 2;
+  const judgeLiveness = !stalled || compositor.skippedLiveness;
+  compositor.skippedLiveness = !judgeLiveness;
   compositor.lastFrameAt = now;
   const views = pose.views.map(toWireView);
   const gl = compositor.gl;
