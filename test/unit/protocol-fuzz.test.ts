@@ -1,19 +1,11 @@
 // Property-based fuzzing of the guest message validator: 100k random and forged messages.
 // No exception escapes, nothing invalid is accepted, and Object.prototype is untouched.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { FakeImageBitmap, installFakeImageBitmap } from './fake-image-bitmap';
 import fc from 'fast-check';
 import { parseGuestMessage } from '../../shared/protocol';
 
-class FakeImageBitmap {
-  close() {}
-}
-const g = globalThis as Record<string, unknown>;
-beforeAll(() => {
-  g.ImageBitmap = FakeImageBitmap;
-});
-afterAll(() => {
-  delete g.ImageBitmap;
-});
+installFakeImageBitmap();
 
 const small = fc.anything({ maxDepth: 2, maxKeys: 4 });
 const validView = fc.record({

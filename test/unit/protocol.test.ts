@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { FakeImageBitmap, installFakeImageBitmap } from './fake-image-bitmap';
 import { parseGuestMessage, parseGuestUrl, parseInitResult } from '../../shared/protocol';
 import { MAX_ERROR_MESSAGE } from '../../shared/limits';
 
-// Node has no ImageBitmap: stand in a class so `instanceof` checks can pass and fail.
-class FakeImageBitmap {
-  close() {}
-}
-const g = globalThis as Record<string, unknown>;
-beforeAll(() => {
-  g.ImageBitmap = FakeImageBitmap;
-});
-afterAll(() => {
-  delete g.ImageBitmap;
-});
+installFakeImageBitmap();
 
 const matrix = () => new Float32Array(16).fill(0.5);
 const view = (over: Record<string, unknown> = {}) => ({
