@@ -88,6 +88,9 @@ describe('each hostile guest beside a healthy one', () => {
     let crashed = false;
     page.on('crash', () => (crashed = true));
     await page.waitForFunction(() => window.compositor.stats().layers[0]!.state === 'running');
+    // Judge from when the hostile guest has started (its first frame, or its end): spawning its
+    // process and runtime is the platform's cost, not its misbehaviour.
+    await page.waitForFunction(() => window.compositor.stats().layers[1]!.state !== 'loading', null, { timeout: 30_000, polling: 16 });
     const start = await read(page);
     await waitForEnd(page, [2]);
     const end = await read(page);
