@@ -13,7 +13,7 @@ import { FrameClock } from './frame-clock';
 import { failureAction } from './policy/failure';
 import { onCrash } from './policy/supervisor';
 import { bestLatency, median, pacerRecord, standsOut } from './policy/pacer';
-import type { CompositorStats, LayerStats, SessionMode } from './stats';
+import { ordinal, type CompositorStats, type LayerStats, type SessionMode } from './stats';
 
 export interface CompositorOptions {
   surface: Surface;
@@ -323,8 +323,4 @@ export class Compositor {
       if (layer.host === host) this.crash(layer, { phase: 'protocol', message: reason });
     });
   }
-}
-
-function ordinal(n: number): string {
-  return n === 1 ? '' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
 }

@@ -58,7 +58,6 @@ export interface GuestHost {
 export interface Surface { width: number; height: number }
 
 export type Isolation = 'sandbox' | 'worker';
-export const ISOLATIONS: readonly Isolation[] = ['sandbox', 'worker'];
 
 const RUNTIME_URL = '/@steadfast/guest-runtime.js';
 const FRAME_PATH = '/@steadfast/guest-frame.html';

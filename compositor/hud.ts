@@ -1,6 +1,6 @@
 // The heads-up display: one line per layer (state, counters, error) over the view.
 // It only reads stats(); guest-supplied text is set with textContent, never as HTML.
-import type { CompositorStats, LayerStats } from './stats';
+import { ordinal, type CompositorStats, type LayerStats } from './stats';
 
 const REFRESH_MS = 250;
 
@@ -31,7 +31,7 @@ function layerLine(layer: LayerStats, retry: (id: number) => void): HTMLElement 
     el('span', 'hud-url', shortUrl(layer.url)),
     el('span', 'hud-counts', `presented ${layer.presented} · missed ${layer.missed} · restarts ${layer.restarts} · ${layer.latencyMs.toFixed(0)} ms`),
   );
-  if (layer.pacing > 1) item.append(el('span', 'hud-pacing', `every ${layer.pacing === 2 ? '2nd' : layer.pacing === 3 ? '3rd' : `${layer.pacing}th`} frame`));
+  if (layer.pacing > 1) item.append(el('span', 'hud-pacing', `every ${ordinal(layer.pacing)} frame`));
   if (layer.stateReason) item.append(el('div', 'hud-reason', layer.stateReason));
   if (layer.error) item.append(el('div', 'hud-error', layer.error));
   if (layer.state === 'quarantined' || layer.state === 'failed') {

@@ -60,3 +60,8 @@ export interface CompositorStats {
   policy: Policy;
   layers: LayerStats[];
 }
+
+/** "2nd", "3rd", "4th" … for pacing text ("asked every 3rd frame"); '' for 1. */
+export function ordinal(n: number): string {
+  return n === 1 ? '' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
+}

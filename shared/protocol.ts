@@ -246,8 +246,3 @@ export function parseGuestUrl(raw: unknown, base: string): Parsed<string> {
   }
   return { ok: true, value: url.href };
 }
-
-/** Ends a switch over a tagged union: the compiler flags any kind nobody handles. */
-export function unreachable(value: never): never {
-  throw new Error(`unhandled message kind: ${JSON.stringify(value)}`);
-}
