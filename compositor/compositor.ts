@@ -3,17 +3,21 @@
 // guests, taking their messages, and acting on failures (fail, restart, quarantine) as the
 // pure policies in policy/ decide.
 import { DEFAULT_POLICY, MAX_LAYERS, type Policy } from '../shared/limits';
-import { parseGuestUrl, type FrameDelivery, type GuestErrorReport } from '../shared/protocol';
+import { DEFAULT_LAYER, parseGuestUrl, surfaceSize, type FrameDelivery, type GuestErrorReport } from '../shared/protocol';
 import { spawnGuest, type Isolation, type Surface } from './guest-host';
 import { Layer, describeError, type LayerError } from './layer';
 import type { LayerEvent } from './layer-state';
-import { Blitter } from './gl/blitter';
+import { Passes } from './gl/passes';
 import { LayerTextures } from './gl/layer-textures';
 import { FrameClock } from './frame-clock';
 import { failureAction } from './policy/failure';
 import { onCrash } from './policy/supervisor';
 import { bestLatency, median, pacerRecord, standsOut } from './policy/pacer';
 import { ordinal, type CompositorStats, type LayerStats, type SessionMode } from './stats';
+import type { PresentedFrame } from './frame-loop';
+import { initialMotion, type HeadMotion } from './timewarp/prediction';
+import { DEFAULT_TIMEWARP, type TimewarpSettings } from './timewarp/settings';
+import { captureFrame, type Capture } from './capture';
 
 export interface CompositorOptions {
   surface: Surface;
@@ -22,6 +26,7 @@ export interface CompositorOptions {
   policy?: Partial<Policy>;
   /** The clock every policy reads (injected for tests); performance.now by default. */
   now?: () => number;
+  timewarp?: Partial<TimewarpSettings>;
 }
 
 export const DEFAULT_ISOLATION: Isolation = 'sandbox';
@@ -36,7 +41,17 @@ export class Compositor {
   readonly policy: Policy;
   readonly isolation: Isolation;
   readonly now: () => number;
-  blitter: Blitter;
+  passes: Passes;
+  readonly timewarp: TimewarpSettings;
+  /** The head's recent motion, for predicting where it will be. */
+  motion: HeadMotion = initialMotion();
+  /**
+   * The time a frame's pose holds, ms: the emulator says exactly (main.ts sets this); a headset's
+   * predicted display time where the browser gives it; else the frame's time.
+   */
+  poseTimeOf: (frame: XRFrame, time: number) => number = (frame, time) => (frame as { predictedDisplayTime?: number }).predictedDisplayTime ?? time;
+  /** Captures asked for, answered at the end of the next presented frame. */
+  private captures: ((capture: Capture) => void)[] = [];
   textures: LayerTextures;
   /** Errors the compositor caught in its own frame work, outside any layer (should stay 0). */
   internalErrors = 0;
@@ -58,8 +73,9 @@ export class Compositor {
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.isolation = options.isolation ?? DEFAULT_ISOLATION;
     this.now = options.now ?? (() => performance.now());
-    this.blitter = new Blitter(gl);
+    this.passes = new Passes(gl);
     this.textures = new LayerTextures(gl);
+    this.timewarp = { ...DEFAULT_TIMEWARP, ...options.timewarp };
   }
 
   /** Layers in declared (load) order, which is compositing order. */
@@ -113,6 +129,37 @@ export class Compositor {
     throw new Error(describeError(layer.url, { phase: result.phase, message: result.message }));
   }
 
+  /** Turns reprojection on or off (what `timewarp=0` does at load); returns the new setting. */
+  setTimewarp(enabled: boolean): boolean {
+    this.timewarp.enabled = enabled;
+    return enabled;
+  }
+
+  /**
+   * Stops (or resumes) asking a layer's guest for frames; its last frame stays on screen, reprojected
+   * to every new pose. For showing what timewarp does, and for tests. False for an unknown id.
+   */
+  freeze(id: number, frozen = true): boolean {
+    const layer = this.layerMap.get(id);
+    if (!layer) return false;
+    layer.frozen = frozen;
+    return true;
+  }
+
+  /** The pixels and poses of the next presented frame (diagnostics and tests). */
+  capture(): Promise<Capture> {
+    return new Promise((resolve) => this.captures.push(resolve));
+  }
+
+  /** Runs at the end of every presented frame, with the frame's pose and viewports still bound. */
+  afterPresent(frame: PresentedFrame): void {
+    if (this.captures.length === 0) return;
+    const waiting = this.captures;
+    this.captures = [];
+    const capture = captureFrame(this.gl, frame, [...this.layerMap.values()]);
+    for (const resolve of waiting) resolve(capture);
+  }
+
   stats(): CompositorStats {
     const layers: LayerStats[] = [];
     for (const layer of this.layerMap.values()) {
@@ -136,6 +183,10 @@ export class Compositor {
         strayMessages: layer.pastStrayMessages + (layer.host?.strayMessages ?? 0),
         droppedMessages: layer.pastDroppedMessages + (layer.host?.droppedMessages ?? 0),
         history: layer.history.map((h) => ({ ...h })),
+        declaration: structuredClone(layer.declaration),
+        frozen: layer.frozen,
+        poseAgeMs: layer.shownPose && this.motion.latest ? this.motion.latest.t - layer.shownPose.poseTime : undefined,
+        predictedMs: layer.shownPose?.aheadMs,
       });
     }
     return {
@@ -149,6 +200,7 @@ export class Compositor {
       contextRestores: this.contextRestores,
       isolation: this.isolation,
       policy: { ...this.policy },
+      timewarp: { ...this.timewarp },
       layers,
     };
   }
@@ -215,7 +267,7 @@ export class Compositor {
 
   /** Rebuilds every GL resource after the compositor's context was restored; layers refill on their next frames. */
   rebuildGraphics(): void {
-    this.blitter = new Blitter(this.gl);
+    this.passes = new Passes(this.gl);
     this.textures = new LayerTextures(this.gl);
     for (const layer of this.layerMap.values()) layer.shownViews = null;
     this.contextRestores += 1;
@@ -241,6 +293,7 @@ export class Compositor {
 
   private startGuest(layer: Layer): void {
     layer.resetForSpawn(this.now());
+    layer.declaration = DEFAULT_LAYER;
     const host = spawnGuest(layer.url, layer.surface, {
       // Runs for every valid message from this guest: its thread is alive.
       onLife: () => {
@@ -250,9 +303,10 @@ export class Compositor {
       onFrame: (frame: FrameDelivery) => {
         if (layer.host !== host) return frame.bitmap.close();
         const { width, height } = frame.bitmap;
-        if (width !== layer.surface.width || height !== layer.surface.height) {
+        const expected = surfaceSize(layer.declaration, layer.surface);
+        if (width !== expected.width || height !== expected.height) {
           frame.bitmap.close();
-          this.violation(layer, host, `frame is ${width}×${height}, the layer's surface is ${layer.surface.width}×${layer.surface.height}`);
+          this.violation(layer, host, `frame is ${width}×${height}, the layer's surface is ${expected.width}×${expected.height}`);
           return;
         }
         if (!layer.deliver(frame, this.now())) return;
@@ -273,7 +327,10 @@ export class Compositor {
     layer.host = host;
     host.start().then((result) => {
       if (layer.host !== host) return;
-      if (result.ok) layer.started = true;
+      if (result.ok) {
+        layer.declaration = result.layer;
+        layer.started = true;
+      }
       else this.report(layer, { phase: result.phase, message: result.message, stack: result.stack });
     });
   }

@@ -1,21 +1,27 @@
 // The story of one compositor frame, top to bottom.
 //
 // 1. Ask for the next frame first, so nothing below can stop the loop.
-// 2. Read the head pose for this frame.
+// 2. Read the head pose for this frame, and fold it into the head's motion (for prediction).
 // 3. Take whatever each guest delivered since last time (never wait for one) and upload it.
 // 4. Watch each guest: a hung or never-starting one is crashed (the supervisor restarts it);
 //    a missed deadline makes a layer stale, and a stale one past its grace is dropped.
-// 5. Ask every live guest that is not busy, and whose pace allows, for its next frame.
-// 6. Composite every running or stale layer's newest frame into each eye, in declared order.
+// 5. Ask every live guest that is not busy, and whose pace allows, for its next frame, rendered
+//    for the pose predicted at the time that frame will be shown.
+// 6. Composite every running or stale layer's newest frame into each eye, in declared order,
+//    reprojected from the pose it was rendered for to this frame's pose (timewarp).
 //
 // Each layer's work runs in its own try/catch naming the layer: a bad layer is crashed
 // and skipped (Monado's skip-and-log), never the frame.
-import type { WireView } from '../shared/protocol';
+import { mat3, mat4, quat, vec3 } from 'gl-matrix';
+import type { Viewport, WireView } from '../shared/protocol';
 import type { Compositor } from './compositor';
 import type { Layer } from './layer';
 import { isComposited, wantsFrames } from './layer-state';
-import { pacerDue } from './policy/pacer';
+import { median, pacerDue } from './policy/pacer';
 import { graceExpired, livenessVerdict, newlyMissed, scheduleRequest } from './policy/watchdog';
+import { framesUntilShown, movedViewMatrix, predictPose, recordPose, type PoseSample } from './timewarp/prediction';
+import { requestViews } from './timewarp/request-views';
+import { cylinderFromClip, depthReprojection, projectionWarp, quadClipFromPanel } from './timewarp/layer-matrices';
 
 const CLEAR_COLOR = [0.02, 0.02, 0.03, 1] as const;
 
@@ -25,7 +31,7 @@ export function startFrameLoop(session: XRSession, space: XRReferenceSpace, comp
     session.requestAnimationFrame(onXRFrame);
     const started = performance.now();
     try {
-      presentFrame(frame, space, compositor);
+      presentFrame(frame, time, space, compositor);
     } catch (e) {
       compositor.internalErrors += 1;
       compositor.lastInternalError = e instanceof Error ? e.message : String(e);
@@ -36,11 +42,21 @@ export function startFrameLoop(session: XRSession, space: XRReferenceSpace, comp
   session.requestAnimationFrame(onXRFrame);
 }
 
-function presentFrame(frame: XRFrame, space: XRReferenceSpace, compositor: Compositor): void {
+/** What one frame presents: the head pose, its time, and each eye's view. */
+export interface PresentedFrame {
+  head: PoseSample;
+  views: WireView[];
+  viewports: Viewport[];
+}
+
+function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, compositor: Compositor): void {
   const glLayer = frame.session.renderState.baseLayer;
   const pose = frame.getViewerPose(space);
   if (!glLayer || !pose) return;
   const now = compositor.now();
+  const { position: p, orientation: o } = pose.transform;
+  const head: PoseSample = { t: compositor.poseTimeOf(frame, time), position: vec3.fromValues(p.x, p.y, p.z), orientation: quat.fromValues(o.x, o.y, o.z, o.w) };
+  compositor.motion = recordPose(compositor.motion, head);
   // After a stall of the compositor's own thread, guests' messages may still be queued behind
   // it: judge nobody hung in the first frame after it, so they can be read first. Never skip two
   // frames running, or a compositor slowed for good (by a GPU hog, say) would judge no one.
@@ -57,7 +73,7 @@ function presentFrame(frame: XRFrame, space: XRReferenceSpace, compositor: Compo
       layer.host?.beginFrame();
       takeDelivered(compositor, layer, contextLost);
       if (!watch(compositor, layer, now, judgeLiveness)) return;
-      requestNext(compositor, layer, views, now);
+      requestNext(compositor, layer, views, head, now);
     });
   }
   if (contextLost) return; // nothing can be drawn until the context is restored (main.ts rebuilds it)
@@ -66,16 +82,20 @@ function presentFrame(frame: XRFrame, space: XRReferenceSpace, compositor: Compo
   gl.disable(gl.SCISSOR_TEST);
   gl.clearColor(...CLEAR_COLOR);
   gl.clear(gl.COLOR_BUFFER_BIT);
-  compositor.blitter.begin();
+  compositor.passes.begin();
+  const viewports: Viewport[] = [];
   pose.views.forEach((view, index) => {
     const viewport = glLayer.getViewport(view);
     if (!viewport) return;
-    gl.viewport(viewport.x, viewport.y, viewport.width, viewport.height);
+    const target: Viewport = { x: viewport.x, y: viewport.y, width: viewport.width, height: viewport.height };
+    viewports[index] = target;
+    gl.viewport(target.x, target.y, target.width, target.height);
     for (const layer of compositor.layers()) {
-      if (isComposited(layer.state)) guarded(compositor, layer, () => drawLayer(compositor, layer, index));
+      if (isComposited(layer.state)) guarded(compositor, layer, () => drawLayer(compositor, layer, index, views[index]!, target));
     }
   });
   compositor.frames += 1;
+  compositor.afterPresent({ head, views, viewports });
 }
 
 /** Step 3: upload the newest delivered frame, if there is one; that is fresh content this frame. */
@@ -88,6 +108,7 @@ function takeDelivered(compositor: Compositor, layer: Layer, contextLost: boolea
   }
   compositor.textures.upload(layer.id, delivered.bitmap);
   layer.shownViews = delivered.views;
+  layer.shownPose = layer.deliveredPose;
   layer.presented += 1;
 }
 
@@ -117,28 +138,73 @@ function watch(compositor: Compositor, layer: Layer, now: number, judgeLiveness:
 }
 
 /** Step 5: one request in flight per guest, at the pace the pacer set; a busy guest is not asked again yet. */
-function requestNext(compositor: Compositor, layer: Layer, views: WireView[], now: number): void {
+function requestNext(compositor: Compositor, layer: Layer, views: WireView[], head: PoseSample, now: number): void {
   layer.framesSinceRequest += 1;
-  if (!layer.host || !layer.started || !wantsFrames(layer.state) || layer.inFlight !== null) return;
+  if (!layer.host || !layer.started || layer.frozen || !wantsFrames(layer.state) || layer.inFlight !== null) return;
   if (!pacerDue(layer.pacer, layer.framesSinceRequest)) return;
-  const request = scheduleRequest(compositor.nextFrameId++, now, compositor.frames, compositor.clock.nominalIntervalMs(), layer.pacer.divisor);
+  const interval = compositor.clock.nominalIntervalMs();
+  const request = scheduleRequest(compositor.nextFrameId++, now, compositor.frames, interval, layer.pacer.divisor);
+  const aheadMs = compositor.timewarp.prediction ? framesUntilShown(median(layer.pacer.samples), interval) * interval : 0;
   layer.inFlight = request;
+  layer.requestPose = { poseTime: head.t, aheadMs };
   layer.framesSinceRequest = 0;
   layer.host.requestFrame({
     type: 'frame-request',
     frameId: request.frameId,
     time: now,
     deadline: request.deadline,
-    views: surfaceViews(views, layer.surface),
+    views: requestViews(layer.declaration, predictedViews(compositor, views, head, aheadMs), layer.surface),
   });
 }
 
-/** Step 5: draw the part of the layer's surface that holds view `index` into the current viewport. */
-function drawLayer(compositor: Compositor, layer: Layer, index: number): void {
+/** The views as they will be `aheadMs` from now if the head keeps its velocity (the views themselves at 0). */
+function predictedViews(compositor: Compositor, views: WireView[], head: PoseSample, aheadMs: number): WireView[] {
+  const predicted = aheadMs > 0 ? predictPose(compositor.motion, aheadMs) : null;
+  if (!predicted) return views;
+  return views.map((view) => ({ ...view, viewMatrix: movedViewMatrix(view.viewMatrix, head, predicted, mat4.create()) as Float32Array }));
+}
+
+const scratchWarp = mat3.create();
+const scratchMatrix = mat4.create();
+
+/**
+ * Step 6: draw a layer into eye `index` (view `current`, viewport `target`), by its type:
+ * projection layers reprojected from the pose they were rendered for (by depth where they give
+ * it, else by rotation), quad and cylinder layers placed in the world at the current pose.
+ */
+function drawLayer(compositor: Compositor, layer: Layer, index: number, current: WireView, target: Viewport): void {
   const texture = compositor.textures.get(layer.id);
-  const src = layer.shownViews?.[index]?.viewport;
-  if (!texture || !src) return;
-  compositor.blitter.draw(texture.texture, src, texture.width, texture.height);
+  if (!texture || !layer.shownViews) return;
+  const surface = { width: texture.width, height: texture.height };
+  const passes = compositor.passes;
+  const declaration = layer.declaration;
+  switch (declaration.type) {
+    case 'projection': {
+      const rendered = layer.shownViews[index];
+      if (!rendered) return;
+      const depth = rendered.depthViewport;
+      if (depth && compositor.timewarp.enabled) {
+        const reproject = depthReprojection(rendered, current, scratchMatrix);
+        if (reproject) passes.depthWarp.draw(texture.texture, rendered.viewport, depth, surface, reproject, target);
+        return;
+      }
+      const warp = projectionWarp(rendered, current, compositor.timewarp.enabled, scratchWarp);
+      passes.projection.draw(texture.texture, rendered.viewport, surface, warp, compositor.timewarp.fallback === 'clamp');
+      return;
+    }
+    case 'quad':
+      passes.quad.draw(texture.texture, quadClipFromPanel(declaration, current, scratchMatrix));
+      return;
+    case 'cylinder': {
+      const inverse = cylinderFromClip(declaration, current, scratchMatrix);
+      if (inverse) passes.cylinder.draw(texture.texture, inverse, declaration);
+      return;
+    }
+    default: {
+      const check: never = declaration;
+      return check;
+    }
+  }
 }
 
 function guarded(compositor: Compositor, layer: Layer, work: () => void): void {
@@ -163,14 +229,4 @@ function toWireView(view: XRView): WireView {
     viewMatrix: new Float32Array(view.transform.inverse.matrix),
     viewport: { x: 0, y: 0, width: 0, height: 0 },
   };
-}
-
-/** Splits a guest surface side by side among the views. */
-export function surfaceViews(views: readonly WireView[], surface: { width: number; height: number }): WireView[] {
-  const n = views.length;
-  return views.map((view, i) => {
-    const x = Math.floor((i * surface.width) / n);
-    const right = Math.floor(((i + 1) * surface.width) / n);
-    return { ...view, viewport: { x, y: 0, width: right - x, height: surface.height } };
-  });
 }

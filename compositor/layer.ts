@@ -3,7 +3,7 @@
 // working on (scheduled), `delivered` the newest finished frame not yet shown. The render
 // loop never waits on either; it takes whatever is in `delivered`, and a newer delivery
 // replaces (and closes) an older one at once, so a layer never holds more than one bitmap.
-import type { FrameDelivery, GuestPhase, WireView } from '../shared/protocol';
+import { DEFAULT_LAYER, type FrameDelivery, type GuestPhase, type LayerDeclaration, type WireView } from '../shared/protocol';
 import type { GuestHost, Surface } from './guest-host';
 import { transition, type LayerEvent, type LayerState } from './layer-state';
 import { initialPacer, type PacerState } from './policy/pacer';
@@ -34,6 +34,12 @@ export interface LayerHistoryEntry {
 
 const HISTORY_LENGTH = 32;
 
+/** The pose a frame was asked for: when the pose it started from held, and how far ahead it was predicted. */
+export interface RequestPose {
+  poseTime: number;
+  aheadMs: number;
+}
+
 export class Layer {
   state: LayerState = 'loading';
   /** Why the layer is in its state, where that needs saying (quarantine, throttling). */
@@ -56,6 +62,14 @@ export class Layer {
   delivered: FrameDelivery | null = null;
   /** The views (pose) the frame now on screen was rendered for; null before the first frame. */
   shownViews: WireView[] | null = null;
+  /** What kind of layer the guest declared (known once it has started; projection until then). */
+  declaration: LayerDeclaration = DEFAULT_LAYER;
+  /** Not asked for frames while frozen: its last frame stays up, reprojected to every new pose. */
+  frozen = false;
+  /** Pose of the request in flight, of the delivered frame, and of the frame on screen. */
+  requestPose: RequestPose | null = null;
+  deliveredPose: RequestPose | null = null;
+  shownPose: RequestPose | null = null;
   lastRenderMs = 0;
   /** Request → delivery time of the last frame, ms (includes the guest's GPU time). */
   lastLatencyMs = 0;
@@ -111,6 +125,8 @@ export class Layer {
       this.superseded += 1;
     }
     this.delivered = frame;
+    this.deliveredPose = this.requestPose;
+    this.requestPose = null;
     this.lastRenderMs = frame.renderMs;
     return true;
   }
@@ -128,6 +144,7 @@ export class Layer {
     this.delivered = null;
     this.inFlight = null;
     this.shownViews = null;
+    this.requestPose = this.deliveredPose = this.shownPose = null;
   }
 
   /** Resets what belongs to one worker's life, before a new worker is spawned. */

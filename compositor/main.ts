@@ -8,6 +8,24 @@ import { headsetAvailable, startImmersive } from './xr-session';
 import { installEmulator } from './emulator/install';
 import { attachControls } from './emulator/controls';
 import type { CompositorStats } from './stats';
+import type { Capture } from './capture';
+import { checkMotion, type Keyframe } from './emulator/motion';
+import type { EmulatorDevice } from './emulator/emulator-device';
+import { quat, vec3 } from 'gl-matrix';
+
+/** The desktop emulator's scripted head (present only when the emulator is in use). */
+export interface EmulatorApi {
+  /** Puts the head at `position` (metres) with `orientation` (unit quaternion [x, y, z, w]); stops any scripted motion. */
+  setPose(position: [number, number, number], orientation: [number, number, number, number]): void;
+  /** The head's current pose. */
+  pose(): { position: [number, number, number]; orientation: [number, number, number, number] };
+  /** Plays keyframes (t in ms from start; slerped, so consecutive orientations under 180° apart) from the next frame. */
+  play(keyframes: Keyframe[], options?: { loop?: boolean }): void;
+  /** Stops the scripted motion where it is. */
+  stop(): void;
+  /** Whether a scripted motion is playing. */
+  playing(): boolean;
+}
 
 export interface CompositorApi {
   stats(): CompositorStats;
@@ -17,6 +35,14 @@ export interface CompositorApi {
   retry(id: number): boolean;
   /** The guest's snapshot() state; rejects with the reason if it fails. */
   snapshot(id: number): Promise<unknown>;
+  /** Turns reprojection on or off (as `timewarp=0` does at load); returns the new setting. */
+  setTimewarp(enabled: boolean): boolean;
+  /** Stops (or resumes) asking a layer for frames: its last frame stays up, reprojected. */
+  freeze(id: number, frozen?: boolean): boolean;
+  /** The pixels (RGBA, rows bottom to top) and poses of the next presented frame. */
+  capture(): Promise<Capture>;
+  /** Present when the desktop emulator is in use. */
+  emulator?: EmulatorApi;
 }
 
 declare global {
@@ -40,20 +66,23 @@ const gl = canvas.getContext('webgl2', {
   xrCompatible: true,
   alpha: false,
   antialias: false,
-  depth: false,
+  depth: true, // depth layers' positional timewarp tests depth
   preserveDrawingBuffer: false,
 });
 
 if (!gl) {
   showStatus('WebGL2 is not available in this browser: Steadfast cannot composite.');
 } else {
-  const compositor = new Compositor(gl, { surface: params.surface, policy: params.policy, isolation: params.isolation });
+  const compositor = new Compositor(gl, { surface: params.surface, policy: params.policy, isolation: params.isolation, timewarp: params.timewarp });
   window.compositor = {
     stats: () => compositor.stats(),
     load: (url) => compositor.load(url),
     unload: (id) => compositor.unload(id),
     retry: (id) => compositor.retry(id),
     snapshot: (id) => compositor.snapshot(id),
+    setTimewarp: (enabled) => compositor.setTimewarp(enabled),
+    freeze: (id, frozen) => compositor.freeze(id, frozen),
+    capture: () => compositor.capture(),
   };
   watchContext(compositor);
   if (params.hud) mountHud(hudRoot, () => compositor.stats(), params.warnings, (id) => compositor.retry(id));
@@ -66,6 +95,8 @@ async function present(compositor: Compositor, gl: WebGL2RenderingContext): Prom
   const useEmulator = params.emulator || !(await headsetAvailable());
   if (useEmulator) {
     const device = installEmulator();
+    compositor.poseTimeOf = () => device.poseTime;
+    window.compositor.emulator = emulatorApi(device);
     fitCanvasToWindow();
     window.addEventListener('resize', fitCanvasToWindow);
     const controls = attachControls(canvas, device.pose);
@@ -102,6 +133,31 @@ async function begin(compositor: Compositor, gl: WebGL2RenderingContext, mode: '
 
 let activeSession: XRSession | null = null;
 
+function emulatorApi(device: EmulatorDevice): EmulatorApi {
+  const tuple3 = (v: ArrayLike<number>): [number, number, number] => [v[0]!, v[1]!, v[2]!];
+  return {
+    setPose(position, orientation) {
+      const problem = checkMotion([{ t: 0, position, orientation }]);
+      if (problem) throw new TypeError(`setPose(position [x, y, z], orientation [x, y, z, w] unit quaternion): ${problem.replace('keyframe 0 must be ', 'expected ')}`);
+      device.stop();
+      vec3.copy(device.pose.position, position);
+      quat.normalize(device.pose.orientation, orientation);
+      device.updateMatrices();
+    },
+    pose() {
+      const q = device.pose.orientation;
+      return { position: tuple3(device.pose.position), orientation: [q[0], q[1], q[2], q[3]] };
+    },
+    play(keyframes, options = {}) {
+      const problem = checkMotion(keyframes);
+      if (problem) throw new TypeError(`play(keyframes): ${problem}`);
+      device.play({ keyframes: structuredClone(keyframes), loop: options.loop === true });
+    },
+    stop: () => device.stop(),
+    playing: () => device.isPlaying,
+  };
+}
+
 // The compositor's own GL context can be lost (GPU reset, driver update, WEBGL_lose_context).
 function watchContext(compositor: Compositor): void {
   // Runs when the context is lost: ask for it back; the frame loop draws nothing meanwhile.
@@ -115,7 +171,7 @@ function watchContext(compositor: Compositor): void {
     const session = activeSession;
     if (session && compositor.session !== 'none') {
       void compositor.gl.makeXRCompatible().then(() => {
-        session.updateRenderState({ baseLayer: new XRWebGLLayer(session, compositor.gl, { antialias: false, alpha: false, depth: false }) });
+        session.updateRenderState({ baseLayer: new XRWebGLLayer(session, compositor.gl, { antialias: false, alpha: false, depth: true }) });
       });
     }
     console.info('[steadfast] compositor WebGL context restored and rebuilt');

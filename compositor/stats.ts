@@ -2,6 +2,8 @@
 import type { LayerState } from './layer-state';
 import type { ErrorPhase, LayerHistoryEntry } from './layer';
 import type { Policy } from '../shared/limits';
+import type { LayerDeclaration } from '../shared/protocol';
+import type { TimewarpSettings } from './timewarp/settings';
 
 /** How the compositor is presenting: not yet, on the desktop emulator, or in a headset's immersive session. */
 export type SessionMode = 'none' | 'emulator' | 'immersive';
@@ -38,6 +40,14 @@ export interface LayerStats {
   droppedMessages: number;
   /** The last state changes, oldest first (time, compositor frame, new state, event). */
   history: LayerHistoryEntry[];
+  /** What kind of layer the guest declared (projection until it has started). */
+  declaration: LayerDeclaration;
+  /** Not asked for frames (compositor.freeze); its last frame stays up, reprojected. */
+  frozen: boolean;
+  /** How old the pose of the frame on screen is (now minus the pose its request started from), ms. */
+  poseAgeMs: number | undefined;
+  /** How far ahead that frame's pose was predicted, ms (0 with prediction off). */
+  predictedMs: number | undefined;
 }
 
 export interface CompositorStats {
@@ -58,6 +68,8 @@ export interface CompositorStats {
   isolation: 'sandbox' | 'worker';
   /** The supervision policy in force. */
   policy: Policy;
+  /** Reprojection, its fallback, and pose prediction (URL timewarp/fallback/prediction; API setTimewarp). */
+  timewarp: TimewarpSettings;
   layers: LayerStats[];
 }
 

@@ -4,10 +4,14 @@
 //   surface=WxH      guest surface size in pixels, both eyes side by side (default 1024x512)
 //   hud=0            hide the HUD
 //   isolation=worker run guests in plain workers on this origin (no isolation; default: sandbox)
+//   timewarp=0       no reprojection: layers shown as rendered, at their old pose (default on)
+//   fallback=transparent  what a reprojected layer shows where its guest rendered nothing (default clamp)
+//   prediction=0     ask guests to render for the current pose, not the predicted one (default on)
 //   hangMs, startupMs, graceFrames, maxRestarts, restartWindowMs, backoffBaseMs, backoffMaxMs,
 //   maxDivisor, pacerWindow, pacerLateFraction
 //                    override one figure of the supervision policy (shared/limits.ts DEFAULT_POLICY)
 import { DEFAULT_POLICY, DEFAULT_SURFACE, MAX_SURFACE_SIDE, MIN_SURFACE_SIDE, type Policy } from '../shared/limits';
+import { FALLBACKS, type Fallback, type TimewarpSettings } from './timewarp/settings';
 
 export const DEFAULT_GUESTS = ['demos/cubes.js', 'demos/particles.js'] as const;
 
@@ -17,6 +21,8 @@ export interface PageParams {
   surface: { width: number; height: number };
   hud: boolean;
   isolation: 'sandbox' | 'worker' | undefined;
+  /** Timewarp settings given in the URL. */
+  timewarp: Partial<TimewarpSettings>;
   /** Policy figures given in the URL. */
   policy: Partial<Policy>;
   /** Parameters that were present but unusable, each as a sentence for the HUD. */
@@ -56,8 +62,18 @@ export function parsePageParams(search: string): PageParams {
   if (rawIsolation === 'sandbox' || rawIsolation === 'worker') isolation = rawIsolation;
   else if (rawIsolation !== null) warnings.push(`isolation=${rawIsolation} ignored: expected sandbox or worker`);
 
+  const timewarp: Partial<TimewarpSettings> = {};
+  if (query.get('timewarp') !== null) timewarp.enabled = flag(query.get('timewarp'));
+  if (query.get('prediction') !== null) timewarp.prediction = flag(query.get('prediction'));
+  const rawFallback = query.get('fallback');
+  if (rawFallback !== null) {
+    if ((FALLBACKS as readonly string[]).includes(rawFallback)) timewarp.fallback = rawFallback as Fallback;
+    else warnings.push(`fallback=${rawFallback} ignored: expected ${FALLBACKS.join(' or ')}`);
+  }
+
   return {
     isolation,
+    timewarp,
     policy,
     guests: guests.length > 0 ? guests : [...DEFAULT_GUESTS],
     emulator: flag(query.get('emulator')),

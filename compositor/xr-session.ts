@@ -23,7 +23,7 @@ export async function startImmersive(gl: WebGL2RenderingContext): Promise<XRPres
   const session = await xr.requestSession('immersive-vr', { optionalFeatures: ['local-floor'] });
   await gl.makeXRCompatible();
   session.updateRenderState({
-    baseLayer: new XRWebGLLayer(session, gl, { antialias: false, alpha: false, depth: false }),
+    baseLayer: new XRWebGLLayer(session, gl, { antialias: false, alpha: false, depth: true }),
   });
   let space: XRReferenceSpace;
   try {

@@ -2,6 +2,8 @@
 // and one camera per view whose matrices come straight from the compositor's views.
 // Traps avoided: setSize(w, h, false) (no CSS on an OffscreenCanvas); cameras take
 // their matrices as given (matrixAutoUpdate off, updateProjectionMatrix never called).
+// Depth layers: each view is rendered a second time into its depth viewport with three's
+// MeshDepthMaterial in RGBDepthPacking, which is exactly the packing the compositor reads.
 import type * as THREE_NS from 'three';
 import type { GuestContext, StereoThreeRenderer } from '../shared/guest-contract';
 
@@ -23,6 +25,26 @@ export function createStereoThreeRenderer(
   renderer.autoClear = false;
   renderer.setClearColor(0x000000, 0);
   const cameras: THREE_NS.PerspectiveCamera[] = [];
+  let depthMaterial: THREE_NS.MeshDepthMaterial | null = null;
+  const white = new THREE.Color(1, 1, 1);
+  const clear = new THREE.Color(0, 0, 0);
+
+  /** Renders one view's packed depth: cleared to white (depth 1, far), then every mesh's depth. */
+  function renderDepth(scene: THREE_NS.Scene, camera: THREE_NS.Camera, target: { x: number; y: number; width: number; height: number }): void {
+    depthMaterial ??= new THREE.MeshDepthMaterial({ depthPacking: THREE.RGBDepthPacking });
+    renderer.setViewport(target.x, target.y, target.width, target.height);
+    renderer.setScissor(target.x, target.y, target.width, target.height);
+    renderer.setClearColor(white, 1);
+    renderer.clear(true, true, false);
+    const previous = scene.overrideMaterial;
+    const background = scene.background;
+    scene.overrideMaterial = depthMaterial;
+    scene.background = null;
+    renderer.render(scene, camera);
+    scene.overrideMaterial = previous;
+    scene.background = background;
+    renderer.setClearColor(clear, 0);
+  }
 
   function cameraFor(index: number): THREE_NS.PerspectiveCamera {
     let camera = cameras[index];
@@ -54,6 +76,9 @@ export function createStereoThreeRenderer(
         renderer.setViewport(x, y, width, height);
         renderer.setScissor(x, y, width, height);
         renderer.render(scene, camera);
+        if (view.depthViewport) {
+          renderDepth(scene, camera, view.depthViewport);
+        }
       });
       renderer.setScissorTest(false);
     },

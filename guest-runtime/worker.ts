@@ -25,6 +25,7 @@ import type {
 } from '../shared/protocol';
 import { HEARTBEAT_MS, MAX_SURFACE_SIDE, MIN_SURFACE_SIDE } from '../shared/limits';
 import { describeThrown, importGuest } from './guest-loader';
+import { parseLayerDeclaration, surfaceSize } from '../shared/protocol';
 import { createStereoThreeRenderer } from './three-adapter';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -69,8 +70,19 @@ const control: GuestControl = {
     framePort.onmessage = onHostMessage;
     every(() => post({ type: 'alive' }), HEARTBEAT_MS);
 
-    const canvas = new OffscreenCanvas(width, height);
-    fixSize(canvas, width, height);
+    try {
+      guest = await importGuest(url);
+    } catch (e) {
+      return failInit('load', e);
+    }
+    const declared = parseLayerDeclaration(readDeclaration(guest));
+    if (!declared.ok) return failInit('load', new Error(`the module's layer declaration is invalid: ${declared.reason}`));
+    const layer = declared.value;
+    const { width: surfaceWidth, height: surfaceHeight } = surfaceSize(layer, { width, height });
+    if (surfaceHeight > MAX_SURFACE_SIDE) return failInit('load', new Error(`a depth layer needs a ${surfaceWidth}×${surfaceHeight} surface, over the ${MAX_SURFACE_SIDE} px limit`));
+
+    const canvas = new OffscreenCanvas(surfaceWidth, surfaceHeight);
+    fixSize(canvas, surfaceWidth, surfaceHeight);
     // Runs if the GPU context of this guest is lost: it cannot render again, so say so and stop.
     canvas.addEventListener('contextlost', (event) => {
       event.preventDefault();
@@ -87,17 +99,11 @@ const control: GuestControl = {
     });
     if (!gl) return failInit('load', new Error('WebGL2 is not available to this worker'));
 
-    try {
-      guest = await importGuest(url);
-    } catch (e) {
-      return failInit('load', e);
-    }
-
     const context: GuestContext = {
       gl,
       canvas,
-      width,
-      height,
+      width: surfaceWidth,
+      height: surfaceHeight,
       time: now(),
       deadline: now(),
       dt: 0,
@@ -105,6 +111,7 @@ const control: GuestControl = {
       views: [],
       THREE,
       state: undefined,
+      layer,
       createThreeRenderer: () => createStereoThreeRenderer(THREE, context),
     };
     ctx = context;
@@ -114,7 +121,7 @@ const control: GuestControl = {
       return failInit('setup', e);
     }
     context.state = undefined;
-    return { ok: true };
+    return { ok: true, layer };
   },
 
   // Runs when the compositor asks for the guest's state (hot reload carries it to the next version).
@@ -142,6 +149,16 @@ function onHostMessage(event: MessageEvent<HostMessage>): void {
       const check: never = message.type;
       return check;
     }
+  }
+}
+
+/** The guest's `layer` declaration, copied out of guest-owned objects (a getter may throw). */
+function readDeclaration(module: GuestModule): unknown {
+  try {
+    const declared: unknown = module.layer;
+    return declared === undefined ? undefined : structuredClone(declared);
+  } catch (e) {
+    return { invalid: describeThrown(e).message };
   }
 }
 

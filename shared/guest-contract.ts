@@ -2,7 +2,7 @@
 // what it is handed. Guest authors and outside test suites rely on this exact shape;
 // extend it, never break it (README "Guest contract").
 import type * as THREE_NS from 'three';
-import type { Eye, Viewport } from './protocol';
+import type { Eye, LayerDeclaration, Viewport } from './protocol';
 
 export interface GuestView {
   eye: Eye;
@@ -12,6 +12,8 @@ export interface GuestView {
   viewMatrix: Float32Array;
   /** Where this view goes on `ctx.canvas`, in pixels, origin bottom-left (gl.viewport order). */
   viewport: Viewport;
+  /** Extension, depth layers only: where this view's packed depth goes (see README "Layer types"). */
+  depthViewport?: Viewport | undefined;
 }
 
 export interface StereoThreeRenderer {
@@ -38,11 +40,15 @@ export interface GuestContext {
   THREE: typeof THREE_NS;
   /** What a previous version's snapshot() returned; only in setup, else undefined. */
   state: unknown;
+  /** Extension: the layer this guest declared (its module's `layer`, or the default projection layer). */
+  layer: LayerDeclaration;
   /** Extension: a three.js WebGLRenderer on this canvas and context with per-eye cameras. */
   createThreeRenderer(): StereoThreeRenderer;
 }
 
 export interface GuestModule {
+  /** Extension: what kind of layer this guest is (default `{ type: 'projection' }`); read once, at load. */
+  layer?: LayerDeclaration;
   setup?(ctx: GuestContext): void | Promise<void>;
   frame(ctx: GuestContext): void;
   snapshot?(): unknown;

@@ -23,6 +23,69 @@ export interface WireView {
   /** Column-major eye-from-world matrix (the inverse of the eye's pose). */
   viewMatrix: Float32Array;
   viewport: Viewport;
+  /**
+   * Depth layers only: where this view's depth image goes on the surface. The guest writes each
+   * pixel's window depth (gl_FragCoord.z) packed into RGB, most significant byte in red, as
+   * three.js's RGBDepthPacking does; alpha 1. Cleared to white (depth 1) where nothing is drawn.
+   */
+  depthViewport?: Viewport | undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Layer declarations: what kind of layer a guest is, declared once in its module's default
+// export (`layer`) and reported by the runtime when it starts (InitResult).
+
+/** A position in metres, in the compositor's reference space (local-floor: y up, -z ahead). */
+export type Vec3 = [number, number, number];
+/** A unit quaternion [x, y, z, w]. */
+export type Quat = [number, number, number, number];
+
+/** A stereo layer covering the whole view (the default). */
+export interface ProjectionLayerDeclaration {
+  type: 'projection';
+  /**
+   * Extra field of view the guest renders on each side, as a fraction of the view's width and
+   * height (0.1 = 10 % more each side), so small turns never reveal an edge under timewarp. 0..0.5.
+   */
+  overscan?: number | undefined;
+  /** The guest also renders depth (see WireView.depthViewport), for positional timewarp. */
+  depth?: boolean | undefined;
+}
+
+/** A flat world-space panel: its centre pose and size in metres. The surface fills it (mono). */
+export interface QuadLayerDeclaration {
+  type: 'quad';
+  position: Vec3;
+  orientation?: Quat | undefined;
+  width: number;
+  height: number;
+}
+
+/**
+ * A section of a cylinder around its axis (the pose's +y), seen from inside: radius and height in
+ * metres, centralAngle in radians centred on the pose's -z. The surface fills it (mono).
+ */
+export interface CylinderLayerDeclaration {
+  type: 'cylinder';
+  position: Vec3;
+  orientation?: Quat | undefined;
+  radius: number;
+  centralAngle: number;
+  height: number;
+}
+
+export type LayerDeclaration = ProjectionLayerDeclaration | QuadLayerDeclaration | CylinderLayerDeclaration;
+export type LayerType = LayerDeclaration['type'];
+export const LAYER_TYPES: readonly LayerType[] = ['projection', 'quad', 'cylinder'];
+export const DEFAULT_LAYER: ProjectionLayerDeclaration = { type: 'projection' };
+export const MAX_OVERSCAN = 0.5;
+
+/**
+ * The size of the bitmaps a layer delivers, from the page's surface size: a depth layer's surface
+ * is twice as tall (colour on the top half, depth on the bottom half).
+ */
+export function surfaceSize(layer: LayerDeclaration, base: { width: number; height: number }): { width: number; height: number } {
+  return layer.type === 'projection' && layer.depth ? { width: base.width, height: base.height * 2 } : { ...base };
 }
 
 /** Where in its life a guest failed. */
@@ -82,7 +145,7 @@ export interface InitParams {
 }
 
 export type InitResult =
-  | { ok: true }
+  | { ok: true; layer: LayerDeclaration }
   | { ok: false; phase: GuestPhase; message: string; stack?: string | undefined };
 
 export type SnapshotResult =
@@ -142,7 +205,39 @@ const viewSchema = v.strictObject({
   projectionMatrix: matrix16,
   viewMatrix: matrix16,
   viewport: viewportSchema,
+  depthViewport: v.optional(viewportSchema),
 });
+
+const metres = v.pipe(finite, v.minValue(-1e4), v.maxValue(1e4));
+const size = v.pipe(finite, v.minValue(1e-3), v.maxValue(1e4));
+const vec3Schema = v.strictTuple([metres, metres, metres]);
+const quatSchema = v.pipe(
+  v.strictTuple([finite, finite, finite, finite]),
+  v.check((q) => Math.abs(Math.hypot(...q) - 1) < 1e-3, 'orientation must be a unit quaternion [x, y, z, w]'),
+);
+
+const layerDeclarationSchema = v.variant('type', [
+  v.strictObject({
+    type: v.literal('projection'),
+    overscan: v.optional(v.pipe(finite, v.minValue(0), v.maxValue(MAX_OVERSCAN))),
+    depth: v.optional(v.boolean()),
+  }),
+  v.strictObject({
+    type: v.literal('quad'),
+    position: vec3Schema,
+    orientation: v.optional(quatSchema),
+    width: size,
+    height: size,
+  }),
+  v.strictObject({
+    type: v.literal('cylinder'),
+    position: vec3Schema,
+    orientation: v.optional(quatSchema),
+    radius: size,
+    centralAngle: v.pipe(finite, v.minValue(1e-3), v.maxValue(2 * Math.PI)),
+    height: size,
+  }),
+]);
 
 const bitmapSchema = v.custom<ImageBitmap>(
   (x) => typeof ImageBitmap !== 'undefined' && x instanceof ImageBitmap,
@@ -172,7 +267,7 @@ const heartbeatSchema = v.strictObject({ type: v.literal('alive') });
 const guestMessageSchema = v.variant('type', [frameSchema, errorSchema, heartbeatSchema]);
 
 const initResultSchema = v.variant('ok', [
-  v.strictObject({ ok: v.literal(true) }),
+  v.strictObject({ ok: v.literal(true), layer: layerDeclarationSchema }),
   v.strictObject({
     ok: v.literal(false),
     phase: phaseSchema,
@@ -219,6 +314,12 @@ export function parseGuestMessage(data: unknown): Parsed<GuestMessage> {
 /** Parses the answer to a guest's `init` control call; never throws. */
 export function parseInitResult(data: unknown): Parsed<InitResult> {
   return parseWith(initResultSchema, data);
+}
+
+/** Parses a guest module's `layer` declaration (undefined means the default, projection); never throws. */
+export function parseLayerDeclaration(data: unknown): Parsed<LayerDeclaration> {
+  if (data === undefined) return { ok: true, value: DEFAULT_LAYER };
+  return parseWith(layerDeclarationSchema, data);
 }
 
 /** Parses a report from a guest's sandboxed frame; never throws. */

@@ -1,5 +1,5 @@
 // Desktop controls for the emulated head: drag to look, WASD to walk (Q/E down/up).
-import { clampPitch, walk, type HeadPose } from './head-pose';
+import { look, walk, type HeadPose } from './head-pose';
 
 const LOOK_RADIANS_PER_PIXEL = 0.005;
 const WALK_METRES_PER_SECOND = 1.5;
@@ -24,8 +24,7 @@ export function attachControls(element: HTMLElement, pose: HeadPose): Controls {
   const onPointerMove = (e: PointerEvent) => {
     if (!dragging) return;
     // Drag right to look right, drag up to look up.
-    pose.yaw -= e.movementX * LOOK_RADIANS_PER_PIXEL;
-    pose.pitch = clampPitch(pose.pitch - e.movementY * LOOK_RADIANS_PER_PIXEL);
+    look(pose, -e.movementX * LOOK_RADIANS_PER_PIXEL, -e.movementY * LOOK_RADIANS_PER_PIXEL);
   };
   // Runs when the drag ends.
   const onPointerUp = () => {

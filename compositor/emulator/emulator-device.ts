@@ -4,6 +4,7 @@
 import XRDevice from 'webxr-polyfill/src/devices/XRDevice.js';
 import { mat4 } from 'gl-matrix';
 import { defaultPose, eyeFov, eyeViewMatrix, headMatrix, projectionFromFov, type HeadPose } from './head-pose';
+import { sampleMotion, type Motion } from './motion';
 
 type Eye = 'left' | 'right' | 'none';
 
@@ -23,6 +24,11 @@ export class EmulatorDevice extends XRDevice {
   readonly pose: HeadPose = defaultPose();
   /** Called at the start of every device frame with the frame's timestamp (controls move the head here). */
   beforeFrame: ((now: number) => void) | null = null;
+  /** The time the current frame's pose holds: the frame's rAF timestamp, ms. */
+  poseTime = 0;
+  /** A scripted motion being played, and when it started (first frame's time). */
+  private playing: { motion: Motion; startedAt: number | null } | null = null;
+  private frameTime = 0;
 
   private readonly sessions = new Map<number, EmulatedSession>();
   private readonly headPose = mat4.create();
@@ -57,7 +63,25 @@ export class EmulatorDevice extends XRDevice {
   }
 
   requestAnimationFrame(callback: FrameRequestCallback): number {
-    return window.requestAnimationFrame(callback);
+    // Runs once per display frame: remember its timestamp, the time this frame's pose is for.
+    return window.requestAnimationFrame((time) => {
+      this.frameTime = time;
+      callback(time);
+    });
+  }
+
+  /** Plays a scripted motion from the next frame on (replacing any other); stops at its end unless it loops. */
+  play(motion: Motion): void {
+    this.playing = { motion, startedAt: null };
+  }
+
+  /** Stops a scripted motion; the head stays where it is. */
+  stop(): void {
+    this.playing = null;
+  }
+
+  get isPlaying(): boolean {
+    return this.playing !== null;
   }
 
   cancelAnimationFrame(handle: number): void {
@@ -71,7 +95,14 @@ export class EmulatorDevice extends XRDevice {
     this.far = renderState.depthFar;
     const canvas = session?.baseLayer?.context.canvas;
     if (canvas && canvas.height > 0) this.aspect = canvas.width / 2 / canvas.height;
-    this.beforeFrame?.(performance.now());
+    const now = this.frameTime || performance.now();
+    this.poseTime = now;
+    if (this.playing) {
+      this.playing.startedAt ??= now;
+      sampleMotion(this.playing.motion, now - this.playing.startedAt, this.pose);
+    } else {
+      this.beforeFrame?.(now);
+    }
     this.updateMatrices();
   }
 

@@ -1,13 +1,12 @@
-// The emulated head: a pose (position, yaw, pitch) and the pure maths that turns it into
+// The emulated head: a pose (position and orientation) and the pure maths that turns it into
 // the matrices a WebXR device reports. No DOM here, so it is unit-tested directly.
 import { mat4, quat, vec3 } from 'gl-matrix';
 
 export interface HeadPose {
+  /** Metres, in the local-floor space (y up, -z ahead at start). */
   position: vec3;
-  /** Radians about +Y (turning left is positive). */
-  yaw: number;
-  /** Radians about +X (looking up is positive), clamped to ±89°. */
-  pitch: number;
+  /** World-from-head rotation, a unit quaternion. */
+  orientation: quat;
 }
 
 export const EYE_HEIGHT = 1.6;
@@ -18,23 +17,35 @@ const PITCH_LIMIT = (89 * Math.PI) / 180;
 export interface Fov { left: number; right: number; up: number; down: number }
 
 export function defaultPose(): HeadPose {
-  return { position: vec3.fromValues(0, EYE_HEIGHT, 0), yaw: 0, pitch: 0 };
+  return { position: vec3.fromValues(0, EYE_HEIGHT, 0), orientation: quat.create() };
 }
 
-export function clampPitch(pitch: number): number {
-  return Math.max(-PITCH_LIMIT, Math.min(PITCH_LIMIT, pitch));
-}
-
-export function headOrientation(pose: HeadPose, out: quat = quat.create()): quat {
+/** An orientation from yaw (about +Y, turning left positive) then pitch (about the head's +X, up positive). */
+export function yawPitch(yaw: number, pitch: number, out: quat = quat.create()): quat {
   quat.identity(out);
-  quat.rotateY(out, out, pose.yaw);
-  quat.rotateX(out, out, pose.pitch);
-  return out;
+  quat.rotateY(out, out, yaw);
+  return quat.rotateX(out, out, pitch);
+}
+
+/** Where the head faces: yaw about +Y (0 facing -Z) and pitch above the horizon, radians. */
+export function facing(pose: HeadPose): { yaw: number; pitch: number } {
+  const f = vec3.transformQuat(vec3.create(), [0, 0, -1], pose.orientation);
+  return { yaw: Math.atan2(-f[0], -f[2]), pitch: Math.asin(Math.max(-1, Math.min(1, f[1]))) };
+}
+
+/** Turns the head like a mouse-look: yaw about the world's vertical, pitch about the head's side axis, pitch kept short of ±90°. */
+export function look(pose: HeadPose, yawDelta: number, pitchDelta: number): void {
+  const { pitch } = facing(pose);
+  const allowed = Math.max(-PITCH_LIMIT, Math.min(PITCH_LIMIT, pitch + pitchDelta)) - pitch;
+  const q = pose.orientation;
+  quat.multiply(q, quat.setAxisAngle(quat.create(), [0, 1, 0], yawDelta), q);
+  quat.rotateX(q, q, allowed);
+  quat.normalize(q, q);
 }
 
 /** World-from-head matrix. */
 export function headMatrix(pose: HeadPose, out: mat4 = mat4.create()): mat4 {
-  return mat4.fromRotationTranslation(out, headOrientation(pose), pose.position);
+  return mat4.fromRotationTranslation(out, pose.orientation, pose.position);
 }
 
 /** Eye-from-world (view) matrix for one eye. */
@@ -61,8 +72,9 @@ export function projectionFromFov(fov: Fov, near: number, far: number, out: mat4
 
 /** Moves the head on the ground plane: forward/right in the direction it faces (yaw only). */
 export function walk(pose: HeadPose, forward: number, right: number, up: number): void {
-  const s = Math.sin(pose.yaw);
-  const c = Math.cos(pose.yaw);
+  const { yaw } = facing(pose);
+  const s = Math.sin(yaw);
+  const c = Math.cos(yaw);
   // Facing -Z at yaw 0; yaw rotates that direction about +Y.
   pose.position[0] += -s * forward + c * right;
   pose.position[2] += -c * forward - s * right;

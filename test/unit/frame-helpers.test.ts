@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { surfaceViews } from '../../compositor/frame-loop';
+import { surfaceViews } from '../../compositor/timewarp/request-views';
 import { FrameClock } from '../../compositor/frame-clock';
 import type { WireView } from '../../shared/protocol';
 

@@ -65,7 +65,8 @@ describe('guest message validation', () => {
   });
 
   it('validates init answers', () => {
-    expect(parseInitResult({ ok: true }).ok).toBe(true);
+    expect(parseInitResult({ ok: true, layer: { type: 'projection' } }).ok).toBe(true);
+    expect(parseInitResult({ ok: true }).ok).toBe(false);
     expect(parseInitResult({ ok: false, phase: 'load', message: 'm' }).ok).toBe(true);
     expect(parseInitResult({ ok: 'yes' }).ok).toBe(false);
     expect(parseInitResult(undefined).ok).toBe(false);

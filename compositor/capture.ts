@@ -1,0 +1,60 @@
+// One presented frame, read back: its pixels and the poses behind them. For tests and the bench
+// (timewarp accuracy is judged against the exact views of the frame the pixels came from).
+import type { LayerDeclaration, Viewport, WireView } from '../shared/protocol';
+import type { PresentedFrame } from './frame-loop';
+import type { Layer } from './layer';
+
+export interface CapturedView {
+  eye: WireView['eye'];
+  projectionMatrix: number[];
+  viewMatrix: number[];
+  viewport: Viewport;
+}
+
+export interface Capture {
+  /** Drawing-buffer size; `pixels` is RGBA, rows bottom to top (as gl.readPixels gives them). */
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+  /** The pose time of this frame, ms, and each eye's view with its viewport on the canvas. */
+  poseTime: number;
+  views: CapturedView[];
+  layers: {
+    id: number;
+    declaration: LayerDeclaration;
+    /** The views the layer's frame on screen was rendered for (null before its first frame). */
+    renderedViews: CapturedView[] | null;
+    /** How far ahead of its request's pose that frame was predicted, and how old that pose is now, ms. */
+    predictedMs: number | null;
+    poseAgeMs: number | null;
+  }[];
+}
+
+const plain = (view: WireView, viewport: Viewport): CapturedView => ({
+  eye: view.eye,
+  projectionMatrix: Array.from(view.projectionMatrix),
+  viewMatrix: Array.from(view.viewMatrix),
+  viewport: { ...viewport },
+});
+
+/** Reads the bound framebuffer right after a frame was composited. */
+export function captureFrame(gl: WebGL2RenderingContext, frame: PresentedFrame, layers: readonly Layer[]): Capture {
+  const width = gl.drawingBufferWidth;
+  const height = gl.drawingBufferHeight;
+  const pixels = new Uint8Array(width * height * 4);
+  gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
+  return {
+    width,
+    height,
+    pixels,
+    poseTime: frame.head.t,
+    views: frame.views.map((view, i) => plain(view, frame.viewports[i] ?? { x: 0, y: 0, width: 0, height: 0 })),
+    layers: layers.map((layer) => ({
+      id: layer.id,
+      declaration: structuredClone(layer.declaration),
+      renderedViews: layer.shownViews?.map((view) => plain(view, view.viewport)) ?? null,
+      predictedMs: layer.shownPose?.aheadMs ?? null,
+      poseAgeMs: layer.shownPose ? frame.head.t - layer.shownPose.poseTime : null,
+    })),
+  };
+}

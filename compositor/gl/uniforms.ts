@@ -1,0 +1,18 @@
+// Looking up a program's uniforms by name once, so passes set them without string lookups per draw.
+export function uniformLocations<K extends string>(gl: WebGL2RenderingContext, program: WebGLProgram, names: readonly K[]): Record<K, WebGLUniformLocation | null> {
+  const out = {} as Record<K, WebGLUniformLocation | null>;
+  for (const name of names) out[name] = gl.getUniformLocation(program, name);
+  return out;
+}
+
+/** GLSL shared by the passes: a full-viewport quad from gl_VertexID, and the surface's row order. */
+export const FULLSCREEN_VERTEX = `#version 300 es
+out vec2 v_ndc;
+void main() {
+  vec2 corner = vec2(float(gl_VertexID & 1), float(gl_VertexID >> 1));
+  v_ndc = corner * 2.0 - 1.0;
+  gl_Position = vec4(v_ndc, 0.0, 1.0);
+}`;
+
+/** A surface position (0..1, origin bottom-left as in GL viewports) as a texture coordinate: bitmap rows run top to bottom. */
+export const SURFACE_TO_TEXTURE = `vec2 surfaceToTexture(vec2 p) { return vec2(p.x, 1.0 - p.y); }`;
