@@ -112,6 +112,68 @@ describe('timewarp', () => {
     await page.close();
   });
 
+  it('shows the fallback where the guest rendered nothing (clamp: its edge; transparent: what is below), and overscan hides the edge', async () => {
+    const turnLeft = { position: [0, EYE_HEIGHT, 0] as [number, number, number], orientation: yawPitchRoll(0.12) }; // ~7°: ~30 px revealed on the left
+    const clearColour = [5, 5, 8]; // the compositor's background, (0.02, 0.02, 0.03)
+    const results: Record<string, number[]> = {};
+    for (const [name, guest, extra] of [
+      ['clamp', markersUrl(DIRECTIONS), {}],
+      ['transparent', markersUrl(DIRECTIONS), { fallback: 'transparent' }],
+      ['transparent + overscan 0.2', markersUrl(DIRECTIONS, '&overscan=0.2'), { fallback: 'transparent' }],
+    ] as const) {
+      const page = await open(guest, extra);
+      await renderAtAThenFreeze(page);
+      await setPose(page, turnLeft);
+      await framesPass(page, 2);
+      const c = await capture(page);
+      // A pixel near the left edge of each eye, inside the revealed strip.
+      const px = (x: number) => Array.from(c.pixels.subarray((256 * c.width + x) * 4, (256 * c.width + x) * 4 + 3));
+      results[name] = [...px(8), ...px(520)];
+      if (name.includes('overscan')) {
+        // Markers still land within half a pixel when the guest renders wider than the view.
+        for (const m of measureMarkers(c, DIRECTIONS)) expect(distance(markerCentroid(c, m.now, 12).at, m.now)).toBeLessThanOrEqual(HALF_PIXEL);
+      }
+      await page.close();
+    }
+    console.info(`left-edge pixels after a 7° turn (left eye, right eye): ${JSON.stringify(results)}`);
+    expect(results.clamp).toEqual([0, 0, 0, 0, 0, 0]); // the guest's black edge, stretched
+    expect(results.transparent).toEqual([...clearColour, ...clearColour]);
+    expect(results['transparent + overscan 0.2']).toEqual([0, 0, 0, 0, 0, 0]); // rendered, so never revealed
+  });
+
+  it('asks guests to render for the predicted pose: during a steady turn their frames’ pose is nearer the shown one than without prediction', async () => {
+    const errors: Record<string, number> = {};
+    for (const prediction of ['1', '0']) {
+      const page = await openCompositor(browser, app, { guests: [markersUrl(DIRECTIONS)], surface: '256x128', extra: { hud: '0', prediction } });
+      await waitForLayerState(page, 1, ['running']);
+      // A steady 90°/s turn, keyframes 50 ms apart.
+      await page.evaluate(() => {
+        const keyframes = Array.from({ length: 201 }, (_, i) => {
+          const yaw = (Math.PI / 2) * (i * 0.05);
+          return { t: i * 50, position: [0, 1.6, 0] as [number, number, number], orientation: [0, Math.sin(yaw / 2), 0, Math.cos(yaw / 2)] as [number, number, number, number] };
+        });
+        window.compositor.emulator!.play(keyframes, { loop: false });
+      });
+      await framesPass(page, 20);
+      const samples: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const c = await capture(page);
+        const r = c.layers[0]!.renderedViews![0]!.viewMatrix;
+        const d = c.views[0]!.viewMatrix;
+        // Angle between the two rotations: acos((trace(R_r·R_dᵀ) − 1) / 2).
+        let trace = 0;
+        for (let k = 0; k < 3; k++) for (let j = 0; j < 3; j++) trace += r[j * 4 + k]! * d[j * 4 + k]!;
+        samples.push((Math.acos(Math.min(1, Math.max(-1, (trace - 1) / 2))) * 180) / Math.PI);
+      }
+      errors[prediction === '1' ? 'predicted' : 'not predicted'] = samples.reduce((a, b) => a + b, 0) / samples.length;
+      await page.close();
+    }
+    console.info(`mean angle between a frame's render pose and the pose it is shown at, 90°/s turn: ${JSON.stringify(errors)}`);
+    expect(errors['not predicted']!, 'without prediction frames lag the head').toBeGreaterThan(1);
+    // Not zero: a frame is shown one frame later or sooner than its usual latency predicts (jitter).
+    expect(errors.predicted!).toBeLessThan(errors['not predicted']! * 0.7);
+  });
+
   it('a depth layer is reprojected by position too: a step sideways lands markers 2 m away within 0.5 px', async () => {
     const depth = 2;
     const points: Point[] = [[-0.5, EYE_HEIGHT + 0.4, -depth, 1], [0.4, EYE_HEIGHT - 0.3, -depth, 1], [0.1, EYE_HEIGHT + 0.05, -depth, 1]];
