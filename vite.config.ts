@@ -46,13 +46,13 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   optimizeDeps: {
-    entries: ['index.html', 'peer.html', 'hostile.html', 'guest-runtime/worker.ts'],
+    entries: ['index.html', 'peer.html', 'hostile.html', 'timewarp.html', 'guest-runtime/worker.ts'],
     include: ['three', 'comlink', 'gl-matrix', 'valibot', 'webxr-polyfill/src/api/index.js', 'webxr-polyfill/src/devices/XRDevice.js'],
   },
   worker: { format: 'es' },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 1024, // three.js is most of the worker and the peer page
-    rollupOptions: { input: { main: resolve(root, 'index.html'), peer: resolve(root, 'peer.html'), hostile: resolve(root, 'hostile.html') } },
+    rollupOptions: { input: { main: resolve(root, 'index.html'), peer: resolve(root, 'peer.html'), hostile: resolve(root, 'hostile.html'), timewarp: resolve(root, 'timewarp.html') } },
   },
 });

@@ -15,7 +15,8 @@ export function mountHud(root: HTMLElement, read: () => CompositorStats, notes: 
   // Runs a few times a second: redraw the HUD from a fresh stats() snapshot.
   const refresh = () => {
     const stats = read();
-    header.textContent = `${stats.session} · ${stats.fps.toFixed(0)} fps · ${stats.frameMs.toFixed(2)} ms/frame · ${stats.frames} frames`;
+    const warp = stats.timewarp.enabled ? `timewarp on (${stats.timewarp.fallback}${stats.timewarp.prediction ? ', predicted' : ''})` : 'timewarp off';
+    header.textContent = `${stats.session} · ${stats.fps.toFixed(0)} fps · ${stats.frameMs.toFixed(2)} ms/frame · ${stats.frames} frames · ${warp}`;
     list.replaceChildren(...stats.layers.map((layer) => layerLine(layer, retry)));
   };
   refresh();
@@ -29,7 +30,8 @@ function layerLine(layer: LayerStats, retry: (id: number) => void): HTMLElement 
   item.append(
     el('span', 'hud-state', layer.state),
     el('span', 'hud-url', shortUrl(layer.url)),
-    el('span', 'hud-counts', `presented ${layer.presented} · missed ${layer.missed} · restarts ${layer.restarts} · ${layer.latencyMs.toFixed(0)} ms`),
+    el('span', 'hud-type', layer.declaration.type + (layer.declaration.type === 'projection' && layer.declaration.depth ? ' + depth' : '') + (layer.frozen ? ' · frozen' : '')),
+    el('span', 'hud-counts', `presented ${layer.presented} · missed ${layer.missed} · restarts ${layer.restarts} · ${layer.latencyMs.toFixed(0)} ms${layer.poseAgeMs !== undefined ? ` · pose ${layer.poseAgeMs.toFixed(0)} ms old` : ''}`),
   );
   if (layer.pacing > 1) item.append(el('span', 'hud-pacing', `every ${ordinal(layer.pacing)} frame`));
   if (layer.stateReason) item.append(el('div', 'hud-reason', layer.stateReason));

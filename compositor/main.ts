@@ -10,6 +10,7 @@ import { attachControls } from './emulator/controls';
 import type { CompositorStats } from './stats';
 import type { Capture } from './capture';
 import { checkMotion, type Keyframe } from './emulator/motion';
+import { builtInMotion } from './emulator/motions';
 import type { EmulatorDevice } from './emulator/emulator-device';
 import { quat, vec3 } from 'gl-matrix';
 
@@ -97,6 +98,7 @@ async function present(compositor: Compositor, gl: WebGL2RenderingContext): Prom
     const device = installEmulator();
     compositor.poseTimeOf = () => device.poseTime;
     window.compositor.emulator = emulatorApi(device);
+    if (params.motion) device.play(builtInMotion(params.motion));
     fitCanvasToWindow();
     window.addEventListener('resize', fitCanvasToWindow);
     const controls = attachControls(canvas, device.pose);

@@ -7,13 +7,15 @@
 //   timewarp=0       no reprojection: layers shown as rendered, at their old pose (default on)
 //   fallback=transparent  what a reprojected layer shows where its guest rendered nothing (default clamp)
 //   prediction=0     ask guests to render for the current pose, not the predicted one (default on)
+//   motion=sweep|turn  play a built-in scripted head motion on the emulator (looped)
 //   hangMs, startupMs, graceFrames, maxRestarts, restartWindowMs, backoffBaseMs, backoffMaxMs,
 //   maxDivisor, pacerWindow, pacerLateFraction
 //                    override one figure of the supervision policy (shared/limits.ts DEFAULT_POLICY)
 import { DEFAULT_POLICY, DEFAULT_SURFACE, MAX_SURFACE_SIDE, MIN_SURFACE_SIDE, type Policy } from '../shared/limits';
 import { FALLBACKS, type Fallback, type TimewarpSettings } from './timewarp/settings';
+import { MOTIONS, type MotionName } from './emulator/motions';
 
-export const DEFAULT_GUESTS = ['demos/cubes.js', 'demos/particles.js'] as const;
+export const DEFAULT_GUESTS = ['demos/cubes.js', 'demos/particles.js', 'demos/info-panel.js'] as const;
 
 export interface PageParams {
   guests: string[];
@@ -21,6 +23,8 @@ export interface PageParams {
   surface: { width: number; height: number };
   hud: boolean;
   isolation: 'sandbox' | 'worker' | undefined;
+  /** A built-in head motion for the emulator to play. */
+  motion: MotionName | undefined;
   /** Timewarp settings given in the URL. */
   timewarp: Partial<TimewarpSettings>;
   /** Policy figures given in the URL. */
@@ -71,9 +75,17 @@ export function parsePageParams(search: string): PageParams {
     else warnings.push(`fallback=${rawFallback} ignored: expected ${FALLBACKS.join(' or ')}`);
   }
 
+  const rawMotion = query.get('motion');
+  let motion: MotionName | undefined;
+  if (rawMotion !== null) {
+    if ((MOTIONS as readonly string[]).includes(rawMotion)) motion = rawMotion as MotionName;
+    else warnings.push(`motion=${rawMotion} ignored: expected ${MOTIONS.join(' or ')}`);
+  }
+
   return {
     isolation,
     timewarp,
+    motion,
     policy,
     guests: guests.length > 0 ? guests : [...DEFAULT_GUESTS],
     emulator: flag(query.get('emulator')),

@@ -8,7 +8,7 @@
 // Everything that arrives from a guest is untrusted: it is parsed with the valibot
 // schemas below before any field is used.
 import * as v from 'valibot';
-import { MAX_ERROR_MESSAGE, MAX_ERROR_STACK, MAX_SURFACE_SIDE, MAX_URL_LENGTH, MAX_VIEWS } from './limits';
+import { MAX_ERROR_MESSAGE, MAX_ERROR_STACK, MAX_SURFACE_SIDE, MAX_URL_LENGTH, MAX_VIEWS, MIN_SURFACE_SIDE } from './limits';
 
 export type Eye = 'left' | 'right' | 'none';
 
@@ -59,6 +59,13 @@ export interface QuadLayerDeclaration {
   orientation?: Quat | undefined;
   width: number;
   height: number;
+  /** Its own surface size in pixels (default: the page's surface size). */
+  surface?: SurfaceDeclaration | undefined;
+}
+
+export interface SurfaceDeclaration {
+  width: number;
+  height: number;
 }
 
 /**
@@ -72,6 +79,8 @@ export interface CylinderLayerDeclaration {
   radius: number;
   centralAngle: number;
   height: number;
+  /** Its own surface size in pixels (default: the page's surface size). */
+  surface?: SurfaceDeclaration | undefined;
 }
 
 export type LayerDeclaration = ProjectionLayerDeclaration | QuadLayerDeclaration | CylinderLayerDeclaration;
@@ -85,7 +94,8 @@ export const MAX_OVERSCAN = 0.5;
  * is twice as tall (colour on the top half, depth on the bottom half).
  */
 export function surfaceSize(layer: LayerDeclaration, base: { width: number; height: number }): { width: number; height: number } {
-  return layer.type === 'projection' && layer.depth ? { width: base.width, height: base.height * 2 } : { ...base };
+  if (layer.type === 'projection') return layer.depth ? { width: base.width, height: base.height * 2 } : { ...base };
+  return layer.surface ? { ...layer.surface } : { ...base };
 }
 
 /** Where in its life a guest failed. */
@@ -216,6 +226,9 @@ const quatSchema = v.pipe(
   v.check((q) => Math.abs(Math.hypot(...q) - 1) < 1e-3, 'orientation must be a unit quaternion [x, y, z, w]'),
 );
 
+const surfaceSide = v.pipe(v.number(), v.integer(), v.minValue(MIN_SURFACE_SIDE), v.maxValue(MAX_SURFACE_SIDE));
+const surfaceDeclarationSchema = v.strictObject({ width: surfaceSide, height: surfaceSide });
+
 const layerDeclarationSchema = v.variant('type', [
   v.strictObject({
     type: v.literal('projection'),
@@ -228,6 +241,7 @@ const layerDeclarationSchema = v.variant('type', [
     orientation: v.optional(quatSchema),
     width: size,
     height: size,
+    surface: v.optional(surfaceDeclarationSchema),
   }),
   v.strictObject({
     type: v.literal('cylinder'),
@@ -236,6 +250,7 @@ const layerDeclarationSchema = v.variant('type', [
     radius: size,
     centralAngle: v.pipe(finite, v.minValue(1e-3), v.maxValue(2 * Math.PI)),
     height: size,
+    surface: v.optional(surfaceDeclarationSchema),
   }),
 ]);
 

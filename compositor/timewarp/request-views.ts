@@ -2,7 +2,7 @@
 // side by side on the surface, widened by their overscan and (for depth layers) with a depth
 // viewport below each colour viewport. Quad and cylinder layers are flat pictures: one view,
 // eye 'none', covering the whole surface, with identity matrices. Pure.
-import type { LayerDeclaration, Viewport, WireView } from '../../shared/protocol';
+import { surfaceSize, type LayerDeclaration, type Viewport, type WireView } from '../../shared/protocol';
 
 const IDENTITY = Object.freeze([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
 
@@ -34,7 +34,8 @@ export function surfaceViews(views: readonly WireView[], surface: { width: numbe
 
 /**
  * The views to send a layer's guest. `views` are the poses to render for (already predicted);
- * `surface` is the page's surface size (a depth layer's bitmap is twice as tall, see surfaceSize).
+ * `surface` is the page's surface size (a depth layer's bitmap is twice as tall, and a quad or
+ * cylinder may declare its own, see surfaceSize).
  */
 export function requestViews(layer: LayerDeclaration, views: readonly WireView[], surface: { width: number; height: number }): WireView[] {
   switch (layer.type) {
@@ -49,15 +50,17 @@ export function requestViews(layer: LayerDeclaration, views: readonly WireView[]
       });
     }
     case 'quad':
-    case 'cylinder':
+    case 'cylinder': {
+      const own = surfaceSize(layer, surface);
       return [
         {
           eye: 'none',
           projectionMatrix: Float32Array.from(IDENTITY),
           viewMatrix: Float32Array.from(IDENTITY),
-          viewport: { x: 0, y: 0, width: surface.width, height: surface.height },
+          viewport: { x: 0, y: 0, width: own.width, height: own.height },
         },
       ];
+    }
     default: {
       const check: never = layer;
       return check;

@@ -6,7 +6,7 @@ import { cylinderFromClip, depthReprojection, projectionWarp, quadClipFromPanel 
 import { warpPoint } from '../../compositor/timewarp/homography';
 import { checkMotion, sampleMotion } from '../../compositor/emulator/motion';
 import { defaultPose } from '../../compositor/emulator/head-pose';
-import { parseLayerDeclaration, surfaceSize, type WireView } from '../../shared/protocol';
+import { parseLayerDeclaration, surfaceSize, type LayerDeclaration, type WireView } from '../../shared/protocol';
 
 const asymmetric = mat4.frustum(mat4.create(), -0.12, 0.06, -0.08, 0.1, 0.1, 100);
 const view = (eye: WireView['eye'], viewMatrix: mat4 = mat4.create()): WireView => ({
@@ -58,6 +58,9 @@ describe('request views per layer type', () => {
     expect(rest).toEqual([]);
     expect(only!.eye).toBe('none');
     expect(only!.viewport).toEqual({ x: 0, y: 0, width: 200, height: 100 });
+    const own: LayerDeclaration = { type: 'cylinder', position: [0, 0, 0], radius: 1, centralAngle: 1, height: 1, surface: { width: 64, height: 32 } };
+    expect(requestViews(own, [view('left')], surface)[0]!.viewport).toEqual({ x: 0, y: 0, width: 64, height: 32 });
+    expect(surfaceSize(own, surface)).toEqual({ width: 64, height: 32 });
   });
 });
 
