@@ -11,8 +11,13 @@ export interface CapturedView {
   viewport: Viewport;
 }
 
+/** A rectangle of the drawing buffer, GL window coordinates (origin bottom-left). */
+export interface CaptureRegion { x: number; y: number; width: number; height: number }
+
 export interface Capture {
-  /** Drawing-buffer size; `pixels` is RGBA, rows bottom to top (as gl.readPixels gives them). */
+  /** The rectangle read (the whole drawing buffer unless a region was asked for); `pixels` is RGBA, rows bottom to top. */
+  x: number;
+  y: number;
   width: number;
   height: number;
   pixels: Uint8Array;
@@ -37,13 +42,19 @@ const plain = (view: WireView, viewport: Viewport): CapturedView => ({
   viewport: { ...viewport },
 });
 
-/** Reads the bound framebuffer right after a frame was composited. */
-export function captureFrame(gl: WebGL2RenderingContext, frame: PresentedFrame, layers: readonly Layer[]): Capture {
-  const width = gl.drawingBufferWidth;
-  const height = gl.drawingBufferHeight;
+/** Reads the bound framebuffer (or `region` of it, clipped to it) right after a frame was composited. */
+export function captureFrame(gl: WebGL2RenderingContext, frame: PresentedFrame, layers: readonly Layer[], region?: CaptureRegion): Capture {
+  const bufferWidth = gl.drawingBufferWidth;
+  const bufferHeight = gl.drawingBufferHeight;
+  const x = Math.max(0, Math.min(bufferWidth, Math.floor(region?.x ?? 0)));
+  const y = Math.max(0, Math.min(bufferHeight, Math.floor(region?.y ?? 0)));
+  const width = Math.max(0, Math.min(bufferWidth - x, Math.floor(region?.width ?? bufferWidth)));
+  const height = Math.max(0, Math.min(bufferHeight - y, Math.floor(region?.height ?? bufferHeight)));
   const pixels = new Uint8Array(width * height * 4);
-  gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
+  if (width > 0 && height > 0) gl.readPixels(x, y, width, height, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
   return {
+    x,
+    y,
     width,
     height,
     pixels,

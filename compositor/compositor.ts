@@ -17,7 +17,7 @@ import { ordinal, type CompositorStats, type LayerStats, type SessionMode } from
 import type { PresentedFrame } from './frame-loop';
 import { initialMotion, type HeadMotion } from './timewarp/prediction';
 import { DEFAULT_TIMEWARP, type TimewarpSettings } from './timewarp/settings';
-import { captureFrame, type Capture } from './capture';
+import { captureFrame, type Capture, type CaptureRegion } from './capture';
 
 export interface CompositorOptions {
   surface: Surface;
@@ -51,7 +51,7 @@ export class Compositor {
    */
   poseTimeOf: (frame: XRFrame, time: number) => number = (frame, time) => (frame as { predictedDisplayTime?: number }).predictedDisplayTime ?? time;
   /** Captures asked for, answered at the end of the next presented frame. */
-  private captures: ((capture: Capture) => void)[] = [];
+  private captures: { region: CaptureRegion | undefined; resolve: (capture: Capture) => void; reject: (error: unknown) => void }[] = [];
   textures: LayerTextures;
   /** Errors the compositor caught in its own frame work, outside any layer (should stay 0). */
   internalErrors = 0;
@@ -146,9 +146,9 @@ export class Compositor {
     return true;
   }
 
-  /** The pixels and poses of the next presented frame (diagnostics and tests). */
-  capture(): Promise<Capture> {
-    return new Promise((resolve) => this.captures.push(resolve));
+  /** The pixels (all, or `region`) and poses of the next presented frame (diagnostics and tests). */
+  capture(region?: CaptureRegion): Promise<Capture> {
+    return new Promise((resolve, reject) => this.captures.push({ region, resolve, reject }));
   }
 
   /** Runs at the end of every presented frame, with the frame's pose and viewports still bound. */
@@ -156,8 +156,13 @@ export class Compositor {
     if (this.captures.length === 0) return;
     const waiting = this.captures;
     this.captures = [];
-    const capture = captureFrame(this.gl, frame, [...this.layerMap.values()]);
-    for (const resolve of waiting) resolve(capture);
+    for (const { region, resolve, reject } of waiting) {
+      try {
+        resolve(captureFrame(this.gl, frame, [...this.layerMap.values()], region));
+      } catch (e) {
+        reject(e);
+      }
+    }
   }
 
   stats(): CompositorStats {

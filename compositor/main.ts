@@ -8,7 +8,7 @@ import { headsetAvailable, startImmersive } from './xr-session';
 import { installEmulator } from './emulator/install';
 import { attachControls } from './emulator/controls';
 import type { CompositorStats } from './stats';
-import type { Capture } from './capture';
+import type { Capture, CaptureRegion } from './capture';
 import { checkMotion, type Keyframe } from './emulator/motion';
 import { builtInMotion } from './emulator/motions';
 import type { EmulatorDevice } from './emulator/emulator-device';
@@ -40,8 +40,8 @@ export interface CompositorApi {
   setTimewarp(enabled: boolean): boolean;
   /** Stops (or resumes) asking a layer for frames: its last frame stays up, reprojected. */
   freeze(id: number, frozen?: boolean): boolean;
-  /** The pixels (RGBA, rows bottom to top) and poses of the next presented frame. */
-  capture(): Promise<Capture>;
+  /** The pixels (RGBA, rows bottom to top; all, or `region`) and poses of the next presented frame. */
+  capture(region?: CaptureRegion): Promise<Capture>;
   /** Present when the desktop emulator is in use. */
   emulator?: EmulatorApi;
 }
@@ -83,7 +83,7 @@ if (!gl) {
     snapshot: (id) => compositor.snapshot(id),
     setTimewarp: (enabled) => compositor.setTimewarp(enabled),
     freeze: (id, frozen) => compositor.freeze(id, frozen),
-    capture: () => compositor.capture(),
+    capture: (region) => compositor.capture(region),
   };
   watchContext(compositor);
   if (params.hud) mountHud(hudRoot, () => compositor.stats(), params.warnings, (id) => compositor.retry(id));

@@ -11,7 +11,7 @@ import { SURFACE_TO_TEXTURE, uniformLocations } from './uniforms';
 import type { Viewport } from '../../shared/protocol';
 
 /** Grid cell side in surface pixels: finer follows depth edges better and costs more vertices. */
-export const DEPTH_CELL_PX = 4;
+export const DEPTH_CELL_PX = 8;
 const MAX_CELLS_PER_SIDE = 256;
 
 const VERTEX = `#version 300 es

@@ -7,13 +7,13 @@ import type { Capture, CapturedView } from '../../compositor/capture';
 export type Captured = Omit<Capture, 'pixels'> & { pixels: Uint8Array };
 
 /** The next presented frame's pixels and poses. */
-export async function capture(page: Page): Promise<Captured> {
-  const raw = await page.evaluate(async () => {
-    const c = await window.compositor.capture();
+export async function capture(page: Page, region?: { x: number; y: number; width: number; height: number }): Promise<Captured> {
+  const raw = await page.evaluate(async (r) => {
+    const c = await window.compositor.capture(r);
     let binary = '';
     for (let i = 0; i < c.pixels.length; i += 0x8000) binary += String.fromCharCode(...c.pixels.subarray(i, i + 0x8000));
     return { ...c, pixels: btoa(binary) };
-  });
+  }, region);
   return { ...raw, pixels: new Uint8Array(Buffer.from(raw.pixels, 'base64')) };
 }
 
@@ -35,13 +35,13 @@ export function markerCentroid(c: Captured, around: [number, number], radius: nu
   let sx = 0;
   let sy = 0;
   let w = 0;
-  const x0 = Math.max(0, Math.floor(around[0] - radius));
-  const x1 = Math.min(c.width - 1, Math.ceil(around[0] + radius));
-  const y0 = Math.max(0, Math.floor(around[1] - radius));
-  const y1 = Math.min(c.height - 1, Math.ceil(around[1] + radius));
+  const x0 = Math.max(c.x, Math.floor(around[0] - radius));
+  const x1 = Math.min(c.x + c.width - 1, Math.ceil(around[0] + radius));
+  const y0 = Math.max(c.y, Math.floor(around[1] - radius));
+  const y1 = Math.min(c.y + c.height - 1, Math.ceil(around[1] + radius));
   for (let y = y0; y <= y1; y++) {
     for (let x = x0; x <= x1; x++) {
-      const v = c.pixels[(y * c.width + x) * 4]!;
+      const v = c.pixels[((y - c.y) * c.width + (x - c.x)) * 4]!;
       sx += v * (x + 0.5);
       sy += v * (y + 0.5);
       w += v;
@@ -55,9 +55,9 @@ export function regionCentroid(c: Captured, viewport: CapturedView['viewport'], 
   let sx = 0;
   let sy = 0;
   let n = 0;
-  for (let y = viewport.y; y < viewport.y + viewport.height; y++) {
-    for (let x = viewport.x; x < viewport.x + viewport.width; x++) {
-      const i = (y * c.width + x) * 4;
+  for (let y = Math.max(viewport.y, c.y); y < Math.min(viewport.y + viewport.height, c.y + c.height); y++) {
+    for (let x = Math.max(viewport.x, c.x); x < Math.min(viewport.x + viewport.width, c.x + c.width); x++) {
+      const i = ((y - c.y) * c.width + (x - c.x)) * 4;
       if (test(c.pixels.subarray(i, i + 4))) {
         sx += x + 0.5;
         sy += y + 0.5;

@@ -65,7 +65,7 @@ describe('compositing', () => {
       },
     });
     const s0 = await stats(page);
-    expect(s0.layers.map((l) => l.url.replace(/^.*\/demos\//, ''))).toEqual(['cubes.js', 'particles.js']);
+    expect(s0.layers.map((l) => l.url.replace(/^.*\/demos\//, ''))).toEqual(['cubes.js', 'particles.js', 'info-panel.js']);
     await waitForLayerState(page, 1, ['running'], 30_000);
     await waitForLayerState(page, 2, ['running'], 30_000);
     await page.waitForFunction(() => window.compositor.stats().layers.every((l) => l.presented > 3), null, { timeout: 30_000 });

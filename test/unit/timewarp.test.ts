@@ -62,3 +62,13 @@ describe('timewarp homography', () => {
     close(warpPoint(h, 0, 0), ndcOf(asymmetric, identity, [0, 0, -1]));
   });
 });
+
+describe('copy fast path', () => {
+  it('takes an unmoved head (identity up to scale) as nothing to warp, and any turn as something', async () => {
+    const { isIdentityWarp } = await import('../../compositor/gl/projection-pass');
+    expect(isIdentityWarp(timewarpHomography(asymmetric, view(0.3), asymmetric, view(0.3)))).toBe(true);
+    expect(isIdentityWarp([2, 0, 0, 0, 2, 0, 0, 0, 2])).toBe(true);
+    expect(isIdentityWarp(timewarpHomography(asymmetric, view(0), asymmetric, view(0.001)))).toBe(false);
+    expect(isIdentityWarp([0, 0, 0, 0, 0, 0, 0, 0, 0])).toBe(false);
+  });
+});
