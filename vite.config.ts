@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { defineConfig, type Connect, type Plugin } from 'vite';
 import sirv from 'sirv';
 import { guestBundles } from './tooling/guest-bundles.ts';
+import { guestWatch } from './tooling/guest-watch.ts';
 
 const root = import.meta.dirname;
 
@@ -42,7 +43,7 @@ function rawGuestFiles(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [rawGuestFiles(), guestBundles(root)],
+  plugins: [rawGuestFiles(), guestBundles(root), guestWatch(root)],
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   optimizeDeps: {

@@ -1,8 +1,10 @@
 // Bench section: timewarp.
 //  a. Reprojection cost per layer: compositor frame time with every layer reprojected (head
 //     turning, timewarp on) against the same layers copied unwarped (timewarp=0, the copy path),
-//     in the same run; rotation-only and depth layers. Software GL is fill-bound here, so the
-//     whole frame time (1000 / fps) is what the GPU work costs; main-thread ms shown alongside.
+//     in the same run; rotation-only and depth layers. The layers are frozen while measured (they
+//     keep their last frame; their guests are not asked to render), so only the compositor's own
+//     work differs. Software GL is fill-bound here, so the whole frame time (1000 / fps) is what
+//     the GPU work costs; main-thread ms shown alongside. Each figure: the better of two runs.
 //  b. Residual error on screen for a 200°/s head turn: markers at known world directions are
 //     found in captured frames and compared with where the shown pose puts them, with timewarp
 //     and prediction each on and off; split by the age of the frame's pose (1 frame = the
@@ -73,10 +75,14 @@ export async function benchTimewarp(appUrl: string, fixturesUrl: string): Promis
     ] as const) {
       for (const n of [1, 2, 4]) {
         const results: Record<string, { fps: number; frameMs: number }> = {};
-        for (const timewarp of ['0', '1']) {
+        for (const timewarp of ['0', '1', '0', '1']) {
           const page = await open(browser, appUrl, Array.from({ length: n }, () => guest), { timewarp });
+          await page.waitForTimeout(500);
+          await page.evaluate(() => window.compositor.stats().layers.forEach((l) => window.compositor.freeze(l.id)));
           await playTurn(page, 90, 30);
-          results[timewarp] = await frameCost(page);
+          const r = await frameCost(page);
+          const best = results[timewarp];
+          if (!best || r.fps > best.fps) results[timewarp] = r;
           await page.close();
         }
         const off = results['0']!;

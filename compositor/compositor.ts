@@ -1,10 +1,11 @@
-// The compositor's layers and its public API (load, unload, retry, snapshot, stats). The
-// per-frame work is in frame-loop.ts; this file owns what happens between frames: starting
-// guests, taking their messages, and acting on failures (fail, restart, quarantine) as the
-// pure policies in policy/ decide.
+// The compositor's layers and its public API (load, unload, retry, snapshot, stats, and live
+// editing: reload, history, revert, undo, redo). The per-frame work is in frame-loop.ts; this file
+// owns what happens between frames: starting guests, taking their messages, acting on failures
+// (fail, restart, quarantine) as the pure policies in policy/ decide, and vetting new versions
+// (live-edit/) before they replace live ones.
 import { DEFAULT_POLICY, MAX_LAYERS, type Policy } from '../shared/limits';
 import { DEFAULT_LAYER, parseGuestUrl, surfaceSize, type FrameDelivery, type GuestErrorReport } from '../shared/protocol';
-import { spawnGuest, type Isolation, type Surface } from './guest-host';
+import { spawnGuest, type GuestHost, type Isolation, type Surface } from './guest-host';
 import { Layer, describeError, type LayerError } from './layer';
 import type { LayerEvent } from './layer-state';
 import { Passes } from './gl/passes';
@@ -13,11 +14,17 @@ import { FrameClock } from './frame-clock';
 import { failureAction } from './policy/failure';
 import { onCrash } from './policy/supervisor';
 import { bestLatency, median, pacerRecord, standsOut } from './policy/pacer';
-import { ordinal, type CompositorStats, type LayerStats, type SessionMode } from './stats';
+import { ordinal, type CompositorStats, type LayerStats, type ReloadStats, type SessionMode } from './stats';
+import { sourceHash } from './live-edit/source-hash';
 import type { PresentedFrame } from './frame-loop';
 import { initialMotion, type HeadMotion } from './timewarp/prediction';
 import { DEFAULT_TIMEWARP, type TimewarpSettings } from './timewarp/settings';
 import { captureFrame, type Capture, type CaptureRegion } from './capture';
+import { startVetting, vet, vettingOver, vettingRate, type VettingEvent } from './live-edit/vetting';
+import { addVersion, liveVersion, makeLive, nextVersion, previousVersion, versionNumbered, type VersionTrigger } from './live-edit/history';
+import { VETTING_FRAMES, vettingPhaseOf, type PendingVersion, type Staging } from './live-edit/staging';
+import { fetchSource, Poller, type FetchedSource } from './live-edit/sources';
+import { directImports } from '../shared/module-imports';
 
 export interface CompositorOptions {
   surface: Surface;
@@ -27,9 +34,32 @@ export interface CompositorOptions {
   /** The clock every policy reads (injected for tests); performance.now by default. */
   now?: () => number;
   timewarp?: Partial<TimewarpSettings>;
+  /** Poll guest URLs for new versions (about once a second). */
+  watch?: boolean;
+  /** Frames a new version must deliver, after its preview frame, to pass vetting (default 30). */
+  vetFrames?: number;
+}
+
+/** A version as `history(id)` lists it. */
+export interface VersionInfo {
+  number: number;
+  url: string;
+  hash: string;
+  time: number;
+  trigger: VersionTrigger;
+  live: boolean;
 }
 
 export const DEFAULT_ISOLATION: Isolation = 'sandbox';
+
+const withoutQuery = (url: string): string => {
+  try {
+    const u = new URL(url);
+    return u.origin + u.pathname;
+  } catch {
+    return url;
+  }
+};
 
 export class Compositor {
   /** Compositor frames presented. */
@@ -65,6 +95,15 @@ export class Compositor {
 
   private readonly layerMap = new Map<number, Layer>();
   private nextLayerId = 1;
+  /** Which layer each guest host serves now (a vetted version's host moves to the live layer). */
+  private readonly owners = new Map<GuestHost, Layer>();
+  /** New versions under vetting, by the id of the live layer they are for. */
+  private readonly stagings = new Map<number, Staging>();
+  private readonly poller: Poller;
+  /** URLs the dev server announces changes for (these are not polled). */
+  private devServerOrigin: string | null = null;
+  /** The layer most recently edited (undo/redo shortcuts act on it). */
+  lastEdited: number | null = null;
 
   constructor(
     readonly gl: WebGL2RenderingContext,
@@ -76,6 +115,10 @@ export class Compositor {
     this.passes = new Passes(gl);
     this.textures = new LayerTextures(gl);
     this.timewarp = { ...DEFAULT_TIMEWARP, ...options.timewarp };
+    // Runs when polling finds a changed guest file: vet it as that guest's next version.
+    this.poller = new Poller((url, source) => {
+      for (const layer of this.layerMap.values()) if (layer.url === url) this.proposeVersion(layer, { source: source.text, hash: source.hash, trigger: 'poll' });
+    });
   }
 
   /** Layers in declared (load) order, which is compositing order. */
@@ -95,15 +138,30 @@ export class Compositor {
       this.fail(layer, { phase: 'load', message: parsed.reason });
       return layer.id;
     }
-    this.startGuest(layer);
+    void this.firstStart(layer);
     return layer.id;
+  }
+
+  /**
+   * Starts a new layer's first version. Its source is fetched first, so what runs is exactly what
+   * the history records (and a crash restarts that text, whatever the URL serves by then); if the
+   * fetch fails, the guest imports the URL itself, and the runtime says why it cannot load.
+   */
+  private async firstStart(layer: Layer): Promise<void> {
+    const source = await fetchSource(layer.url).catch(() => null);
+    if (layer.state !== 'loading' || this.layerMap.get(layer.id) !== layer || layer.host) return;
+    layer.source = source?.text ?? null;
+    this.startGuest(layer);
   }
 
   /** Stops and removes a layer; its state becomes `closed`. Returns false for an unknown id. */
   unload(id: number): boolean {
     const layer = this.layerMap.get(id);
     if (!layer) return false;
+    this.endStaging(layer.id, null);
+    layer.queued = null;
     this.teardown(layer);
+    this.poller.unwatch(layer.url);
     this.apply(layer, { type: 'unloaded' });
     this.layerMap.delete(id);
     return true;
@@ -192,6 +250,9 @@ export class Compositor {
         frozen: layer.frozen,
         poseAgeMs: layer.shownPose && this.motion.latest ? this.motion.latest.t - layer.shownPose.poseTime : undefined,
         predictedMs: layer.shownPose?.aheadMs,
+        version: liveVersion(layer.versions)?.number ?? 0,
+        versions: layer.versions.versions.length,
+        reload: this.reloadStats(layer),
       });
     }
     return {
@@ -206,6 +267,8 @@ export class Compositor {
       isolation: this.isolation,
       policy: { ...this.policy },
       timewarp: { ...this.timewarp },
+      watching: this.poller.size,
+      lastEdited: this.lastEdited,
       layers,
     };
   }
@@ -220,6 +283,10 @@ export class Compositor {
    * it (the supervisor restarts it with backoff, or quarantines it past the restart limit).
    */
   report(layer: Layer, error: LayerError): void {
+    if (layer.role === 'staging') {
+      if (failureAction(error.phase) !== 'record') this.rejectVersion(layer, error);
+      return;
+    }
     layer.setError(error);
     const action = failureAction(error.phase);
     if (action === 'record') {
@@ -233,6 +300,7 @@ export class Compositor {
 
   /** Fails a layer for good: records why, ends its guest, frees its frames. */
   fail(layer: Layer, error: LayerError): void {
+    if (layer.role === 'staging') return this.rejectVersion(layer, error);
     layer.setError(error);
     console.warn(`[steadfast] ${describeError(layer.url, error)}`);
     this.teardown(layer);
@@ -241,6 +309,7 @@ export class Compositor {
 
   /** Ends a misbehaving guest and hands it to the supervisor. Never waits for its thread. */
   crash(layer: Layer, error: LayerError): void {
+    if (layer.role === 'staging') return this.rejectVersion(layer, error);
     if (layer.state === 'restarting' || layer.state === 'quarantined' || layer.state === 'failed' || layer.state === 'closed') return;
     layer.setError(error);
     console.warn(`[steadfast] ${describeError(layer.url, error)}`);
@@ -264,6 +333,7 @@ export class Compositor {
 
   /** Evicts a guest the pacer found too slow even at the slowest pace: quarantined with the figures. */
   evict(layer: Layer, reason: string): void {
+    if (layer.role === 'staging') return this.rejectVersion(layer, { phase: 'frame', message: reason });
     layer.setError({ phase: 'frame', message: reason });
     this.teardown(layer);
     layer.stateReason = reason;
@@ -289,6 +359,7 @@ export class Compositor {
       layer.pastStrayMessages += layer.host.strayMessages;
       layer.pastDroppedMessages += layer.host.droppedMessages;
     }
+    if (layer.host) this.owners.delete(layer.host);
     layer.host?.terminate();
     layer.host = null;
     layer.started = false;
@@ -296,58 +367,77 @@ export class Compositor {
     this.textures.release(layer.id);
   }
 
-  private startGuest(layer: Layer): void {
+  /** Spawns a worker for a layer: its live version's source (or URL), and `state` for setup. */
+  private startGuest(layer: Layer, state?: unknown): void {
     layer.resetForSpawn(this.now());
     layer.declaration = DEFAULT_LAYER;
-    const host = spawnGuest(layer.url, layer.surface, {
+    // Each callback finds the layer its host serves now: a vetted version's host moves to the live layer.
+    const owner = (host: GuestHost): Layer | null => {
+      const current = this.owners.get(host);
+      return current && current.host === host ? current : null;
+    };
+    const host: GuestHost = spawnGuest(layer.url, layer.surface, {
       // Runs for every valid message from this guest: its thread is alive.
       onLife: () => {
-        if (layer.host === host) layer.liveness.lastLifeAt = this.now();
+        const current = owner(host);
+        if (current) current.liveness.lastLifeAt = this.now();
       },
       // Runs when this guest delivers a validated frame.
       onFrame: (frame: FrameDelivery) => {
-        if (layer.host !== host) return frame.bitmap.close();
+        const current = owner(host);
+        if (!current) return frame.bitmap.close();
         const { width, height } = frame.bitmap;
-        const expected = surfaceSize(layer.declaration, layer.surface);
+        const expected = surfaceSize(current.declaration, current.surface);
         if (width !== expected.width || height !== expected.height) {
           frame.bitmap.close();
-          this.violation(layer, host, `frame is ${width}×${height}, the layer's surface is ${expected.width}×${expected.height}`);
+          this.violation(current, host, `frame is ${width}×${height}, the layer's surface is ${expected.width}×${expected.height}`);
           return;
         }
-        if (!layer.deliver(frame, this.now())) return;
-        layer.liveness.firstFrameAt ??= this.now();
-        layer.lastDeliveryFrame = this.frames;
-        layer.staleFrames = 0;
-        this.apply(layer, { type: 'frame-delivered' });
-        this.pace(layer, host);
+        if (!current.deliver(frame, this.now())) return;
+        current.liveness.firstFrameAt ??= this.now();
+        current.lastDeliveryFrame = this.frames;
+        current.staleFrames = 0;
+        this.apply(current, { type: 'frame-delivered' });
+        this.pace(current, host);
+        if (current.role === 'staging') this.vettingFrame(current);
       },
       // Runs when this guest reports an error it caught in one of its phases.
       onError: (report: GuestErrorReport) => {
-        if (layer.host !== host) return;
-        this.report(layer, { phase: report.phase, message: report.message, stack: report.stack });
+        const current = owner(host);
+        if (current) this.report(current, { phase: report.phase, message: report.message, stack: report.stack });
       },
       // Runs when this guest breaks the protocol or floods.
-      onProtocolError: (reason: string) => this.violation(layer, host, reason),
-    }, this.isolation);
+      onProtocolError: (reason: string) => {
+        const current = owner(host);
+        if (current) this.violation(current, host, reason);
+      },
+    }, this.isolation, { source: layer.source ?? undefined, state });
     layer.host = host;
-    host.start().then((result) => {
-      if (layer.host !== host) return;
-      if (result.ok) {
-        layer.declaration = result.layer;
-        layer.started = true;
+    this.owners.set(host, layer);
+    // Runs when the guest has loaded and set up (or failed to).
+    void host.start().then((result) => {
+      const current = owner(host);
+      if (!current) return;
+      if (!result.ok) {
+        this.report(current, { phase: result.phase, message: result.message, stack: result.stack, line: result.line });
+        return;
       }
-      else this.report(layer, { phase: result.phase, message: result.message, stack: result.stack });
+      current.declaration = result.layer;
+      current.started = true;
+      if (current.role === 'staging') this.vetEvent(current, { type: 'started', at: this.now() });
+      else if (current.versions.live < 0) this.recordFirstVersion(current);
     });
   }
 
   /** Feeds the frame's return latency to the pacer; a guest too slow even at the slowest pace is evicted. */
-  private pace(layer: Layer, host: ReturnType<typeof spawnGuest>): void {
+  private pace(layer: Layer, host: GuestHost): void {
     const before = layer.pacer.divisor;
     layer.pacer = pacerRecord(layer.pacer, layer.lastLatencyMs, this.clock.nominalIntervalMs(), this.policy);
     if (layer.pacer.divisor !== before) {
       layer.stateReason = layer.pacer.divisor > 1 ? `throttled: asked every ${ordinal(layer.pacer.divisor)} frame (frames take ${Math.round(layer.lastLatencyMs)} ms)` : undefined;
       console.info(`[steadfast] layer ${layer.id} pace 1/${before} → 1/${layer.pacer.divisor} ${layer.url}`);
     }
+    if (layer.role === 'staging') return; // a new version is judged by its vetting, not evicted
     const budget = layer.pacer.divisor * this.clock.nominalIntervalMs();
     const best = bestLatency(layer.pacer);
     if (layer.pacer.evict && best > budget && !this.othersStarting(layer) && standsOut(best, this.otherBestLatencies(layer))) {
@@ -380,9 +470,283 @@ export class Compositor {
   }
 
   /** A protocol violation ends the guest after the current dispatch (libwayland's rule), as a crash. */
-  private violation(layer: Layer, host: ReturnType<typeof spawnGuest>, reason: string): void {
+  private violation(layer: Layer, host: GuestHost, reason: string): void {
     queueMicrotask(() => {
-      if (layer.host === host) this.crash(layer, { phase: 'protocol', message: reason });
+      const current = this.owners.get(host);
+      if (current && current.host === host) this.crash(current, { phase: 'protocol', message: reason });
     });
   }
+
+  // ---------------------------------------------------------------------------
+  // Live editing. A new version runs in a staging worker beside the live one, is vetted (it
+  // loads, sets up with the live version's state, delivers a preview frame, holds the frame-rate
+  // budget over the vetting window), and only then takes the layer over, at a frame boundary. A
+  // rejected version changes nothing but the layer's error. See README "Live editing".
+
+  /** New versions being vetted, as layers: the frame loop feeds and watches them like any guest. */
+  stagingLayers(): Layer[] {
+    return [...this.stagings.values()].map((entry) => entry.layer);
+  }
+
+  /** Guests on `origin` get their changes from the dev server's watcher, so they are not polled. */
+  useDevServer(origin: string): void {
+    this.devServerOrigin = origin;
+    for (const layer of this.layerMap.values()) if (this.servedByDevServer(layer.url)) this.poller.unwatch(layer.url);
+  }
+
+  /** The dev server says a file changed: reload every guest that is that file, or imports it directly. */
+  devServerChanged(url: string): void {
+    const changed = withoutQuery(url);
+    for (const layer of this.layerMap.values()) {
+      if (layer.state === 'closed' || !this.servedByDevServer(layer.url)) continue;
+      const own = withoutQuery(layer.url) === changed;
+      if (own || layer.dependencies.includes(changed)) void this.reload(layer.id, 'dev-server', !own);
+    }
+  }
+
+  /**
+   * Fetches a guest's module again and vets it as the layer's next version. Unchanged text is not
+   * a new version (unless `force`: a module it imports changed). Resolves whether vetting began or
+   * was queued; a fetch failure is recorded as the layer's error.
+   */
+  async reload(id: number, trigger: VersionTrigger = 'api', force = false): Promise<boolean> {
+    const layer = this.layerMap.get(id);
+    if (!layer || layer.role !== 'live' || layer.state === 'closed') return false;
+    let source: FetchedSource;
+    try {
+      source = await fetchSource(layer.url);
+    } catch (e) {
+      layer.setError({ phase: 'reload', message: `load: ${e instanceof Error ? e.message : String(e)}` });
+      return false;
+    }
+    const live = liveVersion(layer.versions);
+    if (!force && live && live.hash === source.hash) return false;
+    this.proposeVersion(layer, { source: source.text, hash: source.hash, trigger });
+    return true;
+  }
+
+  /** Vets `pending` as the layer's next version: now, or after the one being vetted (a newer one replaces a queued one). */
+  proposeVersion(layer: Layer, pending: PendingVersion): void {
+    if (layer.state === 'closed' || layer.role !== 'live' || this.layerMap.get(layer.id) !== layer) return;
+    this.lastEdited = layer.id;
+    if (this.stagings.has(layer.id)) {
+      layer.queued = pending;
+      return;
+    }
+    void this.beginVetting(layer, pending);
+  }
+
+  /** The layer's good versions, oldest first (sources left out). */
+  history(id: number): VersionInfo[] {
+    const layer = this.layerMap.get(id);
+    if (!layer) return [];
+    const live = liveVersion(layer.versions);
+    return layer.versions.versions.map((v) => ({ number: v.number, url: v.url, hash: v.hash, time: v.time, trigger: v.trigger, live: v === live }));
+  }
+
+  /** Moves the layer to good version `number` (vetted again, state carried the same way). False if there is no such version to go to. */
+  revert(id: number, number: number): boolean {
+    const layer = this.layerMap.get(id);
+    const version = layer ? versionNumbered(layer.versions, number) : null;
+    if (!layer || !version || version.source === null || version === liveVersion(layer.versions)) return false;
+    this.proposeVersion(layer, { source: version.source, hash: version.hash, trigger: version.trigger, revertTo: version.number });
+    return true;
+  }
+
+  /** Back to the version before the live one (the most recently edited layer by default). */
+  undo(id: number | null = this.lastEdited): boolean {
+    const layer = id === null ? undefined : this.layerMap.get(id);
+    const target = layer ? previousVersion(layer.versions) : null;
+    return !!layer && !!target && this.revert(layer.id, target.number);
+  }
+
+  /** On to the version after the live one. */
+  redo(id: number | null = this.lastEdited): boolean {
+    const layer = id === null ? undefined : this.layerMap.get(id);
+    const target = layer ? nextVersion(layer.versions) : null;
+    return !!layer && !!target && this.revert(layer.id, target.number);
+  }
+
+  /**
+   * Runs at the start of every compositor frame, a frame boundary: versions that passed vetting
+   * take their layers over now; previews that are late are rejected.
+   */
+  beginFrame(now: number): void {
+    for (const [id, entry] of [...this.stagings]) {
+      const live = this.layerMap.get(id);
+      if (!live) this.endStaging(id, entry);
+      else if (entry.vetting.state === 'passed') this.swapIn(live, entry);
+      else this.vetEvent(entry.layer, { type: 'tick', at: now, previewDeadlineMs: this.policy.startupMs });
+    }
+  }
+
+  /** The frame-rate budget a new version must hold: the layer's pace, or 1.5× the live version's median frame time if longer. */
+  vetBudgetMs(live: Layer): number {
+    const interval = this.clock.nominalIntervalMs();
+    if (!live.host || live.pacer.samples.length === 0) return this.policy.maxDivisor * interval;
+    return Math.max(live.pacer.divisor * interval, 1.5 * median(live.pacer.samples));
+  }
+
+  private async beginVetting(layer: Layer, pending: PendingVersion): Promise<void> {
+    const staging = new Layer(this.nextLayerId++, layer.url, layer.surface);
+    staging.role = 'staging';
+    staging.parentId = layer.id;
+    staging.source = pending.source;
+    const entry: Staging = { layer: staging, vetting: startVetting(this.now()), pending, stateCarried: false };
+    this.stagings.set(layer.id, entry);
+    layer.lastVetting = null;
+    // The live version's state, taken now: as vetting begins, just before the new version's worker
+    // starts (its setup gets it as ctx.state). The live version keeps running meanwhile.
+    let state: unknown;
+    if (layer.host && layer.started) {
+      const result = await layer.host.snapshot().catch(() => null);
+      if (result?.ok) {
+        state = result.state;
+        entry.stateCarried = true;
+      }
+    }
+    if (this.stagings.get(layer.id) !== entry) return; // unloaded, or ended, meanwhile
+    this.startGuest(staging, state);
+  }
+
+  private vettingFrame(staging: Layer): void {
+    const live = this.layerMap.get(staging.parentId);
+    if (!live) return;
+    this.vetEvent(staging, { type: 'frame', at: this.now(), latencyMs: staging.lastLatencyMs, windowFrames: this.options.vetFrames ?? VETTING_FRAMES, budgetMs: this.vetBudgetMs(live) });
+  }
+
+  private vetEvent(staging: Layer, event: VettingEvent): void {
+    const entry = this.stagings.get(staging.parentId);
+    if (!entry || entry.layer !== staging) return;
+    entry.vetting = vet(entry.vetting, event);
+    if (entry.vetting.state === 'rejected') this.endStaging(staging.parentId, entry);
+    // A version that passed waits for the next frame boundary (beginFrame).
+  }
+
+  /** A staging guest failed (load, setup, a crash or hang before the window is through): its version is rejected. */
+  private rejectVersion(staging: Layer, error: LayerError): void {
+    this.vetEvent(staging, { type: 'failed', phase: vettingPhaseOf(error.phase, staging.started), message: error.message, line: error.line });
+  }
+
+  /** Ends a staging (rejected, or its layer gone): its worker goes, a rejection is reported, a queued version starts. */
+  private endStaging(id: number, entry: Staging | null): void {
+    const current = this.stagings.get(id);
+    if (!current || (entry && current !== entry)) return;
+    this.stagings.delete(id);
+    this.teardown(current.layer);
+    const live = this.layerMap.get(id);
+    const rejection = current.vetting.rejection;
+    if (live && rejection) {
+      const where = rejection.line !== undefined && !rejection.message.includes(`line ${rejection.line}`) ? ` (line ${rejection.line})` : '';
+      live.setError({ phase: 'reload', message: `${rejection.phase} failed: ${rejection.message}${where}`, line: rejection.line });
+      live.lastVetting = { outcome: 'rejected', phase: rejection.phase, message: rejection.message, line: rejection.line, hash: current.pending.hash, trigger: current.pending.trigger };
+      console.warn(`[steadfast] ${describeError(live.url, live.error!)}`);
+    }
+    if (live) this.startQueued(live);
+  }
+
+  /** A vetted version takes its layer over: the old worker is disposed, the new one keeps its frames. */
+  private swapIn(live: Layer, entry: Staging): void {
+    const staging = entry.layer;
+    this.stagings.delete(live.id);
+    if (live.host) {
+      live.pastStrayMessages += live.host.strayMessages;
+      live.pastDroppedMessages += live.host.droppedMessages;
+      this.owners.delete(live.host);
+      live.host.terminate();
+    }
+    live.releaseFrames();
+    this.textures.rename(staging.id, live.id);
+    const host = staging.host!;
+    live.host = host;
+    this.owners.set(host, live);
+    staging.host = null;
+    live.started = staging.started;
+    live.declaration = staging.declaration;
+    live.inFlight = staging.inFlight;
+    live.delivered = staging.delivered;
+    live.shownViews = staging.shownViews;
+    live.requestPose = staging.requestPose;
+    live.deliveredPose = staging.deliveredPose;
+    live.shownPose = staging.shownPose;
+    live.liveness = staging.liveness;
+    live.pacer = staging.pacer;
+    live.framesSinceRequest = staging.framesSinceRequest;
+    live.staleFrames = 0;
+    live.lastLatencyMs = staging.lastLatencyMs;
+    live.lastRenderMs = staging.lastRenderMs;
+    live.lastDeliveryFrame = staging.lastDeliveryFrame;
+    staging.delivered = null;
+    live.source = entry.pending.source;
+    live.versions =
+      entry.pending.revertTo !== undefined
+        ? makeLive(live.versions, entry.pending.revertTo)
+        : addVersion(live.versions, { url: live.url, hash: entry.pending.hash, time: Date.now(), trigger: entry.pending.trigger, source: entry.pending.source });
+    live.error = undefined;
+    live.stateReason = undefined;
+    live.restartHistory = [];
+    live.lastVetting = { outcome: 'passed', hash: entry.pending.hash, trigger: entry.pending.trigger };
+    this.apply(live, { type: 'version-swapped' });
+    console.info(`[steadfast] layer ${live.id} now runs version ${liveVersion(live.versions)?.number} (${entry.pending.trigger}) ${live.url}`);
+    void this.trackDependencies(live);
+    this.watchForChanges(live, entry.pending.hash);
+    this.startQueued(live);
+  }
+
+  private startQueued(live: Layer): void {
+    const next = live.queued;
+    if (!next || this.stagings.has(live.id) || live.state === 'closed') return;
+    live.queued = null;
+    void this.beginVetting(live, next);
+  }
+
+  /** The first version of a layer is in: record it, and watch its file for changes. */
+  private recordFirstVersion(layer: Layer): void {
+    const hash = layer.source === null ? '' : sourceHash(layer.source);
+    layer.versions = addVersion(layer.versions, { url: layer.url, hash, time: Date.now(), trigger: 'load', source: layer.source });
+    void this.trackDependencies(layer);
+    if (layer.source !== null) this.watchForChanges(layer, hash);
+  }
+
+  private async trackDependencies(layer: Layer): Promise<void> {
+    layer.dependencies = layer.source === null ? [] : await directImports(layer.source, layer.url);
+  }
+
+  private watchForChanges(layer: Layer, hash: string): void {
+    if (this.options.watch && !this.servedByDevServer(layer.url)) this.poller.watch(layer.url, hash);
+  }
+
+  private servedByDevServer(url: string): boolean {
+    try {
+      return this.devServerOrigin !== null && new URL(url).origin === this.devServerOrigin;
+    } catch {
+      return false;
+    }
+  }
+
+  private reloadStats(layer: Layer): ReloadStats {
+    const entry = this.stagings.get(layer.id);
+    return {
+      vetting: entry
+        ? {
+            state: entry.vetting.state,
+            frames: entry.vetting.latencies.length,
+            windowFrames: this.options.vetFrames ?? VETTING_FRAMES,
+            fps: vettingRate(entry.vetting, this.clock.nominalIntervalMs()),
+            trigger: entry.pending.trigger,
+            revertTo: entry.pending.revertTo,
+            stateCarried: entry.stateCarried,
+            stagingId: entry.layer.id,
+          }
+        : null,
+      queued: layer.queued !== null,
+      last: layer.lastVetting,
+    };
+  }
+
+  /** Stops polling (the page is going away). */
+  dispose(): void {
+    this.poller.dispose();
+  }
 }
+

@@ -1,6 +1,7 @@
 // The story of one compositor frame, top to bottom.
 //
-// 1. Ask for the next frame first, so nothing below can stop the loop.
+// 1. Ask for the next frame first, so nothing below can stop the loop. (A frame boundary: new
+//    versions that passed vetting take their layers over here.)
 // 2. Read the head pose for this frame, and fold it into the head's motion (for prediction).
 // 3. Take whatever each guest delivered since last time (never wait for one) and upload it.
 // 4. Watch each guest: a hung or never-starting one is crashed (the supervisor restarts it);
@@ -8,7 +9,9 @@
 // 5. Ask every live guest that is not busy, and whose pace allows, for its next frame, rendered
 //    for the pose predicted at the time that frame will be shown.
 // 6. Composite every running or stale layer's newest frame into each eye, in declared order,
-//    reprojected from the pose it was rendered for to this frame's pose (timewarp).
+//    reprojected from the pose it was rendered for to this frame's pose (timewarp); then each new
+//    version under vetting as a small preview beside it.
+// Steps 3–5 run for versions under vetting too (their staging layers), exactly as for live ones.
 //
 // Each layer's work runs in its own try/catch naming the layer: a bad layer is crashed
 // and skipped (Monado's skip-and-log), never the frame.
@@ -64,11 +67,12 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
   const judgeLiveness = !stalled || compositor.skippedLiveness;
   compositor.skippedLiveness = !judgeLiveness;
   compositor.lastFrameAt = now;
+  compositor.beginFrame(now);
   const views = pose.views.map(toWireView);
   const gl = compositor.gl;
   const contextLost = gl.isContextLost();
 
-  for (const layer of compositor.layers()) {
+  for (const layer of [...compositor.layers(), ...compositor.stagingLayers()]) {
     guarded(compositor, layer, () => {
       layer.host?.beginFrame();
       takeDelivered(compositor, layer, contextLost);
@@ -93,6 +97,8 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
     for (const layer of compositor.layers()) {
       if (isComposited(layer.state)) guarded(compositor, layer, () => drawLayer(compositor, layer, index, views[index]!, target));
     }
+    compositor.stagingLayers().forEach((staging, n) => guarded(compositor, staging, () => drawPreview(compositor, staging, index, target, n)));
+    gl.viewport(target.x, target.y, target.width, target.height);
   });
   compositor.frames += 1;
   compositor.afterPresent({ head, views, viewports });
@@ -205,6 +211,25 @@ function drawLayer(compositor: Compositor, layer: Layer, index: number, current:
       return check;
     }
   }
+}
+
+const IDENTITY3 = mat3.create();
+/** Preview panels: a fraction of the eye, stacked up from its bottom-right corner. */
+const PREVIEW_SCALE = 0.3;
+const PREVIEW_MARGIN = 8;
+
+/** Step 6: a new version under vetting, shown as rendered (no warp) in a small panel in the eye's corner. */
+function drawPreview(compositor: Compositor, staging: Layer, index: number, eye: Viewport, n: number): void {
+  const texture = compositor.textures.get(staging.id);
+  const views = staging.shownViews;
+  if (!texture || !views) return;
+  const src = (views[index] ?? views[0])!.viewport;
+  const width = Math.round(eye.width * PREVIEW_SCALE);
+  const height = Math.max(1, Math.round((width * src.height) / Math.max(1, src.width)));
+  const x = eye.x + eye.width - width - PREVIEW_MARGIN;
+  const y = eye.y + PREVIEW_MARGIN + n * (height + PREVIEW_MARGIN);
+  compositor.gl.viewport(x, y, width, height);
+  compositor.passes.projection.draw(texture.texture, src, { width: texture.width, height: texture.height }, IDENTITY3, true);
 }
 
 function guarded(compositor: Compositor, layer: Layer, work: () => void): void {

@@ -185,7 +185,13 @@ function sandboxContainer(url: string, events: ContainerEvents): Container {
   };
 }
 
-export function spawnGuest(url: string, surface: Surface, events: GuestHostEvents, isolation: Isolation = 'sandbox'): GuestHost {
+/** Which version to start: its source text (else the URL is imported) and the state to hand its setup. */
+export interface StartVersion {
+  source?: string | undefined;
+  state?: unknown;
+}
+
+export function spawnGuest(url: string, surface: Surface, events: GuestHostEvents, isolation: Isolation = 'sandbox', version: StartVersion = {}): GuestHost {
   const control = new MessageChannel();
   const frames = new MessageChannel();
   const api = Comlink.wrap<GuestControl>(control.port1);
@@ -299,7 +305,7 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
       return call('snapshot', () => api.snapshot(), parseSnapshotResult);
     },
     start() {
-      const params = { url, width: surface.width, height: surface.height, framePort: frames.port2 };
+      const params = { url, width: surface.width, height: surface.height, framePort: frames.port2, source: version.source, state: version.state };
       return call('init', () => api.init(Comlink.transfer(params, [frames.port2])), parseInitResult).catch(
         (e: unknown): InitResult => fail(e instanceof Error ? e.message : String(e)),
       );

@@ -51,7 +51,9 @@ export type LayerEvent =
   /** A user asked to try a quarantined or failed layer again. */
   | { type: 'retried' }
   /** The user unloaded the layer. */
-  | { type: 'unloaded' };
+  | { type: 'unloaded' }
+  /** A vetted new version took over the layer (hot reload, undo, redo). */
+  | { type: 'version-swapped' };
 
 const LIVE: readonly LayerState[] = ['loading', 'running', 'stale', 'dropped'];
 
@@ -78,6 +80,8 @@ export function transition(state: LayerState, event: LayerEvent): LayerState {
       return state === 'quarantined' || state === 'failed' ? 'loading' : state;
     case 'unloaded':
       return 'closed';
+    case 'version-swapped':
+      return 'running';
     default: {
       const check: never = event;
       void check;

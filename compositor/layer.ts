@@ -7,15 +7,29 @@ import { DEFAULT_LAYER, type FrameDelivery, type GuestPhase, type LayerDeclarati
 import type { GuestHost, Surface } from './guest-host';
 import { transition, type LayerEvent, type LayerState } from './layer-state';
 import { initialPacer, type PacerState } from './policy/pacer';
+import { emptyHistory, type History } from './live-edit/history';
+import type { PendingVersion } from './live-edit/staging';
 import type { InFlight, Liveness } from './policy/watchdog';
 
-/** Where a layer's error came from: a guest phase, or what the compositor saw. */
-export type ErrorPhase = GuestPhase | 'composite' | 'protocol' | 'hang' | 'startup';
+/** Where a layer's error came from: a guest phase, or what the compositor saw; 'reload': a new version was rejected. */
+export type ErrorPhase = GuestPhase | 'composite' | 'protocol' | 'hang' | 'startup' | 'reload';
 
 export interface LayerError {
   phase: ErrorPhase;
   message: string;
   stack?: string | undefined;
+  /** The guest source line, where known (syntax errors). */
+  line?: number | undefined;
+}
+
+/** How a vetting ended: the version (hash, what made it) and, if rejected, where and why. */
+export interface LastVetting {
+  outcome: 'passed' | 'rejected';
+  hash: string;
+  trigger: string;
+  phase?: string | undefined;
+  message?: string | undefined;
+  line?: number | undefined;
 }
 
 /** One remembered state change, for stats() and the bench's latency figures. */
@@ -66,6 +80,19 @@ export class Layer {
   declaration: LayerDeclaration = DEFAULT_LAYER;
   /** Not asked for frames while frozen: its last frame stays up, reprojected to every new pose. */
   frozen = false;
+  /** 'staging': a new version under vetting (see live-edit/), for the live layer `parentId`. */
+  role: 'live' | 'staging' = 'live';
+  parentId = 0;
+  /** The source text the guest runs (its live version's); null: imported from the URL. */
+  source: string | null = null;
+  /** Every good version, and which is live. */
+  versions: History = emptyHistory();
+  /** Modules the live version imports directly (absolute, without query): a change to one reloads it. */
+  dependencies: string[] = [];
+  /** A newer version waiting while another is vetted (one at a time; a newer one replaces it). */
+  queued: PendingVersion | null = null;
+  /** How the last vetting of a new version ended (null while one is vetted, or before any). */
+  lastVetting: LastVetting | null = null;
   /** Pose of the request in flight, of the delivered frame, and of the frame on screen. */
   requestPose: RequestPose | null = null;
   deliveredPose: RequestPose | null = null;
@@ -164,6 +191,8 @@ export function describeError(url: string, error: LayerError): string {
       return `hang detected in ${url}: ${error.message}`;
     case 'startup':
       return `start-up failed for ${url}: ${error.message}`;
+    case 'reload':
+      return `new version of ${url} rejected: ${error.message}`;
     default:
       return `${error.phase} failed for ${url}: ${error.message}`;
   }

@@ -13,6 +13,9 @@ import { checkMotion, type Keyframe } from './emulator/motion';
 import { builtInMotion } from './emulator/motions';
 import type { EmulatorDevice } from './emulator/emulator-device';
 import { quat, vec3 } from 'gl-matrix';
+import { GUEST_CHANGE_EVENT, type GuestChange } from '../shared/live-edit';
+import type { VersionInfo } from './compositor';
+import { attachEditShortcuts } from './live-edit/shortcuts';
 
 /** The desktop emulator's scripted head (present only when the emulator is in use). */
 export interface EmulatorApi {
@@ -44,6 +47,16 @@ export interface CompositorApi {
   capture(region?: CaptureRegion): Promise<Capture>;
   /** Present when the desktop emulator is in use. */
   emulator?: EmulatorApi;
+  /** Fetches the guest's module again and vets it as its next version; resolves whether vetting began. */
+  reload(id: number): Promise<boolean>;
+  /** The layer's good versions, oldest first. */
+  history(id: number): VersionInfo[];
+  /** Moves the layer to good version `version` (vetted again, state carried); false if there is none to go to. */
+  revert(id: number, version: number): boolean;
+  /** Back to the version before the live one (default: the layer most recently edited). */
+  undo(id?: number): boolean;
+  /** On to the version after the live one. */
+  redo(id?: number): boolean;
 }
 
 declare global {
@@ -74,7 +87,15 @@ const gl = canvas.getContext('webgl2', {
 if (!gl) {
   showStatus('WebGL2 is not available in this browser: Steadfast cannot composite.');
 } else {
-  const compositor = new Compositor(gl, { surface: params.surface, policy: params.policy, isolation: params.isolation, timewarp: params.timewarp });
+  // Live editing: the dev server announces changed guest files; any other URL is polled (on by
+  // default under the dev server, `watch=1` in a production build, `watch=0` off).
+  const watch = params.watch ?? import.meta.env.DEV;
+  const compositor = new Compositor(gl, { surface: params.surface, policy: params.policy, isolation: params.isolation, timewarp: params.timewarp, watch });
+  if (import.meta.hot && watch) {
+    compositor.useDevServer(location.origin);
+    // Runs when Vite's watcher sees a guest file change (tooling/guest-watch.ts): vet the new version.
+    import.meta.hot.on(GUEST_CHANGE_EVENT, (change: GuestChange) => compositor.devServerChanged(new URL(change.path, location.origin).href));
+  }
   window.compositor = {
     stats: () => compositor.stats(),
     load: (url) => compositor.load(url),
@@ -84,9 +105,15 @@ if (!gl) {
     setTimewarp: (enabled) => compositor.setTimewarp(enabled),
     freeze: (id, frozen) => compositor.freeze(id, frozen),
     capture: (region) => compositor.capture(region),
+    reload: (id) => compositor.reload(id),
+    history: (id) => compositor.history(id),
+    revert: (id, version) => compositor.revert(id, version),
+    undo: (id) => compositor.undo(id ?? compositor.lastEdited),
+    redo: (id) => compositor.redo(id ?? compositor.lastEdited),
   };
+  attachEditShortcuts(window, compositor);
   watchContext(compositor);
-  if (params.hud) mountHud(hudRoot, () => compositor.stats(), params.warnings, (id) => compositor.retry(id));
+  if (params.hud) mountHud(hudRoot, () => compositor.stats(), params.warnings, { retry: (id) => compositor.retry(id), undo: (id) => compositor.undo(id), redo: (id) => compositor.redo(id), reload: (id) => void compositor.reload(id) });
   else hudRoot.hidden = true;
   for (const url of params.guests) compositor.load(url);
   void present(compositor, gl);

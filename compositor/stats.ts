@@ -1,6 +1,8 @@
 // The shape of window.compositor.stats(): plain data, a public contract (README "Diagnostics").
 import type { LayerState } from './layer-state';
-import type { ErrorPhase, LayerHistoryEntry } from './layer';
+import type { ErrorPhase, LastVetting, LayerHistoryEntry } from './layer';
+import type { VettingState } from './live-edit/vetting';
+import type { VersionTrigger } from './live-edit/history';
 import type { Policy } from '../shared/limits';
 import type { LayerDeclaration } from '../shared/protocol';
 import type { TimewarpSettings } from './timewarp/settings';
@@ -48,6 +50,32 @@ export interface LayerStats {
   poseAgeMs: number | undefined;
   /** How far ahead that frame's pose was predicted, ms (0 with prediction off). */
   predictedMs: number | undefined;
+  /** The live version's number in the layer's history (1 = as first loaded; 0 before it started). */
+  version: number;
+  /** Good versions kept (compositor.history(id) lists them). */
+  versions: number;
+  /** Live editing: the version being vetted, whether another waits, and how the last vetting ended. */
+  reload: ReloadStats;
+}
+
+export interface ReloadStats {
+  vetting: {
+    state: VettingState;
+    /** Frames delivered in the vetting window so far, of windowFrames. */
+    frames: number;
+    windowFrames: number;
+    /** The new version's measured frame rate. */
+    fps: number;
+    trigger: VersionTrigger;
+    /** Set when returning to a version already in the history. */
+    revertTo: number | undefined;
+    /** Whether the live version's snapshot() state was handed to the new version's setup. */
+    stateCarried: boolean;
+    /** The staging layer's id (its worker is not a layer of its own). */
+    stagingId: number;
+  } | null;
+  queued: boolean;
+  last: LastVetting | null;
 }
 
 export interface CompositorStats {
@@ -70,6 +98,10 @@ export interface CompositorStats {
   policy: Policy;
   /** Reprojection, its fallback, and pose prediction (URL timewarp/fallback/prediction; API setTimewarp). */
   timewarp: TimewarpSettings;
+  /** Guest URLs polled for new versions. */
+  watching: number;
+  /** The layer most recently edited (the undo/redo shortcuts act on it), or null. */
+  lastEdited: number | null;
   layers: LayerStats[];
 }
 

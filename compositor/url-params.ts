@@ -8,6 +8,7 @@
 //   fallback=transparent  what a reprojected layer shows where its guest rendered nothing (default clamp)
 //   prediction=0     ask guests to render for the current pose, not the predicted one (default on)
 //   motion=sweep|turn  play a built-in scripted head motion on the emulator (looped)
+//   watch=0|1        poll guest URLs for new versions (default: on under the dev server, off in a build)
 //   hangMs, startupMs, graceFrames, maxRestarts, restartWindowMs, backoffBaseMs, backoffMaxMs,
 //   maxDivisor, pacerWindow, pacerLateFraction
 //                    override one figure of the supervision policy (shared/limits.ts DEFAULT_POLICY)
@@ -23,6 +24,8 @@ export interface PageParams {
   surface: { width: number; height: number };
   hud: boolean;
   isolation: 'sandbox' | 'worker' | undefined;
+  /** Poll guests for new versions (undefined: the default for how the page is served). */
+  watch: boolean | undefined;
   /** A built-in head motion for the emulator to play. */
   motion: MotionName | undefined;
   /** Timewarp settings given in the URL. */
@@ -82,10 +85,12 @@ export function parsePageParams(search: string): PageParams {
     else warnings.push(`motion=${rawMotion} ignored: expected ${MOTIONS.join(' or ')}`);
   }
 
+  const rawWatch = query.get('watch');
   return {
     isolation,
     timewarp,
     motion,
+    watch: rawWatch === null ? undefined : flag(rawWatch),
     policy,
     guests: guests.length > 0 ? guests : [...DEFAULT_GUESTS],
     emulator: flag(query.get('emulator')),

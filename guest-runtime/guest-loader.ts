@@ -1,9 +1,23 @@
 // Loading a guest module by URL and checking it against the contract.
 // Pure of effects beyond the import itself, so each failure names its phase.
 import type { GuestModule } from '../shared/guest-contract';
+import { rewriteForBlob } from '../shared/module-imports';
+import { locateSyntaxError } from './syntax-location';
 
 export class GuestLoadError extends Error {
   override name = 'GuestLoadError';
+  /** The source line the failure is on, where known (syntax errors). */
+  line: number | undefined;
+  constructor(message: string, line?: number) {
+    super(message);
+    this.line = line;
+  }
+}
+
+/** A SyntaxError located by acorn in `source`, or null. */
+function syntaxErrorAt(source: string, url: string): GuestLoadError | null {
+  const where = locateSyntaxError(source);
+  return where ? new GuestLoadError(`SyntaxError: ${where.message} (${url} line ${where.line}, column ${where.column})`, where.line) : null;
 }
 
 /** Checks that a module namespace's default export fulfils the guest contract. */
@@ -37,9 +51,32 @@ export async function importGuest(url: string): Promise<GuestModule> {
     // MIME type and a CORS refusal alike; ask the server ourselves to say which.
     const cause = e instanceof TypeError ? await diagnoseFetch(url) : null;
     if (cause) throw new GuestLoadError(cause);
+    if (e instanceof SyntaxError) {
+      const source = await fetch(url, { mode: 'cors', credentials: 'omit' }).then((r) => r.text()).catch(() => null);
+      const located = source === null ? null : syntaxErrorAt(source, url);
+      if (located) throw located;
+    }
     throw e;
   }
   return checkGuestModule(namespace);
+}
+
+/**
+ * Imports a version of the guest from its source text, as if loaded from `url` (see
+ * shared/module-imports.ts). Returns the module and the blob: URL it ran from (stack traces name it).
+ */
+export async function importGuestSource(url: string, source: string): Promise<{ guest: GuestModule; ranFrom: string }> {
+  const ranFrom = URL.createObjectURL(new Blob([await rewriteForBlob(source, url)], { type: 'text/javascript' }));
+  let namespace: unknown;
+  try {
+    namespace = await import(/* @vite-ignore */ ranFrom);
+  } catch (e) {
+    if (e instanceof SyntaxError) throw syntaxErrorAt(source, url) ?? e;
+    throw e;
+  } finally {
+    URL.revokeObjectURL(ranFrom);
+  }
+  return { guest: checkGuestModule(namespace), ranFrom };
 }
 
 const JS_MIME = /^(text|application)\/(javascript|ecmascript|x-javascript)\b/i;

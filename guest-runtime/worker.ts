@@ -24,7 +24,7 @@ import type {
   SnapshotResult,
 } from '../shared/protocol';
 import { HEARTBEAT_MS, MAX_SURFACE_SIDE, MIN_SURFACE_SIDE } from '../shared/limits';
-import { describeThrown, importGuest } from './guest-loader';
+import { GuestLoadError, describeThrown, importGuest, importGuestSource } from './guest-loader';
 import { parseLayerDeclaration, surfaceSize } from '../shared/protocol';
 import { createStereoThreeRenderer } from './three-adapter';
 
@@ -49,14 +49,19 @@ function post(message: GuestMessage, transfer: Transferable[] = []): void {
   if (framePort) portPostMessage.call(framePort, message, { transfer });
 }
 
+/** A version run from source text runs from a blob: URL; errors name the guest's own URL instead. */
+let alias: { from: string; to: string } | null = null;
+const unalias = (text: string | undefined) => (alias && text ? text.split(alias.from).join(alias.to) : text);
+
 function reportError(phase: GuestPhase, thrown: unknown): GuestErrorReport {
   const { message, stack } = describeThrown(thrown);
-  return { type: 'error', phase, message, stack };
+  return { type: 'error', phase, message: unalias(message)!, stack: unalias(stack) };
 }
 
 function failInit(phase: GuestPhase, thrown: unknown): InitResult {
   const { message, stack } = reportError(phase, thrown);
-  return { ok: false, phase, message, stack };
+  const line = thrown instanceof GuestLoadError ? thrown.line : undefined;
+  return { ok: false, phase, message, stack, ...(line !== undefined ? { line } : {}) };
 }
 
 const control: GuestControl = {
@@ -71,7 +76,13 @@ const control: GuestControl = {
     every(() => post({ type: 'alive' }), HEARTBEAT_MS);
 
     try {
-      guest = await importGuest(url);
+      if (typeof params.source === 'string') {
+        const loaded = await importGuestSource(url, params.source);
+        alias = { from: loaded.ranFrom, to: url };
+        guest = loaded.guest;
+      } else {
+        guest = await importGuest(url);
+      }
     } catch (e) {
       return failInit('load', e);
     }
@@ -115,6 +126,7 @@ const control: GuestControl = {
       createThreeRenderer: () => createStereoThreeRenderer(THREE, context),
     };
     ctx = context;
+    context.state = params.state;
     try {
       await guest.setup?.(context);
     } catch (e) {

@@ -152,11 +152,18 @@ export interface InitParams {
   width: number;
   height: number;
   framePort: MessagePort;
+  /**
+   * The module's source text to run (a version from the history, or one the compositor fetched
+   * and hashed), as if loaded from `url`; absent: import `url` itself.
+   */
+  source?: string | undefined;
+  /** What the previous version's snapshot() returned: ctx.state in setup. */
+  state?: unknown;
 }
 
 export type InitResult =
   | { ok: true; layer: LayerDeclaration }
-  | { ok: false; phase: GuestPhase; message: string; stack?: string | undefined };
+  | { ok: false; phase: GuestPhase; message: string; stack?: string | undefined; line?: number | undefined };
 
 export type SnapshotResult =
   | { ok: true; state: unknown }
@@ -288,6 +295,7 @@ const initResultSchema = v.variant('ok', [
     phase: phaseSchema,
     message: clippedString(MAX_ERROR_MESSAGE),
     stack: v.optional(clippedString(MAX_ERROR_STACK)),
+    line: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   }),
 ]);
 

@@ -48,6 +48,15 @@ export class LayerTextures {
     }
   }
 
+  /** Hands layer `from`'s texture to layer `to` (a vetted version taking over its layer). */
+  rename(from: number, to: number): void {
+    const entry = this.textures.get(from);
+    this.release(to);
+    if (!entry) return;
+    this.textures.delete(from);
+    this.textures.set(to, entry);
+  }
+
   release(layerId: number): void {
     const entry = this.textures.get(layerId);
     if (!entry) return;

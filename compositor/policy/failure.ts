@@ -20,6 +20,7 @@ export function failureAction(phase: ErrorPhase): FailureAction {
       return 'restart';
     case 'snapshot':
     case 'runtime':
+    case 'reload': // a rejected new version: the live one runs on untouched
       return 'record';
     default: {
       const check: never = phase;

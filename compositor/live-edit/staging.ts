@@ -1,0 +1,32 @@
+// A new version of a guest on its way in: the staging layer it runs in (its own worker, same
+// isolation as live guests), the vetting of it, and what it is (source, hash, where it came from).
+import type { Layer } from '../layer';
+import type { VersionTrigger } from './history';
+import type { Vetting, VettingPhase } from './vetting';
+
+export interface PendingVersion {
+  source: string;
+  hash: string;
+  trigger: VersionTrigger;
+  /** Set when returning to a version already in the history (undo, redo, revert). */
+  revertTo?: number | undefined;
+}
+
+export interface Staging {
+  /** The layer the new version runs in while vetted (role 'staging', never composited as a layer). */
+  layer: Layer;
+  vetting: Vetting;
+  pending: PendingVersion;
+  /** Whether the live version's snapshot() gave a state to hand the new version's setup. */
+  stateCarried: boolean;
+}
+
+/** Frames a new version must deliver after its preview frame to be judged (the vetting window). */
+export const VETTING_FRAMES = 30;
+
+/** Which vetting phase a failure of the staging guest belongs to. */
+export function vettingPhaseOf(errorPhase: string, started: boolean): VettingPhase {
+  if (errorPhase === 'load') return 'load';
+  if (errorPhase === 'setup' || (errorPhase === 'startup' && !started)) return 'setup';
+  return 'preview';
+}

@@ -1,0 +1,7 @@
+// The dev server's guest-change event (tooling/guest-watch.ts sends it; the compositor listens).
+export const GUEST_CHANGE_EVENT = 'steadfast:guest-change';
+
+export interface GuestChange {
+  /** The changed file's path on the dev server, from its root, e.g. `/demos/scenes/cubes-room.js`. */
+  path: string;
+}

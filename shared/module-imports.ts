@@ -1,0 +1,56 @@
+// What a guest module's source imports, and the same source rewritten to run from a blob: URL as
+// if loaded from its own URL (hot reload, undo and redo run a version's exact text: see
+// guest-runtime/guest-loader.ts). es-module-lexer finds the import specifiers and `import.meta`;
+// its asm.js build, because the guest frame's CSP allows no WebAssembly compilation. Rewriting
+// keeps every line where it was, so line numbers in errors stay right.
+import { parse } from 'es-module-lexer/js'; // the asm.js build: synchronous, needs no init
+
+type Found = ReturnType<typeof parse>[0][number];
+
+function lex(source: string): readonly Found[] | null {
+  try {
+    return parse(source)[0];
+  } catch {
+    return null; // not parseable: the caller imports it as it is and the engine says why
+  }
+}
+
+const RELATIVE = /^\.{0,2}\//;
+
+/** The source, rewritten to run from a blob: URL as if from `url`: relative specifiers made absolute, `import.meta` → `({ url })`. */
+export async function rewriteForBlob(source: string, url: string): Promise<string> {
+  const imports = lex(source);
+  if (!imports) return source;
+  let out = '';
+  let last = 0;
+  for (const found of imports) {
+    if (found.d === -2) {
+      out += source.slice(last, found.ss) + `({ url: ${JSON.stringify(url)} })`;
+      last = found.se;
+      continue;
+    }
+    const specifier = found.n;
+    if (specifier === undefined || !RELATIVE.test(specifier)) continue; // bare, absolute or computed: as written
+    const resolved = new URL(specifier, url).href;
+    out += source.slice(last, found.s) + (found.d > -1 ? JSON.stringify(resolved) : resolved);
+    last = found.e;
+  }
+  return out + source.slice(last);
+}
+
+/** Absolute URLs (without query) of the modules `source` imports statically or by literal dynamic import. */
+export async function directImports(source: string, url: string): Promise<string[]> {
+  const imports = lex(source);
+  if (!imports) return [];
+  const out = new Set<string>();
+  for (const found of imports) {
+    if (found.d === -2 || found.n === undefined) continue;
+    try {
+      const resolved = new URL(found.n, url);
+      if (resolved.protocol === 'http:' || resolved.protocol === 'https:') out.add(resolved.origin + resolved.pathname);
+    } catch {
+      // a bare specifier: not a file we could watch
+    }
+  }
+  return [...out];
+}
