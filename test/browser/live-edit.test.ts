@@ -1,0 +1,201 @@
+// Live editing as a user sees it: save a guest file and the new version's pixels appear without
+// a page reload, with the guest's state carried over; a broken or too-slow version is rejected
+// and the old pixels stay; undo and redo move between good versions.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, layer, openCompositor, waitForLayerState } from './harness';
+import { capture } from './capture';
+
+const app = inject('appUrl');
+const cross = inject('crossUrl'); // serves test/fixtures with CORS, from another origin
+const root = resolve(import.meta.dirname, '../..');
+const devDir = resolve(root, 'demos/scratch');
+const crossDir = resolve(root, 'test/fixtures/scratch');
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(devDir, { recursive: true });
+  mkdirSync(crossDir, { recursive: true });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  rmSync(devDir, { recursive: true, force: true });
+  rmSync(crossDir, { recursive: true, force: true });
+});
+
+interface Version {
+  rgb: [number, number, number];
+  /** Extra ms spent in every frame (a version too slow for the budget). */
+  busyMs?: number;
+  /** Code put at the end of setup (a version that throws there). */
+  setupTail?: string;
+  /** Replace the whole file with this text (a syntax error). */
+  raw?: string;
+}
+
+/** A counter guest (its count goes across versions by snapshot) filling both eyes with one colour. */
+function guestSource(v: Version): string {
+  if (v.raw !== undefined) return v.raw;
+  return `let count = 0;
+export default {
+  setup(ctx) {
+    count = typeof ctx.state?.count === 'number' ? ctx.state.count : 0;
+    ${v.setupTail ?? ''}
+  },
+  frame(ctx) {
+    count += 1;
+    const until = performance.now() + ${v.busyMs ?? 0};
+    while (performance.now() < until) {}
+    ctx.gl.clearColor(${v.rgb.map((c) => c / 255).join(', ')}, 1);
+    ctx.gl.clear(ctx.gl.COLOR_BUFFER_BIT);
+  },
+  snapshot() { return { count }; },
+};
+`;
+}
+
+let fileCount = 0;
+function guestFile(dir: string, first: Version): { path: string; name: string; save(v: Version): void } {
+  const name = `edit-${process.pid}-${++fileCount}.js`;
+  const path = resolve(dir, name);
+  const save = (v: Version) => writeFileSync(path, guestSource(v));
+  save(first);
+  return { path, name, save };
+}
+
+/** The colour at the centre of the left eye (480×240 page). */
+async function centre(page: Page): Promise<number[]> {
+  const c = await capture(page, { x: 120, y: 120, width: 1, height: 1 });
+  return Array.from(c.pixels.subarray(0, 3));
+}
+
+async function waitForColour(page: Page, rgb: number[], timeout = 20_000): Promise<void> {
+  const until = Date.now() + timeout;
+  let last: number[] = [];
+  while (Date.now() < until) {
+    last = await centre(page);
+    if (last.every((v, i) => Math.abs(v - rgb[i]!) <= 3)) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`centre pixel stayed ${last}, expected ${rgb}`);
+}
+
+async function waitForVettingEnd(page: Page, id: number, timeout = 20_000): Promise<void> {
+  await page.waitForFunction(
+    (layerId) => {
+      const l = window.compositor.stats().layers.find((x) => x.id === layerId)!;
+      return l.reload.vetting === null && !l.reload.queued && l.reload.last !== null;
+    },
+    id,
+    { timeout },
+  );
+}
+
+const RED: [number, number, number] = [255, 0, 0];
+const GREEN: [number, number, number] = [0, 255, 0];
+const BLUE: [number, number, number] = [0, 0, 255];
+
+async function count(page: Page): Promise<number> {
+  return ((await page.evaluate(() => window.compositor.snapshot(1))) as { count: number }).count;
+}
+
+describe('live editing', () => {
+  it('a save on the dev server shows the new version without a page reload, its count carried on', async () => {
+    const file = guestFile(devDir, { rgb: RED });
+    const page = await openCompositor(browser, app, { guests: [`demos/scratch/${file.name}`], extra: { hud: '0' } });
+    await waitForLayerState(page, 1, ['running']);
+    await waitForColour(page, RED);
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    const before = await count(page);
+    expect(before).toBeGreaterThan(0);
+    file.save({ rgb: GREEN });
+    await waitForColour(page, GREEN);
+    const after = await count(page);
+    const l = await layer(page, 1);
+    expect(l.version).toBe(2);
+    expect(l.reload.last).toMatchObject({ outcome: 'passed', trigger: 'dev-server' });
+    expect(after, 'the count went on from where it was').toBeGreaterThan(before);
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 'the page was not reloaded').toBe(42);
+    const history = await page.evaluate(() => window.compositor.history(1));
+    expect(history.map((v) => [v.number, v.trigger, v.live])).toEqual([[1, 'load', false], [2, 'dev-server', true]]);
+    expect(history[0]!.hash).not.toBe(history[1]!.hash);
+    await page.close();
+  });
+
+  it('a guest from another origin is polled: a save there shows up too', async () => {
+    const file = guestFile(crossDir, { rgb: RED });
+    const page = await openCompositor(browser, app, { guests: [`${cross}/scratch/${file.name}`], extra: { hud: '0' } });
+    await waitForLayerState(page, 1, ['running']);
+    await waitForColour(page, RED);
+    expect((await page.evaluate(() => window.compositor.stats())).watching).toBe(1);
+    const before = await count(page);
+    file.save({ rgb: BLUE });
+    await waitForColour(page, BLUE);
+    expect(await count(page)).toBeGreaterThan(before);
+    expect((await layer(page, 1)).reload.last).toMatchObject({ outcome: 'passed', trigger: 'poll' });
+    await page.close();
+  });
+
+  it('rejects a syntax error, a throw in setup and a version too slow for the budget: the old pixels stay, the error says why', async () => {
+    const file = guestFile(devDir, { rgb: RED });
+    const page = await openCompositor(browser, app, { guests: [`demos/scratch/${file.name}`], extra: { hud: '0' } });
+    await waitForLayerState(page, 1, ['running']);
+    await waitForColour(page, RED);
+    const cases: [string, Version, string, RegExp][] = [
+      ['syntax error', { rgb: GREEN, raw: 'export default {\n  frame(ctx) {\n    ctx.gl.clear(;\n  },\n};\n' }, 'load', /SyntaxError.*line 3/],
+      ['throw in setup', { rgb: GREEN, setupTail: "throw new Error('setup says no');" }, 'setup', /setup says no/],
+      ['too slow', { rgb: GREEN, busyMs: 80 }, 'frame rate', /frames took \d+ ms .* over the layer's budget/],
+    ];
+    for (const [name, version, phase, message] of cases) {
+      const previous = (await layer(page, 1)).reload.last?.hash ?? null;
+      file.save(version);
+      // Until this version's vetting has ended (each version's hash differs).
+      await page.waitForFunction(
+        (prev) => {
+          const r = window.compositor.stats().layers[0]!.reload;
+          return r.vetting === null && !r.queued && r.last !== null && r.last.hash !== prev;
+        },
+        previous,
+        { timeout: 20_000 },
+      );
+      const l = await layer(page, 1);
+      expect(l.reload.last, name).toMatchObject({ outcome: 'rejected', phase });
+      expect(l.error, name).toMatch(message);
+      expect(l.error, name).toMatch(/^new version of .*edit-.*\.js rejected: /);
+      expect(l.version, name).toBe(1);
+      expect(l.state, name).toBe('running');
+      expect(await centre(page), `${name}: the old pixels stay`).toEqual(RED);
+    }
+    file.save({ rgb: GREEN });
+    await waitForColour(page, GREEN);
+    await page.waitForFunction(() => window.compositor.stats().layers[0]!.error === undefined);
+    expect((await layer(page, 1)).version).toBe(2);
+    await page.close();
+  });
+
+  it('undo returns the previous version’s pixels and redo the newer, by API and by keyboard', async () => {
+    const file = guestFile(devDir, { rgb: RED });
+    const page = await openCompositor(browser, app, { guests: [`demos/scratch/${file.name}`], extra: { hud: '0' } });
+    await waitForLayerState(page, 1, ['running']);
+    await waitForColour(page, RED);
+    file.save({ rgb: GREEN });
+    await waitForColour(page, GREEN);
+    await waitForVettingEnd(page, 1);
+    expect(await page.evaluate(() => window.compositor.undo(1))).toBe(true);
+    await waitForColour(page, RED);
+    await waitForVettingEnd(page, 1);
+    expect((await layer(page, 1)).version).toBe(1);
+    const counted = await count(page);
+    await page.keyboard.press('Alt+Shift+Z'); // redo
+    await waitForColour(page, GREEN);
+    await waitForVettingEnd(page, 1);
+    expect((await layer(page, 1)).version).toBe(2);
+    expect(await count(page), 'state carried through undo and redo').toBeGreaterThan(counted);
+    await page.keyboard.press('Alt+Z'); // undo
+    await waitForColour(page, RED);
+    expect(await page.evaluate(() => window.compositor.history(1).map((v) => v.live))).toEqual([true, false]);
+    await page.close();
+  });
+});
