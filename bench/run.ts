@@ -10,15 +10,18 @@
 //     guests at ≥ 55 fps, and how long a busy-looping guest runs on after it is torn down.
 //  6. Timewarp: reprojection cost per layer (baseline: the unwarped copy in the same run), and
 //     the residual error on screen for a 200°/s head turn with timewarp and prediction on and off.
+//  7. Live editing: save → new pixels (p50, p95 over 20 edits) on the dev-server and polling
+//     paths, against the peer page's full reload in the same run.
 //
-// Flags: --no-hostile, --no-isolation, --no-timewarp skip a section; --only-isolation and
-// --only-timewarp run just that one.
+// Flags: --no-hostile, --no-isolation, --no-timewarp, --no-live-edit skip a section;
+// --only-isolation, --only-timewarp and --only-live-edit run just that one.
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, compositorUrl, newPage } from '../test/browser/harness';
 import { startServers } from '../test/browser/servers';
 import { benchHostile } from './hostile';
 import { benchIsolation } from './isolation';
 import { benchTimewarp } from './timewarp';
+import { benchLiveEdit } from './live-edit';
 
 const SURFACE = { width: 1024, height: 512 };
 /** Small surfaces separate the compositor's per-layer overhead from software GL's pixel throughput. */
@@ -102,6 +105,10 @@ async function main(): Promise<void> {
       await benchTimewarp(servers.appUrl, servers.crossUrl);
       return;
     }
+    if (process.argv.includes('--only-live-edit')) {
+      await benchLiveEdit(servers.appUrl, servers.crossUrl);
+      return;
+    }
     console.log('1. Compositor main-thread ms per frame vs layer count (cheap plain-WebGL guests; baseline = 1 layer)');
     // Software GL is fill-rate bound: a 1024×512 page with 8 full-view blended layers is ~4 Mpx of
     // blending per frame. The small case isolates the compositor's per-layer overhead.
@@ -129,6 +136,7 @@ async function main(): Promise<void> {
     if (!process.argv.includes('--no-hostile')) await benchHostile(servers.appUrl);
     if (!process.argv.includes('--no-isolation')) await benchIsolation(servers.appUrl, servers.crossUrl);
     if (!process.argv.includes('--no-timewarp')) await benchTimewarp(servers.appUrl, servers.crossUrl);
+    if (!process.argv.includes('--no-live-edit')) await benchLiveEdit(servers.appUrl, servers.crossUrl);
   } finally {
     await browser.close().catch(() => {});
     await servers.close();

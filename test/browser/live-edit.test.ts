@@ -175,6 +175,30 @@ describe('live editing', () => {
     await page.close();
   });
 
+  it('shows the version under vetting in a preview panel; one vetting at a time, a newer save replacing a queued one', async () => {
+    const file = guestFile(devDir, { rgb: RED });
+    const page = await openCompositor(browser, app, { guests: [`demos/scratch/${file.name}`], extra: { hud: '0' } });
+    await waitForLayerState(page, 1, ['running']);
+    await waitForColour(page, RED);
+    file.save({ rgb: GREEN, busyMs: 60 }); // too slow: vetted for 30 slow frames, then rejected
+    await page.waitForFunction(() => window.compositor.stats().layers[0]!.reload.vetting?.state === 'measuring', null, { timeout: 20_000 });
+    // The preview panel sits in the bottom-right corner of each eye (GL coordinates: origin bottom-left).
+    const corner = await capture(page, { x: 196, y: 44, width: 1, height: 1 });
+    expect(Array.from(corner.pixels.subarray(0, 3)), 'the new version previews in the corner').toEqual(GREEN);
+    expect(await centre(page), 'the live version stays in the layer').toEqual(RED);
+    const vetting = (await layer(page, 1)).reload.vetting!;
+    expect(vetting.fps).toBeGreaterThan(0);
+    expect(vetting.stateCarried).toBe(true);
+    file.save({ rgb: BLUE }); // queued
+    await page.waitForFunction(() => window.compositor.stats().layers[0]!.reload.queued, null, { timeout: 10_000 });
+    await page.waitForTimeout(200);
+    file.save({ rgb: [255, 255, 0] }); // replaces the queued blue one
+    await waitForColour(page, [255, 255, 0]);
+    const history = await page.evaluate(() => window.compositor.history(1));
+    expect(history.map((v) => v.number), 'the slow one was rejected, the blue one never vetted').toEqual([1, 2]);
+    await page.close();
+  });
+
   it('undo returns the previous version’s pixels and redo the newer, by API and by keyboard', async () => {
     const file = guestFile(devDir, { rgb: RED });
     const page = await openCompositor(browser, app, { guests: [`demos/scratch/${file.name}`], extra: { hud: '0' } });
