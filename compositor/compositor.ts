@@ -147,12 +147,20 @@ export class Compositor {
    * the history records (and a crash restarts that text, whatever the URL serves by then); if the
    * fetch fails, the guest imports the URL itself, and the runtime says why it cannot load.
    */
-  private async firstStart(layer: Layer): Promise<void> {
-    const source = await fetchSource(layer.url).catch(() => null);
-    if (layer.state !== 'loading' || this.layerMap.get(layer.id) !== layer || layer.host) return;
-    layer.source = source?.text ?? null;
-    this.startGuest(layer);
+  private firstStart(layer: Layer): Promise<void> {
+    const fetched = fetchSource(layer.url).catch(() => null);
+    // Fetches run side by side; guests still start in declared order.
+    this.firstStarts = this.firstStarts.then(async () => {
+      const source = await fetched;
+      if (layer.state !== 'loading' || this.layerMap.get(layer.id) !== layer || layer.host) return;
+      layer.source = source?.text ?? null;
+      this.startGuest(layer);
+    });
+    return this.firstStarts;
   }
+
+  /** The chain that starts new layers' first versions in declared order. */
+  private firstStarts: Promise<void> = Promise.resolve();
 
   /** Stops and removes a layer; its state becomes `closed`. Returns false for an unknown id. */
   unload(id: number): boolean {

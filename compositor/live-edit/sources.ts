@@ -14,6 +14,8 @@ export interface FetchedSource {
 }
 
 export const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
+/** What browsers accept as a module script's MIME type. */
+const JS_MIME = /^(text|application)\/(javascript|ecmascript|x-javascript)\b/i;
 const FETCH_TIMEOUT_MS = 5_000;
 
 /** Fetches a guest module's current text; rejects with a readable reason. */
@@ -25,6 +27,8 @@ export async function fetchSource(url: string): Promise<FetchedSource> {
     throw new Error(`could not fetch ${url}: ${e instanceof Error && e.name === 'TimeoutError' ? `no answer in ${FETCH_TIMEOUT_MS / 1000} s` : 'network error, or no CORS header'}`);
   }
   if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+  const type = response.headers.get('content-type') ?? '(none)';
+  if (!JS_MIME.test(type)) throw new Error(`${url} is served as ${type}, not as JavaScript`);
   const length = Number(response.headers.get('content-length') ?? '0');
   if (length > MAX_SOURCE_BYTES) throw new Error(`${url} is ${length} bytes, over the ${MAX_SOURCE_BYTES}-byte limit for a guest module`);
   const text = await response.text();

@@ -181,7 +181,7 @@ describe('live editing', () => {
     await waitForLayerState(page, 1, ['running']);
     await waitForColour(page, RED);
     file.save({ rgb: GREEN, busyMs: 60 }); // too slow: vetted for 30 slow frames, then rejected
-    await page.waitForFunction(() => window.compositor.stats().layers[0]!.reload.vetting?.state === 'measuring', null, { timeout: 20_000 });
+    await page.waitForFunction(() => (window.compositor.stats().layers[0]!.reload.vetting?.frames ?? 0) >= 2, null, { timeout: 20_000 });
     // The preview panel sits in the bottom-right corner of each eye (GL coordinates: origin bottom-left).
     const corner = await capture(page, { x: 196, y: 44, width: 1, height: 1 });
     expect(Array.from(corner.pixels.subarray(0, 3)), 'the new version previews in the corner').toEqual(GREEN);
