@@ -25,7 +25,10 @@ const SMALL_SURFACE = '512x256';
 async function open(browser: Browser, appUrl: string, guests: string[], extra: Record<string, string>, viewport = VIEWPORT, surface = SURFACE): Promise<Page> {
   const page = await newPage(browser, viewport);
   await page.goto(compositorUrl(appUrl, { guests, surface, extra: { hud: '0', ...extra } }));
-  await page.waitForFunction((n) => window.compositor?.stats().layers.filter((l) => l.state === 'running').length === n, guests.length, { timeout: 60_000 });
+  // All running, or (a guest restarting under load) as many as are after a minute: the row says so.
+  await page
+    .waitForFunction((n) => window.compositor?.stats().layers.filter((l) => l.state === 'running').length === n, guests.length, { timeout: 60_000 })
+    .catch(() => console.log(`    (not all ${guests.length} layers running after 60 s: measured with those that were)`));
   return page;
 }
 

@@ -25,6 +25,7 @@ import { addVersion, liveVersion, makeLive, nextVersion, previousVersion, versio
 import { VETTING_FRAMES, vettingPhaseOf, type PendingVersion, type Staging } from './live-edit/staging';
 import { fetchSource, Poller, type FetchedSource } from './live-edit/sources';
 import { directImports } from '../shared/module-imports';
+import { TraceRecorder, toChromeTrace } from './trace';
 
 export interface CompositorOptions {
   surface: Surface;
@@ -104,6 +105,8 @@ export class Compositor {
   private devServerOrigin: string | null = null;
   /** The layer most recently edited (undo/redo shortcuts act on it). */
   lastEdited: number | null = null;
+  /** Frame timing of the last seconds, for exportTrace(). */
+  readonly trace = new TraceRecorder();
 
   constructor(
     readonly gl: WebGL2RenderingContext,
@@ -283,7 +286,22 @@ export class Compositor {
 
   /** Applies a lifecycle event, stamped with the clock and frame count. */
   apply(layer: Layer, event: LayerEvent): void {
+    const before = layer.state;
     layer.apply(event, this.now(), this.frames);
+    if (layer.state !== before) this.trace.record({ kind: 'state', t: performance.now(), layer: layer.id, args: { to: layer.state, event: event.type } });
+  }
+
+  /**
+   * The last `seconds` of frame timing as a Chrome trace-event object (JSON.stringify it to a
+   * file; it opens in Perfetto): compositor frames, and per layer its frames from request to
+   * delivery, composites, misses, state changes (restarts among them) and reloads.
+   */
+  exportTrace(seconds = 10): ReturnType<typeof toChromeTrace> {
+    const names = new Map<number, string>();
+    for (const layer of this.layerMap.values()) names.set(layer.id, layer.url);
+    for (const entry of this.stagings.values()) names.set(entry.layer.id, `new version of layer ${entry.layer.parentId} (vetting): ${entry.layer.url}`);
+    for (const e of this.trace.since(0)) if (e.layer !== undefined && !names.has(e.layer)) names.set(e.layer, e.args?.url !== undefined ? String(e.args.url) : '(gone)');
+    return toChromeTrace(this.trace.since(performance.now() - seconds * 1000), names, performance.timeOrigin);
   }
 
   /**
@@ -331,6 +349,7 @@ export class Compositor {
     }
     this.apply(layer, { type: 'crashed' });
     layer.restarts += 1;
+    this.trace.record({ kind: 'restart', t: performance.now(), layer: layer.id, args: { phase: error.phase, reason: error.message.slice(0, 200), inMs: decision.delayMs } });
     // Runs after the backoff: spawn a fresh worker, unless the layer was unloaded or retried meanwhile.
     setTimeout(() => {
       if (layer.state !== 'restarting' || this.layerMap.get(layer.id) !== layer) return;
@@ -402,6 +421,7 @@ export class Compositor {
           return;
         }
         if (!current.deliver(frame, this.now())) return;
+        this.trace.record({ kind: 'deliver', t: performance.now() - current.lastLatencyMs, dur: current.lastLatencyMs, layer: current.id, args: { frameId: frame.frameId, renderMs: Math.round(frame.renderMs * 100) / 100 } });
         current.liveness.firstFrameAt ??= this.now();
         current.lastDeliveryFrame = this.frames;
         current.staleFrames = 0;
@@ -602,6 +622,7 @@ export class Compositor {
     staging.source = pending.source;
     const entry: Staging = { layer: staging, vetting: startVetting(this.now()), pending, stateCarried: false };
     this.stagings.set(layer.id, entry);
+    this.trace.record({ kind: 'reload', t: performance.now(), layer: layer.id, args: { outcome: 'vetting', trigger: pending.trigger, hash: pending.hash, stagingLayer: staging.id } });
     layer.lastVetting = null;
     // The live version's state, taken now: as vetting begins, just before the new version's worker
     // starts (its setup gets it as ctx.state). The live version keeps running meanwhile.
@@ -648,6 +669,7 @@ export class Compositor {
       const where = rejection.line !== undefined && !rejection.message.includes(`line ${rejection.line}`) ? ` (line ${rejection.line})` : '';
       live.setError({ phase: 'reload', message: `${rejection.phase} failed: ${rejection.message}${where}`, line: rejection.line });
       live.lastVetting = { outcome: 'rejected', phase: rejection.phase, message: rejection.message, line: rejection.line, hash: current.pending.hash, trigger: current.pending.trigger };
+      this.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'rejected', phase: rejection.phase, message: rejection.message.slice(0, 200) } });
       console.warn(`[steadfast] ${describeError(live.url, live.error!)}`);
     }
     if (live) this.startQueued(live);
@@ -694,6 +716,7 @@ export class Compositor {
     live.stateReason = undefined;
     live.restartHistory = [];
     live.lastVetting = { outcome: 'passed', hash: entry.pending.hash, trigger: entry.pending.trigger };
+    this.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'passed', version: liveVersion(live.versions)?.number ?? 0 } });
     this.apply(live, { type: 'version-swapped' });
     console.info(`[steadfast] layer ${live.id} now runs version ${liveVersion(live.versions)?.number} (${entry.pending.trigger}) ${live.url}`);
     void this.trackDependencies(live);

@@ -1,11 +1,16 @@
 // Rolling figures over the last frames: presentation rate and the main thread's work per frame.
 // Fixed-size rings: nothing here grows with uptime.
 const WINDOW = 120;
+/** Frames kept for the HUD's frame-time plot. */
+export const PLOT_FRAMES = 300;
 
 export class FrameClock {
   private readonly stamps = new Float64Array(WINDOW);
   private readonly work = new Float64Array(WINDOW);
   private count = 0;
+  private readonly plotInterval = new Float64Array(PLOT_FRAMES);
+  private readonly plotWork = new Float64Array(PLOT_FRAMES);
+  private lastStart = NaN;
   /** Shortest median frame interval seen over any full window: the display's own pace. */
   private bestMedianInterval = Infinity;
 
@@ -14,6 +19,10 @@ export class FrameClock {
     const i = this.count % WINDOW;
     this.stamps[i] = startMs;
     this.work[i] = workMs;
+    const p = this.count % PLOT_FRAMES;
+    this.plotInterval[p] = Number.isNaN(this.lastStart) ? 0 : startMs - this.lastStart;
+    this.plotWork[p] = workMs;
+    this.lastStart = startMs;
     this.count += 1;
     if (this.count >= WINDOW && this.count % 30 === 0) {
       this.bestMedianInterval = Math.min(this.bestMedianInterval, this.medianIntervalMs());
@@ -46,6 +55,18 @@ export class FrameClock {
   nominalIntervalMs(): number {
     // No VR display refreshes slower than 60 Hz: a compositor that never ran unloaded still judges at 60.
     return Math.min(this.bestMedianInterval, 1000 / 60);
+  }
+
+  /** The last (up to) 300 frames, oldest first: interval since the previous frame and the compositor's work, ms. */
+  recentFrames(): { interval: number[]; work: number[] } {
+    const n = Math.min(this.count, PLOT_FRAMES);
+    const interval: number[] = [];
+    const work: number[] = [];
+    for (let k = this.count - n; k < this.count; k++) {
+      interval.push(this.plotInterval[k % PLOT_FRAMES]!);
+      work.push(this.plotWork[k % PLOT_FRAMES]!);
+    }
+    return { interval, work };
   }
 
   /** Mean compositor main-thread ms per frame over the window. */

@@ -40,7 +40,9 @@ export function startFrameLoop(session: XRSession, space: XRReferenceSpace, comp
       compositor.lastInternalError = e instanceof Error ? e.message : String(e);
       console.error('[steadfast] frame failed outside any layer', e);
     }
-    compositor.clock.record(started, performance.now() - started);
+    const work = performance.now() - started;
+    compositor.clock.record(started, work);
+    compositor.trace.record({ kind: 'frame', t: started, dur: work, args: { frame: compositor.frames } });
   };
   session.requestAnimationFrame(onXRFrame);
 }
@@ -68,7 +70,13 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
   compositor.skippedLiveness = !judgeLiveness;
   compositor.lastFrameAt = now;
   compositor.beginFrame(now);
-  const views = pose.views.map(toWireView);
+  // The eyes this frame draws: views with pixels (an emulated single-eye view gives its second none).
+  const eyes: { view: WireView; viewport: Viewport }[] = [];
+  for (const view of pose.views) {
+    const vp = glLayer.getViewport(view);
+    if (vp && vp.width > 0 && vp.height > 0) eyes.push({ view: toWireView(view), viewport: { x: vp.x, y: vp.y, width: vp.width, height: vp.height } });
+  }
+  const views = eyes.map((eye) => eye.view);
   const gl = compositor.gl;
   const contextLost = gl.isContextLost();
 
@@ -87,12 +95,8 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
   gl.clearColor(...CLEAR_COLOR);
   gl.clear(gl.COLOR_BUFFER_BIT);
   compositor.passes.begin();
-  const viewports: Viewport[] = [];
-  pose.views.forEach((view, index) => {
-    const viewport = glLayer.getViewport(view);
-    if (!viewport) return;
-    const target: Viewport = { x: viewport.x, y: viewport.y, width: viewport.width, height: viewport.height };
-    viewports[index] = target;
+  const viewports = eyes.map((eye) => eye.viewport);
+  eyes.forEach(({ viewport: target }, index) => {
     gl.viewport(target.x, target.y, target.width, target.height);
     for (const layer of compositor.layers()) {
       if (isComposited(layer.state)) guarded(compositor, layer, () => drawLayer(compositor, layer, index, views[index]!, target));
@@ -113,6 +117,7 @@ function takeDelivered(compositor: Compositor, layer: Layer, contextLost: boolea
     return;
   }
   compositor.textures.upload(layer.id, delivered.bitmap);
+  compositor.trace.record({ kind: 'composite', t: performance.now(), layer: layer.id, args: { frameId: delivered.frameId } });
   layer.shownViews = delivered.views;
   layer.shownPose = layer.deliveredPose;
   layer.presented += 1;
@@ -134,6 +139,7 @@ function watch(compositor: Compositor, layer: Layer, now: number, judgeLiveness:
   if (layer.inFlight && newlyMissed(layer.inFlight, compositor.frames)) {
     layer.inFlight.missed = true;
     layer.missed += 1;
+    compositor.trace.record({ kind: 'miss', t: performance.now(), layer: layer.id, args: { frameId: layer.inFlight.frameId } });
     compositor.apply(layer, { type: 'deadline-missed' });
   }
   if (layer.state === 'stale') {
@@ -154,6 +160,7 @@ function requestNext(compositor: Compositor, layer: Layer, views: WireView[], he
   layer.inFlight = request;
   layer.requestPose = { poseTime: head.t, aheadMs };
   layer.framesSinceRequest = 0;
+  compositor.trace.record({ kind: 'request', t: performance.now(), layer: layer.id, args: { frameId: request.frameId, pace: layer.pacer.divisor, predictedMs: Math.round(aheadMs * 10) / 10 } });
   layer.host.requestFrame({
     type: 'frame-request',
     frameId: request.frameId,

@@ -1,68 +1,227 @@
-// The heads-up display: one line per layer (state, counters, error) over the view.
-// It only reads stats(); guest-supplied text is set with textContent, never as HTML.
+// The heads-up display on the desktop: a DOM panel over the view. Per layer: URL, type, state,
+// frame rate (with a sparkline of the last 15 s), age of the rendered pose at composite, misses,
+// restarts, version, vetting and error, and its actions (reload, undo, redo, retry, unload). Above
+// them, a plot of the compositor's last 300 frame times; below, a box to load a guest by URL, the
+// chaos button, trace export and the keyboard shortcuts. It reads stats() a few times a second;
+// guest-supplied text is set with textContent, never as HTML. Elements are kept per layer and
+// updated in place, so a button never vanishes under the pointer.
 import { ordinal, type CompositorStats, type LayerStats } from './stats';
 import { EDIT_SHORTCUTS } from './live-edit/shortcuts';
 
-/** What the HUD's per-layer buttons do. */
+/** What the HUD's controls do. */
 export interface HudActions {
   retry(id: number): void;
   undo(id: number): void;
   redo(id: number): void;
   reload(id: number): void;
+  unload(id: number): void;
+  /** Loads a guest by URL; throws with the reason if it cannot. */
+  load(url: string): void;
+  /** Loads the hostile gallery beside what is running. */
+  chaos(): void;
+  exportTrace(): void;
+  /** The compositor's recent frame intervals and work, ms, oldest first. */
+  recentFrames(): { interval: number[]; work: number[] };
 }
 
+export const HUD_SHORTCUTS = `${EDIT_SHORTCUTS} · Alt+T export trace · Alt+H hide HUD · emulator: click to look (Esc releases), WASD move, Q/E down/up, Shift faster, V stereo/mono`;
+
 const REFRESH_MS = 250;
+const SPARK_SAMPLES = 60;
+
+interface LayerRow {
+  root: HTMLLIElement;
+  state: HTMLElement;
+  url: HTMLElement;
+  type: HTMLElement;
+  figures: HTMLElement;
+  spark: HTMLCanvasElement;
+  vetting: HTMLElement;
+  reason: HTMLElement;
+  error: HTMLElement;
+  buttons: Record<'reload' | 'undo' | 'redo' | 'retry' | 'unload', HTMLButtonElement>;
+  /** Frame rates sampled at each refresh, for the sparkline. */
+  rates: number[];
+  lastPresented: number;
+  lastAt: number;
+}
 
 export function mountHud(root: HTMLElement, read: () => CompositorStats, notes: readonly string[], actions: HudActions): () => void {
   root.replaceChildren();
   const header = el('div', 'hud-header');
+  const plot = el('canvas', 'hud-plot');
+  plot.width = 300;
+  plot.height = 40;
+  plot.title = 'compositor frame times, last 300 frames (bar: interval; dark: main-thread work; line: 16.7 ms)';
   const list = el('ol', 'hud-layers');
   const noteList = el('ul', 'hud-notes');
   for (const note of notes) noteList.append(el('li', '', note));
-  const keys = el('div', 'hud-keys', `keys: ${EDIT_SHORTCUTS} (latest edited layer)`);
-  root.append(header, list, noteList, keys);
+  const form = el('form', 'hud-load');
+  const input = el('input', 'hud-load-url');
+  input.type = 'text';
+  input.placeholder = 'guest module URL';
+  input.setAttribute('aria-label', 'guest module URL');
+  const loadButton = el('button', 'hud-load-button', 'load');
+  loadButton.type = 'submit';
+  const message = el('span', 'hud-load-message');
+  form.append(input, loadButton, message);
+  // Runs when the user submits a URL: load it as a new layer, or say why not.
+  form.onsubmit = (e) => {
+    e.preventDefault();
+    const url = input.value.trim();
+    if (!url) return;
+    try {
+      actions.load(url);
+      message.textContent = '';
+      input.value = '';
+    } catch (err) {
+      message.textContent = err instanceof Error ? err.message : String(err);
+    }
+  };
+  const tools = el('div', 'hud-tools');
+  tools.append(button('chaos: load the hostile gallery', 'hud-chaos', () => actions.chaos()), button('export trace', 'hud-trace', () => actions.exportTrace()));
+  const keys = el('div', 'hud-keys', `keys: ${HUD_SHORTCUTS}`);
+  root.append(header, plot, list, noteList, form, tools, keys);
 
-  // Runs a few times a second: redraw the HUD from a fresh stats() snapshot.
+  const rows = new Map<number, LayerRow>();
+  // Runs a few times a second: update the HUD from a fresh stats() snapshot.
   const refresh = () => {
     const stats = read();
     const warp = stats.timewarp.enabled ? `timewarp on (${stats.timewarp.fallback}${stats.timewarp.prediction ? ', predicted' : ''})` : 'timewarp off';
     header.textContent = `${stats.session} · ${stats.fps.toFixed(0)} fps · ${stats.frameMs.toFixed(2)} ms/frame · ${stats.frames} frames · ${warp}`;
-    list.replaceChildren(...stats.layers.map((layer) => layerLine(layer, actions)));
+    drawPlot(plot, actions.recentFrames());
+    const now = performance.now();
+    const seen = new Set<number>();
+    stats.layers.forEach((layer, index) => {
+      seen.add(layer.id);
+      let row = rows.get(layer.id);
+      if (!row) {
+        row = layerRow(layer.id, actions);
+        rows.set(layer.id, row);
+      }
+      if (list.children[index] !== row.root) list.insertBefore(row.root, list.children[index] ?? null);
+      updateRow(row, layer, now);
+    });
+    for (const [id, row] of rows) {
+      if (!seen.has(id)) {
+        row.root.remove();
+        rows.delete(id);
+      }
+    }
   };
   refresh();
   const timer = setInterval(refresh, REFRESH_MS);
   return () => clearInterval(timer);
 }
 
-function layerLine(layer: LayerStats, actions: HudActions): HTMLElement {
-  const item = el('li', `hud-layer state-${layer.state}`);
-  item.dataset.layerId = String(layer.id);
-  item.append(
-    el('span', 'hud-state', layer.state),
-    el('span', 'hud-url', shortUrl(layer.url)),
-    el('span', 'hud-type', layer.declaration.type + (layer.declaration.type === 'projection' && layer.declaration.depth ? ' + depth' : '') + (layer.frozen ? ' · frozen' : '')),
-    el('span', 'hud-counts', `presented ${layer.presented} · missed ${layer.missed} · restarts ${layer.restarts} · ${layer.latencyMs.toFixed(0)} ms${layer.poseAgeMs !== undefined ? ` · pose ${layer.poseAgeMs.toFixed(0)} ms old` : ''}`),
-  );
-  if (layer.pacing > 1) item.append(el('span', 'hud-pacing', `every ${ordinal(layer.pacing)} frame`));
-  if (layer.version > 0) item.append(el('span', 'hud-version', `v${layer.version}/${layer.versions}`));
-  const vetting = layer.reload.vetting;
-  if (vetting) {
-    const what = vetting.revertTo !== undefined ? `version ${vetting.revertTo}` : 'new version';
-    item.append(el('div', 'hud-vetting', `vetting ${what} (${vetting.trigger}): ${vetting.state}, ${vetting.frames}/${vetting.windowFrames} frames, ${vetting.fps.toFixed(0)} fps (preview bottom right)`));
+function layerRow(id: number, actions: HudActions): LayerRow {
+  const root = el('li', 'hud-layer');
+  root.dataset.layerId = String(id);
+  const row: LayerRow = {
+    root,
+    state: el('span', 'hud-state'),
+    url: el('span', 'hud-url'),
+    type: el('span', 'hud-type'),
+    figures: el('span', 'hud-counts'),
+    spark: el('canvas', 'hud-spark'),
+    vetting: el('div', 'hud-vetting'),
+    reason: el('div', 'hud-reason'),
+    error: el('div', 'hud-error'),
+    buttons: {
+      reload: button('reload', 'hud-reload', () => actions.reload(id)),
+      undo: button('undo', 'hud-undo', () => actions.undo(id)),
+      redo: button('redo', 'hud-redo', () => actions.redo(id)),
+      retry: button('retry', 'hud-retry', () => actions.retry(id)),
+      unload: button('unload', 'hud-unload', () => actions.unload(id)),
+    },
+    rates: [],
+    lastPresented: 0,
+    lastAt: NaN,
+  };
+  row.spark.width = 60;
+  row.spark.height = 14;
+  row.spark.title = 'fresh frames per second, last 15 s';
+  const buttons = el('span', 'hud-actions');
+  buttons.append(...Object.values(row.buttons));
+  root.append(row.state, row.url, row.type, row.figures, row.spark, buttons, row.vetting, row.reason, row.error);
+  return row;
+}
+
+function updateRow(row: LayerRow, layer: LayerStats, now: number): void {
+  if (!Number.isNaN(row.lastAt) && now > row.lastAt) {
+    row.rates.push(((layer.presented - row.lastPresented) * 1000) / (now - row.lastAt));
+    if (row.rates.length > SPARK_SAMPLES) row.rates.shift();
   }
-  if (layer.stateReason) item.append(el('div', 'hud-reason', layer.stateReason));
-  if (layer.error) item.append(el('div', 'hud-error', layer.error));
-  if (layer.state === 'quarantined' || layer.state === 'failed') item.append(button('retry', 'hud-retry', () => actions.retry(layer.id)));
-  if (layer.version > 1) item.append(button('undo', 'hud-undo', () => actions.undo(layer.id)));
-  if (layer.version > 0 && layer.version < layer.versions) item.append(button('redo', 'hud-redo', () => actions.redo(layer.id)));
-  if (layer.version > 0) item.append(button('reload', 'hud-reload', () => actions.reload(layer.id)));
-  item.title = layer.url;
-  return item;
+  row.lastPresented = layer.presented;
+  row.lastAt = now;
+  const fps = row.rates.length > 0 ? row.rates[row.rates.length - 1]! : 0;
+  row.root.className = `hud-layer state-${layer.state}`;
+  row.root.title = layer.url;
+  row.state.textContent = layer.state;
+  row.url.textContent = shortUrl(layer.url);
+  const d = layer.declaration;
+  row.type.textContent = d.type + (d.type === 'projection' && d.depth ? ' + depth' : '') + (layer.frozen ? ' · frozen' : '');
+  const age = layer.poseAgeMs !== undefined ? ` · pose ${layer.poseAgeMs.toFixed(0)} ms old` : '';
+  const pace = layer.pacing > 1 ? ` · every ${ordinal(layer.pacing)} frame` : '';
+  const version = layer.version > 0 ? ` · v${layer.version}/${layer.versions}` : '';
+  row.figures.textContent = `${fps.toFixed(0)} fps${age} · missed ${layer.missed} · restarts ${layer.restarts}${version}${pace}`;
+  drawSpark(row.spark, row.rates);
+  const vetting = layer.reload.vetting;
+  row.vetting.textContent = vetting
+    ? `vetting ${vetting.revertTo !== undefined ? `version ${vetting.revertTo}` : 'new version'} (${vetting.trigger}): ${vetting.state}, ${vetting.frames}/${vetting.windowFrames} frames, ${vetting.fps.toFixed(0)} fps (preview bottom right)`
+    : '';
+  row.vetting.hidden = !vetting;
+  row.reason.textContent = layer.stateReason ?? '';
+  row.reason.hidden = !layer.stateReason;
+  row.error.textContent = layer.error ?? '';
+  row.error.hidden = !layer.error;
+  row.buttons.retry.hidden = !(layer.state === 'quarantined' || layer.state === 'failed');
+  row.buttons.undo.hidden = !(layer.version > 1);
+  row.buttons.redo.hidden = !(layer.version > 0 && layer.version < layer.versions);
+  row.buttons.reload.hidden = layer.state === 'closed';
+}
+
+/** Bars of frame intervals (light) with the compositor's own work (dark) and a 16.7 ms line. */
+function drawPlot(canvas: HTMLCanvasElement, frames: { interval: number[]; work: number[] }): void {
+  const g = canvas.getContext('2d');
+  if (!g) return;
+  const { width, height } = canvas;
+  const scale = height / 50; // 50 ms full height
+  g.clearRect(0, 0, width, height);
+  const n = frames.interval.length;
+  for (let i = 0; i < n; i++) {
+    const x = width - n + i;
+    const interval = Math.min(50, frames.interval[i]!);
+    g.fillStyle = interval > 20 ? '#e96' : '#6a8';
+    g.fillRect(x, height - interval * scale, 1, interval * scale);
+    g.fillStyle = '#246';
+    const work = Math.min(50, frames.work[i]!);
+    g.fillRect(x, height - work * scale, 1, work * scale);
+  }
+  g.fillStyle = '#fff8';
+  g.fillRect(0, Math.round(height - (1000 / 60) * scale), width, 1);
+}
+
+function drawSpark(canvas: HTMLCanvasElement, rates: number[]): void {
+  const g = canvas.getContext('2d');
+  if (!g) return;
+  const { width, height } = canvas;
+  g.clearRect(0, 0, width, height);
+  g.strokeStyle = '#8cf';
+  g.beginPath();
+  rates.forEach((r, i) => {
+    const x = width - rates.length + i;
+    const y = height - 1 - Math.min(1, r / 60) * (height - 2);
+    if (i === 0) g.moveTo(x, y);
+    else g.lineTo(x, y);
+  });
+  g.stroke();
 }
 
 function button(label: string, className: string, onClick: () => void): HTMLButtonElement {
-  const b = el('button', className, label);
-  // Runs when the user presses this layer action in the HUD.
+  const b = el('button', `hud-button ${className}`, label);
+  b.type = 'button';
+  // Runs when the user presses this control in the HUD.
   b.onclick = onClick;
   return b;
 }

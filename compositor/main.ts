@@ -11,11 +11,13 @@ import type { CompositorStats } from './stats';
 import type { Capture, CaptureRegion } from './capture';
 import { checkMotion, type Keyframe } from './emulator/motion';
 import { builtInMotion } from './emulator/motions';
+import { checkEmulatorSettings, type EmulatorSettings } from './emulator/settings';
 import type { EmulatorDevice } from './emulator/emulator-device';
 import { quat, vec3 } from 'gl-matrix';
 import { GUEST_CHANGE_EVENT, type GuestChange } from '../shared/live-edit';
 import type { VersionInfo } from './compositor';
 import { attachEditShortcuts } from './live-edit/shortcuts';
+import { HOSTILE_FIXTURES } from '../demos/hostile/catalog';
 
 /** The desktop emulator's scripted head (present only when the emulator is in use). */
 export interface EmulatorApi {
@@ -29,6 +31,12 @@ export interface EmulatorApi {
   stop(): void;
   /** Whether a scripted motion is playing. */
   playing(): boolean;
+  /** View mode (stereo/mono), IPD (m), vertical field of view (°), refresh rate (60/72/90/120); returns the settings in force. */
+  configure(settings: Partial<EmulatorSettings>): EmulatorSettings;
+  /** Starts recording the head's path, one keyframe per frame. */
+  record(): void;
+  /** Stops recording; the keyframes play back with play() (save them as JSON for `path=`). */
+  stopRecording(): Keyframe[];
 }
 
 export interface CompositorApi {
@@ -57,6 +65,10 @@ export interface CompositorApi {
   undo(id?: number): boolean;
   /** On to the version after the live one. */
   redo(id?: number): boolean;
+  /** The last `seconds` (default 10) of frame timing as a Chrome trace-event object (opens in Perfetto). */
+  exportTrace(seconds?: number): ReturnType<Compositor['exportTrace']>;
+  /** The same, saved as a file (steadfast-trace-<time>.json) through the browser's download. */
+  downloadTrace(seconds?: number): void;
 }
 
 declare global {
@@ -110,11 +122,33 @@ if (!gl) {
     revert: (id, version) => compositor.revert(id, version),
     undo: (id) => compositor.undo(id ?? compositor.lastEdited),
     redo: (id) => compositor.redo(id ?? compositor.lastEdited),
+    exportTrace: (seconds) => compositor.exportTrace(seconds),
+    downloadTrace: (seconds) => downloadTrace(compositor, seconds),
   };
   attachEditShortcuts(window, compositor);
   watchContext(compositor);
-  if (params.hud) mountHud(hudRoot, () => compositor.stats(), params.warnings, { retry: (id) => compositor.retry(id), undo: (id) => compositor.undo(id), redo: (id) => compositor.redo(id), reload: (id) => void compositor.reload(id) });
-  else hudRoot.hidden = true;
+  if (params.hud) {
+    mountHud(hudRoot, () => compositor.stats(), params.warnings, {
+      retry: (id) => compositor.retry(id),
+      undo: (id) => compositor.undo(id),
+      redo: (id) => compositor.redo(id),
+      reload: (id) => void compositor.reload(id),
+      unload: (id) => compositor.unload(id),
+      load: (url) => void compositor.load(url),
+      chaos: () => loadChaos(compositor),
+      exportTrace: () => downloadTrace(compositor),
+      recentFrames: () => compositor.clock.recentFrames(),
+    });
+  } else hudRoot.hidden = true;
+  // Runs on key presses: the page's own shortcuts (trace export, HUD toggle); see HUD_SHORTCUTS.
+  window.addEventListener('keydown', (e) => {
+    if (!e.altKey || e.ctrlKey || e.metaKey) return;
+    const key = e.key.toLowerCase();
+    if (key === 't') downloadTrace(compositor);
+    else if (key === 'h') hudRoot.hidden = !hudRoot.hidden;
+    else return;
+    e.preventDefault();
+  });
   for (const url of params.guests) compositor.load(url);
   void present(compositor, gl);
 }
@@ -123,12 +157,16 @@ async function present(compositor: Compositor, gl: WebGL2RenderingContext): Prom
   const useEmulator = params.emulator || !(await headsetAvailable());
   if (useEmulator) {
     const device = installEmulator();
+    Object.assign(device.settings, params.emulatorSettings);
     compositor.poseTimeOf = () => device.poseTime;
     window.compositor.emulator = emulatorApi(device);
     if (params.motion) device.play(builtInMotion(params.motion));
+    if (params.path) void playPath(device, params.path);
     fitCanvasToWindow();
     window.addEventListener('resize', fitCanvasToWindow);
-    const controls = attachControls(canvas, device.pose);
+    const controls = attachControls(canvas, device.pose, () => {
+      device.settings.view = device.settings.view === 'stereo' ? 'mono' : 'stereo';
+    });
     device.beforeFrame = (now) => controls.update(now);
     await begin(compositor, gl, 'emulator');
     return;
@@ -184,7 +222,27 @@ function emulatorApi(device: EmulatorDevice): EmulatorApi {
     },
     stop: () => device.stop(),
     playing: () => device.isPlaying,
+    configure(settings) {
+      const { settings: usable, problems } = checkEmulatorSettings(settings);
+      if (problems.length > 0) throw new TypeError(problems.join('; '));
+      Object.assign(device.settings, usable);
+      return { ...device.settings };
+    },
+    record: () => device.record(),
+    stopRecording: () => device.stopRecording(),
   };
+}
+
+/** Fetches a recorded head path (JSON keyframes) and plays it, looped; a bad one is reported in the status line. */
+async function playPath(device: EmulatorDevice, url: string): Promise<void> {
+  try {
+    const keyframes: unknown = await (await fetch(url)).json();
+    const problem = checkMotion(keyframes);
+    if (problem) throw new Error(problem);
+    device.play({ keyframes: keyframes as Keyframe[], loop: true });
+  } catch (e) {
+    showStatus(`path=${url} not played: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 // The compositor's own GL context can be lost (GPU reset, driver update, WEBGL_lose_context).
@@ -205,6 +263,20 @@ function watchContext(compositor: Compositor): void {
     }
     console.info('[steadfast] compositor WebGL context restored and rebuilt');
   });
+}
+
+/** Chaos: every hostile fixture of the gallery, loaded beside what is running. */
+function loadChaos(compositor: Compositor): void {
+  for (const fixture of HOSTILE_FIXTURES) compositor.load(`demos/hostile/${fixture.file}`);
+}
+
+function downloadTrace(compositor: Compositor, seconds = 10): void {
+  const blob = new Blob([JSON.stringify(compositor.exportTrace(seconds))], { type: 'application/json' });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = `steadfast-trace-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
 function fitCanvasToWindow(): void {

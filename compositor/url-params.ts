@@ -9,12 +9,18 @@
 //   prediction=0     ask guests to render for the current pose, not the predicted one (default on)
 //   motion=sweep|turn  play a built-in scripted head motion on the emulator (looped)
 //   watch=0|1        poll guest URLs for new versions (default: on under the dev server, off in a build)
+//   view=mono        emulator: one full-window eye instead of two side by side
+//   ipd=63           emulator: distance between the eyes, mm
+//   fov=90           emulator: vertical field of view, degrees
+//   hz=60|72|90|120  emulator: refresh rate
+//   path=<url>       emulator: play a recorded head path (JSON keyframes from emulator.stopRecording()), looped
 //   hangMs, startupMs, graceFrames, maxRestarts, restartWindowMs, backoffBaseMs, backoffMaxMs,
 //   maxDivisor, pacerWindow, pacerLateFraction
 //                    override one figure of the supervision policy (shared/limits.ts DEFAULT_POLICY)
 import { DEFAULT_POLICY, DEFAULT_SURFACE, MAX_SURFACE_SIDE, MIN_SURFACE_SIDE, type Policy } from '../shared/limits';
 import { FALLBACKS, type Fallback, type TimewarpSettings } from './timewarp/settings';
 import { MOTIONS, type MotionName } from './emulator/motions';
+import { checkEmulatorSettings, type EmulatorSettings } from './emulator/settings';
 
 export const DEFAULT_GUESTS = ['demos/cubes.js', 'demos/particles.js', 'demos/info-panel.js'] as const;
 
@@ -26,6 +32,10 @@ export interface PageParams {
   isolation: 'sandbox' | 'worker' | undefined;
   /** Poll guests for new versions (undefined: the default for how the page is served). */
   watch: boolean | undefined;
+  /** Emulated headset settings given in the URL. */
+  emulatorSettings: Partial<EmulatorSettings>;
+  /** A recorded head path (JSON keyframes) for the emulator to play, by URL. */
+  path: string | undefined;
   /** A built-in head motion for the emulator to play. */
   motion: MotionName | undefined;
   /** Timewarp settings given in the URL. */
@@ -86,11 +96,21 @@ export function parsePageParams(search: string): PageParams {
   }
 
   const rawWatch = query.get('watch');
+  const rawIpd = query.get('ipd');
+  const emulator = checkEmulatorSettings({
+    view: query.get('view') ?? undefined,
+    ipd: rawIpd === null ? undefined : Number(rawIpd) / 1000,
+    fovY: query.get('fov') ?? undefined,
+    hz: query.get('hz') ?? undefined,
+  });
+  warnings.push(...emulator.problems);
   return {
     isolation,
     timewarp,
     motion,
     watch: rawWatch === null ? undefined : flag(rawWatch),
+    emulatorSettings: emulator.settings,
+    path: query.get('path') ?? undefined,
     policy,
     guests: guests.length > 0 ? guests : [...DEFAULT_GUESTS],
     emulator: flag(query.get('emulator')),

@@ -1,8 +1,10 @@
-// Desktop controls for the emulated head: drag to look, WASD to walk (Q/E down/up).
+// Desktop controls for the emulated head: click to capture the mouse and look (pointer lock; Esc
+// releases), or drag to look; WASD to walk, Q/E down/up, Shift to go faster; V toggles stereo/mono.
 import { look, walk, type HeadPose } from './head-pose';
 
 const LOOK_RADIANS_PER_PIXEL = 0.005;
 const WALK_METRES_PER_SECOND = 1.5;
+const SHIFT_FACTOR = 3;
 
 export interface Controls {
   /** Advances the head by the keys held since the last call. */
@@ -10,8 +12,9 @@ export interface Controls {
   dispose(): void;
 }
 
-export function attachControls(element: HTMLElement, pose: HeadPose): Controls {
+export function attachControls(element: HTMLElement, pose: HeadPose, toggleView: () => void = () => {}): Controls {
   const held = new Set<string>();
+  let shift = false;
   let dragging = false;
   let last: number | null = null;
 
@@ -19,10 +22,12 @@ export function attachControls(element: HTMLElement, pose: HeadPose): Controls {
   const onPointerDown = (e: PointerEvent) => {
     dragging = true;
     element.setPointerCapture?.(e.pointerId);
+    // Ask for pointer lock: mouse-look without holding a button (refused without a user gesture; dragging still works).
+    if (document.pointerLockElement !== element) void Promise.resolve(element.requestPointerLock?.()).catch(() => {});
   };
-  // Runs while the pointer moves: turn the head if a drag is on.
+  // Runs while the pointer moves: turn the head if the mouse is captured or a drag is on.
   const onPointerMove = (e: PointerEvent) => {
-    if (!dragging) return;
+    if (!dragging && document.pointerLockElement !== element) return;
     // Drag right to look right, drag up to look up.
     look(pose, -e.movementX * LOOK_RADIANS_PER_PIXEL, -e.movementY * LOOK_RADIANS_PER_PIXEL);
   };
@@ -32,7 +37,13 @@ export function attachControls(element: HTMLElement, pose: HeadPose): Controls {
   };
   // Runs on key presses anywhere on the page: remember which movement keys are held.
   const onKey = (e: KeyboardEvent) => {
+    shift = e.shiftKey;
     const key = e.key.toLowerCase();
+    if (key === 'v' && e.type === 'keydown' && !e.altKey && !e.ctrlKey && !e.metaKey && !(e.target instanceof HTMLInputElement)) {
+      toggleView();
+      return;
+    }
+    if (e.target instanceof HTMLInputElement) return;
     if (!'wasdqe'.includes(key) || key.length !== 1) return;
     if (e.type === 'keydown') held.add(key);
     else held.delete(key);
@@ -52,7 +63,7 @@ export function attachControls(element: HTMLElement, pose: HeadPose): Controls {
       const dt = last === null ? 0 : Math.min(0.1, (now - last) / 1000);
       last = now;
       if (held.size === 0) return;
-      const step = WALK_METRES_PER_SECOND * dt;
+      const step = WALK_METRES_PER_SECOND * (shift ? SHIFT_FACTOR : 1) * dt;
       const axis = (plus: string, minus: string) => (held.has(plus) ? 1 : 0) - (held.has(minus) ? 1 : 0);
       walk(pose, axis('w', 's') * step, axis('d', 'a') * step, axis('e', 'q') * step);
     },

@@ -4,7 +4,8 @@
 import XRDevice from 'webxr-polyfill/src/devices/XRDevice.js';
 import { mat4 } from 'gl-matrix';
 import { defaultPose, eyeFov, eyeViewMatrix, headMatrix, projectionFromFov, type HeadPose } from './head-pose';
-import { sampleMotion, type Motion } from './motion';
+import { sampleMotion, type Keyframe, type Motion } from './motion';
+import { DEFAULT_EMULATOR, type EmulatorSettings } from './settings';
 
 type Eye = 'left' | 'right' | 'none';
 
@@ -26,6 +27,13 @@ export class EmulatorDevice extends XRDevice {
   beforeFrame: ((now: number) => void) | null = null;
   /** The time the current frame's pose holds: the frame's rAF timestamp, ms. */
   poseTime = 0;
+  /** View mode, IPD, field of view, refresh rate. */
+  settings: EmulatorSettings = { ...DEFAULT_EMULATOR };
+  /** Poses recorded frame by frame while recording (see record()). */
+  private recording: Keyframe[] | null = null;
+  private recordingStart = 0;
+  /** When the timer-paced frame loop (refresh rates other than the display's) last fired. */
+  private nextTick = 0;
   /** A scripted motion being played, and when it started (first frame's time). */
   private playing: { motion: Motion; startedAt: number | null } | null = null;
   private frameTime = 0;
@@ -63,11 +71,47 @@ export class EmulatorDevice extends XRDevice {
   }
 
   requestAnimationFrame(callback: FrameRequestCallback): number {
+    if (this.settings.hz !== 60) return this.timerFrame(callback);
     // Runs once per display frame: remember its timestamp, the time this frame's pose is for.
     return window.requestAnimationFrame((time) => {
       this.frameTime = time;
       callback(time);
     });
+  }
+
+  /**
+   * Frames at the emulated refresh rate when it is not the display's 60 Hz: a timer on a fixed
+   * grid of 1000/hz ms (the canvas still reaches the screen at the display's rate).
+   */
+  private timerFrame(callback: FrameRequestCallback): number {
+    const period = 1000 / this.settings.hz;
+    const now = performance.now();
+    // The next tick on the display's grid; ticks missed while a frame ran long are skipped, as a display would.
+    this.nextTick += period;
+    if (this.nextTick < now) this.nextTick += Math.ceil((now - this.nextTick) / period) * period;
+    if (this.nextTick - now > 2 * period) this.nextTick = now + period; // the grid was reset (rate changed, first frame)
+    // Runs at the next tick of the emulated display.
+    return -window.setTimeout(() => {
+      this.frameTime = this.nextTick;
+      callback(this.nextTick);
+    }, this.nextTick - now);
+  }
+
+  /** Starts recording the head's pose every frame (replacing an earlier recording). */
+  record(): void {
+    this.recording = [];
+    this.recordingStart = NaN;
+  }
+
+  /** Stops recording and returns the path: keyframes, one per frame, playable with play(). */
+  stopRecording(): Keyframe[] {
+    const path = this.recording ?? [];
+    this.recording = null;
+    return path;
+  }
+
+  get isRecording(): boolean {
+    return this.recording !== null;
   }
 
   /** Plays a scripted motion from the next frame on (replacing any other); stops at its end unless it loops. */
@@ -85,7 +129,8 @@ export class EmulatorDevice extends XRDevice {
   }
 
   cancelAnimationFrame(handle: number): void {
-    window.cancelAnimationFrame(handle);
+    if (handle < 0) window.clearTimeout(-handle);
+    else window.cancelAnimationFrame(handle);
   }
 
   // Runs at the start of each frame of a session, before its callbacks: move the head, then derive matrices.
@@ -94,7 +139,7 @@ export class EmulatorDevice extends XRDevice {
     this.near = renderState.depthNear;
     this.far = renderState.depthFar;
     const canvas = session?.baseLayer?.context.canvas;
-    if (canvas && canvas.height > 0) this.aspect = canvas.width / 2 / canvas.height;
+    if (canvas && canvas.height > 0) this.aspect = (this.settings.view === 'mono' ? canvas.width : canvas.width / 2) / canvas.height;
     const now = this.frameTime || performance.now();
     this.poseTime = now;
     if (this.playing) {
@@ -102,6 +147,11 @@ export class EmulatorDevice extends XRDevice {
       sampleMotion(this.playing.motion, now - this.playing.startedAt, this.pose);
     } else {
       this.beforeFrame?.(now);
+    }
+    if (this.recording) {
+      if (Number.isNaN(this.recordingStart)) this.recordingStart = now;
+      const { position: p, orientation: q } = this.pose;
+      this.recording.push({ t: now - this.recordingStart, position: [p[0], p[1], p[2]], orientation: [q[0], q[1], q[2], q[3]] });
     }
     this.updateMatrices();
   }
@@ -111,9 +161,13 @@ export class EmulatorDevice extends XRDevice {
   /** Recomputes every matrix from the current pose (also called by setPose between frames). */
   updateMatrices(): void {
     headMatrix(this.pose, this.headPose);
+    const { ipd, fovY, view } = this.settings;
     for (const eye of ['left', 'right', 'none'] as const) {
-      eyeViewMatrix(this.pose, eye, this.views[eye]);
-      projectionFromFov(eyeFov(eye, eye === 'none' ? this.aspect * 2 : this.aspect), this.near, this.far, this.projections[eye]);
+      // Mono: the left view is the one full-window eye, at the head's centre, symmetric.
+      const as = view === 'mono' && eye === 'left' ? 'none' : eye;
+      eyeViewMatrix(this.pose, as, this.views[eye], ipd);
+      const aspect = eye === 'none' && view === 'stereo' ? this.aspect * 2 : this.aspect;
+      projectionFromFov(eyeFov(as, aspect, fovY), this.near, this.far, this.projections[eye]);
     }
   }
 
@@ -144,6 +198,12 @@ export class EmulatorDevice extends XRDevice {
     const t = target as { x: number; y: number; width: number; height: number };
     if (!session || session.mode === 'inline') {
       Object.assign(t, { x: 0, y: 0, width, height });
+      return true;
+    }
+    if (this.settings.view === 'mono') {
+      // One full-window eye; the right view gets no pixels (the compositor skips empty viewports).
+      if (eye === 'right') Object.assign(t, { x: width, y: 0, width: 0, height: 0 });
+      else Object.assign(t, { x: 0, y: 0, width, height });
       return true;
     }
     const half = Math.floor(width / 2);

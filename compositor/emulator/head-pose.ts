@@ -48,17 +48,17 @@ export function headMatrix(pose: HeadPose, out: mat4 = mat4.create()): mat4 {
   return mat4.fromRotationTranslation(out, pose.orientation, pose.position);
 }
 
-/** Eye-from-world (view) matrix for one eye. */
-export function eyeViewMatrix(pose: HeadPose, eye: 'left' | 'right' | 'none', out: mat4 = mat4.create()): mat4 {
+/** Eye-from-world (view) matrix for one eye, `ipd` metres apart. */
+export function eyeViewMatrix(pose: HeadPose, eye: 'left' | 'right' | 'none', out: mat4 = mat4.create(), ipd = IPD): mat4 {
   const head = headMatrix(pose);
-  const offset = eye === 'left' ? -IPD / 2 : eye === 'right' ? IPD / 2 : 0;
+  const offset = eye === 'left' ? -ipd / 2 : eye === 'right' ? ipd / 2 : 0;
   mat4.translate(head, head, [offset, 0, 0]);
   return mat4.invert(out, head) ?? mat4.identity(out);
 }
 
-/** Field of view for an eye whose viewport has the given aspect (width / height). */
-export function eyeFov(eye: 'left' | 'right' | 'none', aspect: number): Fov {
-  const vertical = 1.0; // tan(45°): 90° vertical
+/** Field of view for an eye whose viewport has the given aspect (width / height); `fovY` degrees vertical. */
+export function eyeFov(eye: 'left' | 'right' | 'none', aspect: number, fovY = 90): Fov {
+  const vertical = Math.tan(((fovY / 2) * Math.PI) / 180); // 90° vertical: tan 45° = 1
   const horizontal = vertical * aspect; // square pixels
   const outward = eye === 'none' ? 0.5 : 0.56;
   return eye === 'right'

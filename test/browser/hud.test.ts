@@ -1,0 +1,172 @@
+// The desktop experience: every HUD action and shortcut, the URL box, stereo/mono and the other
+// emulator settings, the recorded-path player, and the trace export.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, layer, openCompositor, stats, waitForLayerState } from './harness';
+import { capture } from './capture';
+import { HOSTILE_FIXTURES } from '../../demos/hostile/catalog';
+
+const app = inject('appUrl');
+const scratch = resolve(import.meta.dirname, '../../demos/scratch');
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(scratch, { recursive: true });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  rmSync(resolve(scratch, `hud-${process.pid}.js`), { force: true });
+});
+
+/** Room for the whole HUD panel (it is fixed over the view and does not scroll). */
+const HUD_VIEWPORT = { width: 960, height: 600 };
+
+const row = (page: Page, id: number) => page.locator(`.hud-layer[data-layer-id="${id}"]`);
+
+/** Colour of one canvas pixel (GL coordinates, origin bottom-left). */
+async function pixel(page: Page, x: number, y: number): Promise<number[]> {
+  const c = await capture(page, { x, y, width: 1, height: 1 });
+  return Array.from(c.pixels.subarray(0, 3));
+}
+
+describe('HUD', () => {
+  it('loads a guest from the URL box, says why a bad URL cannot load, and unloads from the layer’s button', async () => {
+    const page = await openCompositor(browser, app, { guests: ['demos/solid.js?color=ff0000'], viewport: HUD_VIEWPORT });
+    await waitForLayerState(page, 1, ['running']);
+    await page.fill('.hud-load-url', 'demos/solid.js?color=00ff00&rect=0.5,0,0.5,1');
+    await page.click('.hud-load-button');
+    await waitForLayerState(page, 2, ['running']);
+    await expect.poll(() => row(page, 2).locator('.hud-state').textContent()).toBe('running');
+    await page.fill('.hud-load-url', 'ftp://example.test/x.js');
+    await page.click('.hud-load-button');
+    await waitForLayerState(page, 3, ['failed']);
+    await expect.poll(() => row(page, 3).locator('.hud-error').textContent()).toMatch(/must be http\(s\)/);
+    await row(page, 2).locator('.hud-unload').click();
+    await expect.poll(async () => (await stats(page)).layers.map((l) => l.id)).toEqual([1, 3]);
+    await expect.poll(() => row(page, 2).count()).toBe(0);
+    await page.close();
+  });
+
+  it('retries a quarantined guest from its button; reload, undo and redo buttons move between versions', async () => {
+    const file = resolve(scratch, `hud-${process.pid}.js`);
+    const colour = (rgb: string) => `export default { frame(ctx) { ctx.gl.clearColor(${rgb}, 1); ctx.gl.clear(ctx.gl.COLOR_BUFFER_BIT); } };\n`;
+    writeFileSync(file, colour('1, 0, 0'));
+    const page = await openCompositor(browser, app, {
+      guests: [`demos/scratch/hud-${process.pid}.js`, 'demos/hostile/throw-in-frame.js'],
+      extra: { maxRestarts: '0', watch: '0' }, // no automatic reloads: the button does it
+      viewport: HUD_VIEWPORT,
+    });
+    await waitForLayerState(page, 1, ['running']);
+    await waitForLayerState(page, 2, ['quarantined']);
+    await row(page, 2).locator('.hud-retry').click();
+    await expect.poll(async () => (await layer(page, 2)).history.some((h) => h.event === 'retried')).toBe(true);
+
+    writeFileSync(file, colour('0, 1, 0'));
+    await row(page, 1).locator('.hud-reload').click();
+    await expect.poll(async () => (await layer(page, 1)).version, { timeout: 20_000 }).toBe(2);
+    await expect.poll(() => pixel(page, 120, 120)).toEqual([0, 255, 0]);
+    await row(page, 1).locator('.hud-undo').click();
+    await expect.poll(async () => (await layer(page, 1)).version, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => pixel(page, 120, 120)).toEqual([255, 0, 0]);
+    await expect.poll(() => row(page, 1).locator('.hud-redo').isVisible()).toBe(true);
+    await row(page, 1).locator('.hud-redo').click();
+    await expect.poll(async () => (await layer(page, 1)).version, { timeout: 20_000 }).toBe(2);
+    await page.close();
+  });
+
+  it('chaos loads the whole hostile gallery beside what runs; Alt+H hides and shows the HUD', async () => {
+    const page = await openCompositor(browser, app, { guests: ['demos/solid.js?color=ff0000'], extra: { startupMs: '1500' }, viewport: HUD_VIEWPORT });
+    await page.click('.hud-chaos');
+    const urls = (await stats(page)).layers.map((l) => l.url.replace(/^.*\/demos\//, ''));
+    expect(urls).toEqual(['solid.js?color=ff0000', ...HOSTILE_FIXTURES.map((f) => `hostile/${f.file}`)]);
+    await page.keyboard.press('Alt+H');
+    expect(await page.locator('#hud').isHidden()).toBe(true);
+    await page.keyboard.press('Alt+H');
+    expect(await page.locator('#hud').isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it('exports the last seconds of frame timing as a trace that parses and holds frames, requests, deliveries, composites and restarts', async () => {
+    const page = await openCompositor(browser, app, { guests: ['demos/solid.js?color=ff0000', 'demos/hostile/throw-in-frame.js'], extra: { maxRestarts: '1' } });
+    await waitForLayerState(page, 2, ['quarantined']);
+    await page.waitForTimeout(2500);
+    const download = page.waitForEvent('download');
+    await page.keyboard.press('Alt+T');
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^steadfast-trace-.*\.json$/);
+    const trace = JSON.parse(await (await import('node:fs/promises')).readFile((await file.path())!, 'utf8')) as { traceEvents: { name: string; ph: string; tid: number; ts: number; dur?: number; args?: Record<string, unknown> }[] };
+    const events = trace.traceEvents;
+    const named = (name: string, tid?: number) => events.filter((e) => e.name === name && (tid === undefined || e.tid === tid));
+    expect(named('thread_name').map((e) => e.args?.name)).toEqual(expect.arrayContaining(['compositor frames', expect.stringMatching(/^layer 1: .*solid\.js/), expect.stringMatching(/^layer 2: .*throw-in-frame\.js/)]));
+    expect(named('compositor frame', 0).length).toBeGreaterThan(100);
+    expect(named('compositor frame', 0).every((e) => e.ph === 'X' && e.dur! >= 1)).toBe(true);
+    expect(named('frame requested', 1).length).toBeGreaterThan(50);
+    expect(named('guest frame', 1).length).toBeGreaterThan(50);
+    expect(named('composited', 1).length).toBeGreaterThan(50);
+    expect(named('restart', 2).length).toBe(1);
+    expect(named('state: quarantined', 2).length).toBe(1);
+    const frames = named('compositor frame', 0).map((e) => e.ts);
+    expect(frames).toEqual([...frames].sort((a, b) => a - b));
+    // And the same object through the API.
+    const api = await page.evaluate(() => window.compositor.exportTrace(2).traceEvents.filter((e) => e.name === 'compositor frame').length);
+    expect(api).toBeGreaterThan(60);
+    expect(api).toBeLessThan(named('compositor frame', 0).length);
+    await page.close();
+  });
+});
+
+describe('emulator', () => {
+  it('toggles stereo side by side and one full-window eye with V (and view=mono)', async () => {
+    // Each eye's left half red: stereo shows two red quarters, mono one red half.
+    const page = await openCompositor(browser, app, { guests: ['demos/solid.js?color=ff0000&rect=0,0,0.5,1'], extra: { hud: '0' } });
+    await waitForLayerState(page, 1, ['running']);
+    const row = async () => Promise.all([60, 180, 300, 420].map(async (x) => (await pixel(page, x, 120))[0]! > 200));
+    await expect.poll(row).toEqual([true, false, true, false]);
+    await page.keyboard.press('v');
+    await expect.poll(row).toEqual([true, true, false, false]);
+    const mono = await capture(page, { x: 0, y: 0, width: 1, height: 1 });
+    expect(mono.views.map((v) => v.viewport)).toEqual([{ x: 0, y: 0, width: 480, height: 240 }]);
+    await page.keyboard.press('v');
+    await expect.poll(row).toEqual([true, false, true, false]);
+    const fromUrl = await openCompositor(browser, app, { guests: ['demos/solid.js?color=ff0000&rect=0,0,0.5,1'], extra: { hud: '0', view: 'mono' } });
+    await expect.poll(async () => Promise.all([60, 180, 300, 420].map(async (x) => (await pixel(fromUrl, x, 120))[0]! > 200))).toEqual([true, true, false, false]);
+    await fromUrl.close();
+    await page.close();
+  });
+
+  it('takes IPD, field of view and refresh rate from the URL and the API, and records a head path that plays back', async () => {
+    const page = await openCompositor(browser, app, { extra: { hud: '0', ipd: '70', fov: '100', hz: '90' }, guests: ['demos/solid.js'] });
+    const c = await capture(page, { x: 0, y: 0, width: 1, height: 1 });
+    const [left, right] = c.views;
+    // View matrices are eye-from-world: their x translations differ by the IPD.
+    expect(left!.viewMatrix[12]! - right!.viewMatrix[12]!).toBeCloseTo(0.07, 6);
+    expect(left!.projectionMatrix[5]).toBeCloseTo(1 / Math.tan((50 * Math.PI) / 180), 5);
+    await page.waitForTimeout(2000);
+    // Frames are asked for every 11.1 ms (the headless display itself refreshes at 60 Hz, and
+    // the GPU process holds some frames back, so the mean rate is lower: the median interval tells).
+    const starts = await page.evaluate(() => window.compositor.exportTrace(1.5).traceEvents.filter((e) => e.name === 'compositor frame').map((e) => e.ts / 1000));
+    const intervals = starts.slice(1).map((t, i) => t - starts[i]!).sort((a, b) => a - b);
+    expect(intervals[intervals.length >> 1], 'median frame interval at 90 Hz').toBeCloseTo(1000 / 90, 0);
+    expect((await stats(page)).fps, 'more frames than the 60 Hz display gives').toBeGreaterThan(62);
+    const settings = await page.evaluate(() => window.compositor.emulator!.configure({ ipd: 0.06, hz: 60 }));
+    expect(settings).toMatchObject({ ipd: 0.06, fovY: 100, hz: 60, view: 'stereo' });
+    await expect(page.evaluate(() => window.compositor.emulator!.configure({ hz: 75 as 60 }))).rejects.toThrow(/hz=75 ignored/);
+
+    await page.evaluate(() => window.compositor.emulator!.record());
+    await page.evaluate(() => window.compositor.emulator!.setPose([0, 1.6, 0], [0, 0, 0, 1]));
+    await page.waitForTimeout(200);
+    await page.evaluate(() => window.compositor.emulator!.setPose([1, 1.6, 0], [0, Math.sin(0.25), 0, Math.cos(0.25)]));
+    await page.waitForTimeout(200);
+    const path = await page.evaluate(() => window.compositor.emulator!.stopRecording());
+    expect(path.length).toBeGreaterThan(10);
+    expect(path.at(-1)!.position.map((v) => +v.toFixed(5))).toEqual([1, 1.6, 0]);
+    await page.evaluate((p) => window.compositor.emulator!.play(p), path);
+    await page.waitForTimeout(100);
+    expect((await page.evaluate(() => window.compositor.emulator!.pose())).position[0]).toBeLessThan(1);
+    await page.waitForTimeout(600);
+    expect((await page.evaluate(() => window.compositor.emulator!.pose())).position.map((v) => +v.toFixed(5))).toEqual([1, 1.6, 0]);
+    await page.close();
+  });
+});
