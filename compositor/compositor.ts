@@ -26,6 +26,8 @@ import { VETTING_FRAMES, vettingPhaseOf, type PendingVersion, type Staging } fro
 import { fetchSource, Poller, type FetchedSource } from './live-edit/sources';
 import { directImports } from '../shared/module-imports';
 import { TraceRecorder, toChromeTrace } from './trace';
+import type { HudPanel, PointerRay } from './hud-panel/hud-panel';
+import type { Viewport, WireView } from '../shared/protocol';
 
 export interface CompositorOptions {
   surface: Surface;
@@ -107,6 +109,10 @@ export class Compositor {
   lastEdited: number | null = null;
   /** Frame timing of the last seconds, for exportTrace(). */
   readonly trace = new TraceRecorder();
+  /** The in-headset HUD panel, when shown (immersive sessions, or `hud=panel`). */
+  hudPanel: HudPanel | null = null;
+  /** Where the controller points this frame (main.ts sets the source: an XR input source, or the emulator's mouse). */
+  pointer: ((frame: XRFrame, space: XRReferenceSpace, eyes: readonly { view: WireView; viewport: Viewport }[]) => PointerRay | null) | null = null;
 
   constructor(
     readonly gl: WebGL2RenderingContext,
@@ -370,6 +376,7 @@ export class Compositor {
   /** Rebuilds every GL resource after the compositor's context was restored; layers refill on their next frames. */
   rebuildGraphics(): void {
     this.passes = new Passes(this.gl);
+    this.hudPanel?.reset();
     this.textures = new LayerTextures(this.gl);
     for (const layer of this.layerMap.values()) layer.shownViews = null;
     this.contextRestores += 1;

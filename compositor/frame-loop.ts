@@ -94,6 +94,10 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
   gl.disable(gl.SCISSOR_TEST);
   gl.clearColor(...CLEAR_COLOR);
   gl.clear(gl.COLOR_BUFFER_BIT);
+  if (compositor.hudPanel) {
+    const pointer = compositor.pointer?.(frame, space, eyes) ?? null;
+    compositor.hudPanel.update(() => compositor.stats(), now, pointer);
+  }
   compositor.passes.begin();
   const viewports = eyes.map((eye) => eye.viewport);
   eyes.forEach(({ viewport: target }, index) => {
@@ -103,6 +107,7 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
     }
     compositor.stagingLayers().forEach((staging, n) => guarded(compositor, staging, () => drawPreview(compositor, staging, index, target, n)));
     gl.viewport(target.x, target.y, target.width, target.height);
+    compositor.hudPanel?.render(compositor.passes.quad, views[index]!);
   });
   compositor.frames += 1;
   compositor.afterPresent({ head, views, viewports });

@@ -18,6 +18,8 @@ import { GUEST_CHANGE_EVENT, type GuestChange } from '../shared/live-edit';
 import type { VersionInfo } from './compositor';
 import { attachEditShortcuts } from './live-edit/shortcuts';
 import { HOSTILE_FIXTURES } from '../demos/hostile/catalog';
+import { HudPanel, rayFromPose, rayThrough, type PointerRay } from './hud-panel/hud-panel';
+import type { PanelButton } from './hud-panel/layout';
 
 /** The desktop emulator's scripted head (present only when the emulator is in use). */
 export interface EmulatorApi {
@@ -67,6 +69,8 @@ export interface CompositorApi {
   redo(id?: number): boolean;
   /** The last `seconds` (default 10) of frame timing as a Chrome trace-event object (opens in Perfetto). */
   exportTrace(seconds?: number): ReturnType<Compositor['exportTrace']>;
+  /** The in-headset HUD panel's pose, size and buttons (null when it is not shown). */
+  hudPanel(): ReturnType<HudPanel['describe']> | null;
   /** The same, saved as a file (steadfast-trace-<time>.json) through the browser's download. */
   downloadTrace(seconds?: number): void;
 }
@@ -124,7 +128,9 @@ if (!gl) {
     redo: (id) => compositor.redo(id ?? compositor.lastEdited),
     exportTrace: (seconds) => compositor.exportTrace(seconds),
     downloadTrace: (seconds) => downloadTrace(compositor, seconds),
+    hudPanel: () => compositor.hudPanel?.describe() ?? null,
   };
+  if (params.hudPanel) showHudPanel(compositor, gl);
   attachEditShortcuts(window, compositor);
   watchContext(compositor);
   if (params.hud) {
@@ -167,6 +173,7 @@ async function present(compositor: Compositor, gl: WebGL2RenderingContext): Prom
     const controls = attachControls(canvas, device.pose, () => {
       device.settings.view = device.settings.view === 'stereo' ? 'mono' : 'stereo';
     });
+    compositor.pointer = mousePointer();
     device.beforeFrame = (now) => controls.update(now);
     await begin(compositor, gl, 'emulator');
     return;
@@ -186,6 +193,10 @@ async function begin(compositor: Compositor, gl: WebGL2RenderingContext, mode: '
     activeSession = session;
     compositor.session = mode;
     showStatus('');
+    if (mode === 'immersive') {
+      if (params.hud || params.hudPanel) showHudPanel(compositor, gl);
+      compositor.pointer = controllerPointer(session);
+    }
     // Runs when the XR session ends (headset removed, user exit): offer to enter again.
     session.addEventListener('end', () => {
       compositor.session = 'none';
@@ -263,6 +274,91 @@ function watchContext(compositor: Compositor): void {
     }
     console.info('[steadfast] compositor WebGL context restored and rebuilt');
   });
+}
+
+function showHudPanel(compositor: Compositor, gl: WebGL2RenderingContext): void {
+  // Runs when the controller's trigger is pressed on one of the panel's buttons.
+  compositor.hudPanel ??= new HudPanel(gl, (button: PanelButton) => {
+    switch (button.action) {
+      case 'retry':
+        compositor.retry(button.layer);
+        return;
+      case 'reload':
+        void compositor.reload(button.layer);
+        return;
+      case 'undo':
+        compositor.undo(button.layer);
+        return;
+      case 'redo':
+        compositor.redo(button.layer);
+        return;
+      case 'unload':
+        compositor.unload(button.layer);
+        return;
+      default: {
+        const check: never = button.action;
+        return check;
+      }
+    }
+  });
+}
+
+/**
+ * The emulated controller: a ray from the eye through the mouse (the view's centre while the mouse
+ * is captured); its trigger is the F key, or a click that is not a drag.
+ */
+function mousePointer(): NonNullable<Compositor['pointer']> {
+  let at: [number, number] | null = null;
+  let held = false;
+  let clickFrames = 0;
+  let down: { x: number; y: number } | null = null;
+  // Runs as the mouse moves over the view: remember where it points.
+  canvas.addEventListener('pointermove', (e) => (at = [e.clientX, e.clientY]));
+  canvas.addEventListener('pointerdown', (e) => (down = { x: e.clientX, y: e.clientY }));
+  // Runs when a mouse button comes up: a click that did not drag pulls the trigger for a frame.
+  canvas.addEventListener('pointerup', (e) => {
+    if (down && Math.hypot(e.clientX - down.x, e.clientY - down.y) < 4) clickFrames = 2;
+    down = null;
+  });
+  // Runs on F pressed and released: the trigger.
+  window.addEventListener('keydown', (e) => {
+    if (e.key.toLowerCase() === 'f' && !e.altKey && !(e.target instanceof HTMLInputElement)) held = true;
+  });
+  window.addEventListener('keyup', (e) => {
+    if (e.key.toLowerCase() === 'f') held = false;
+  });
+  return (_frame, _space, eyes): PointerRay | null => {
+    const ratio = canvas.width / Math.max(1, canvas.clientWidth);
+    const locked = document.pointerLockElement === canvas;
+    const first = eyes[0];
+    if (!first) return null;
+    let x: number;
+    let y: number;
+    if (locked || !at) {
+      x = first.viewport.x + first.viewport.width / 2;
+      y = first.viewport.y + first.viewport.height / 2;
+    } else {
+      x = at[0] * ratio;
+      y = canvas.height - at[1] * ratio;
+    }
+    const eye = eyes.find((e) => x >= e.viewport.x && x < e.viewport.x + e.viewport.width) ?? first;
+    const ray = rayThrough(eye.view, eye.viewport, x, y);
+    const pressed = held || clickFrames > 0;
+    if (clickFrames > 0) clickFrames -= 1;
+    return ray ? { ...ray, pressed } : null;
+  };
+}
+
+/** A headset's first controller: its target ray, and its select (trigger) state. */
+function controllerPointer(session: XRSession): NonNullable<Compositor['pointer']> {
+  let pressed = false;
+  session.addEventListener('selectstart', () => (pressed = true));
+  session.addEventListener('selectend', () => (pressed = false));
+  return (frame, space): PointerRay | null => {
+    const source = [...session.inputSources].find((s) => s.targetRayMode === 'tracked-pointer') ?? session.inputSources[0];
+    const pose = source ? frame.getPose(source.targetRaySpace, space) : null;
+    return pose ? { ...rayFromPose(pose.transform), pressed } : null;
+  };
 }
 
 /** Chaos: every hostile fixture of the gallery, loaded beside what is running. */

@@ -3,6 +3,7 @@
 //   emulator         force the desktop emulator (any value but 0/false)
 //   surface=WxH      guest surface size in pixels, both eyes side by side (default 1024x512)
 //   hud=0            hide the HUD
+//   hud=panel        show the HUD as the in-headset panel (a quad the compositor draws) instead of the page's
 //   isolation=worker run guests in plain workers on this origin (no isolation; default: sandbox)
 //   timewarp=0       no reprojection: layers shown as rendered, at their old pose (default on)
 //   fallback=transparent  what a reprojected layer shows where its guest rendered nothing (default clamp)
@@ -29,6 +30,8 @@ export interface PageParams {
   emulator: boolean;
   surface: { width: number; height: number };
   hud: boolean;
+  /** Show the HUD as the in-headset panel (also on the desktop). */
+  hudPanel: boolean;
   isolation: 'sandbox' | 'worker' | undefined;
   /** Poll guests for new versions (undefined: the default for how the page is served). */
   watch: boolean | undefined;
@@ -115,7 +118,8 @@ export function parsePageParams(search: string): PageParams {
     guests: guests.length > 0 ? guests : [...DEFAULT_GUESTS],
     emulator: flag(query.get('emulator')),
     surface,
-    hud: query.get('hud') === null || flag(query.get('hud')),
+    hud: query.get('hud') === null || (query.get('hud') !== 'panel' && flag(query.get('hud'))),
+    hudPanel: query.get('hud') === 'panel',
     warnings,
   };
 }

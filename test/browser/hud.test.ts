@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, layer, openCompositor, stats, waitForLayerState } from './harness';
-import { capture } from './capture';
+import { capture, projectToCanvas } from './capture';
 import { HOSTILE_FIXTURES } from '../../demos/hostile/catalog';
 
 const app = inject('appUrl');
@@ -113,6 +113,43 @@ describe('HUD', () => {
     const api = await page.evaluate(() => window.compositor.exportTrace(2).traceEvents.filter((e) => e.name === 'compositor frame').length);
     expect(api).toBeGreaterThan(60);
     expect(api).toBeLessThan(named('compositor frame', 0).length);
+    await page.close();
+  });
+});
+
+describe('in-headset HUD panel', () => {
+  it('is drawn by the compositor in the world, and its buttons answer the emulated controller', async () => {
+    const page = await openCompositor(browser, app, {
+      guests: ['demos/solid.js?color=202020', 'demos/hostile/throw-in-frame.js'],
+      extra: { hud: 'panel', maxRestarts: '0' },
+      viewport: { width: 960, height: 480 },
+    });
+    await waitForLayerState(page, 2, ['quarantined']);
+    expect(await page.locator('#hud').isHidden(), 'no DOM HUD').toBe(true);
+    await page.waitForFunction(() => window.compositor.hudPanel()!.buttons.some((b) => b.layer === 2 && b.action === 'retry'));
+    const panel = (await page.evaluate(() => window.compositor.hudPanel()))!;
+    const retry = panel.buttons.find((b) => b.layer === 2 && b.action === 'retry')!;
+    // The button's centre in the world: panel pixels → the panel's own plane → its pose.
+    const u = (retry.x + retry.width / 2) / panel.pixels.width - 0.5;
+    const v = 0.5 - (retry.y + retry.height / 2) / panel.pixels.height;
+    const [qx, qy, qz, qw] = panel.pose.orientation!;
+    const local = [u * panel.pose.width, v * panel.pose.height, 0];
+    // Rotate by the quaternion (v' = q v q*), then place.
+    const cross = (a: number[], b: number[]) => [a[1]! * b[2]! - a[2]! * b[1]!, a[2]! * b[0]! - a[0]! * b[2]!, a[0]! * b[1]! - a[1]! * b[0]!];
+    const t = cross([qx, qy, qz], local).map((c) => 2 * c);
+    const rotated = local.map((c, i) => c + qw * t[i]! + cross([qx, qy, qz], t)[i]!);
+    const world = rotated.map((c, i) => c + panel.pose.position[i]!) as [number, number, number];
+    const c = await capture(page, { x: 0, y: 0, width: 1, height: 1 });
+    const [px, py] = projectToCanvas(c.views[0]!, [...world, 1]);
+    // The panel is there on screen: its dark-blue body around the button.
+    const body = await pixel(page, Math.round(px - retry.width), Math.round(py));
+    expect(body[2]!, `panel pixel ${body}`).toBeGreaterThan(body[0]!);
+    await page.mouse.move(px, 480 - py);
+    await expect.poll(async () => (await page.evaluate(() => window.compositor.hudPanel()!.hovered))?.action).toBe('retry');
+    await page.keyboard.down('f');
+    await page.waitForTimeout(100);
+    await page.keyboard.up('f');
+    await expect.poll(async () => (await layer(page, 2)).history.some((h) => h.event === 'retried')).toBe(true);
     await page.close();
   });
 });

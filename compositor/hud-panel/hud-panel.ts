@@ -1,0 +1,153 @@
+// The HUD inside a headset: a quad layer the compositor draws itself (never a guest), world-locked
+// in front of the wearer and to the left, on top of every layer. Its text is drawn on a 2-D canvas
+// a few times a second; its buttons answer the controller: the ray's hit point shows as a cursor,
+// and a trigger press on a button acts on its layer.
+import { mat4, quat, vec3, vec4 } from 'gl-matrix';
+import type { QuadLayerDeclaration, WireView } from '../../shared/protocol';
+import type { CompositorStats } from '../stats';
+import { quadClipFromPanel, layerPose } from '../timewarp/layer-matrices';
+import type { QuadPass } from '../gl/quad-pass';
+import { PANEL_PIXELS, hitButton, panelLayout, type PanelButton, type PanelLayout } from './layout';
+
+const REDRAW_MS = 100;
+const yaw = (25 * Math.PI) / 180;
+
+/** Where the panel is: 1 m ahead, to the left, below eye height, turned to face the start position. */
+export const PANEL_POSE: QuadLayerDeclaration = {
+  type: 'quad',
+  position: [-0.55, 1.3, -1.0],
+  orientation: [0, Math.sin(yaw / 2), 0, Math.cos(yaw / 2)],
+  width: 0.64,
+  height: 0.4,
+};
+
+/** A pointing ray in world space (metres) and whether its trigger is held. */
+export interface PointerRay {
+  origin: vec3;
+  direction: vec3;
+  pressed: boolean;
+}
+
+export class HudPanel {
+  private readonly canvas = new OffscreenCanvas(PANEL_PIXELS.width, PANEL_PIXELS.height);
+  private readonly g = this.canvas.getContext('2d')!;
+  private texture: WebGLTexture | null = null;
+  private layout: PanelLayout = { lines: [], buttons: [] };
+  private drawnAt = -Infinity;
+  private cursor: [number, number] | null = null;
+  private wasPressed = false;
+  /** The button under the pointer, if any. */
+  hovered: PanelButton | null = null;
+
+  constructor(private readonly gl: WebGL2RenderingContext, private readonly act: (button: PanelButton) => void) {}
+
+  /** Per frame: follow the pointer, act on a trigger press, and redraw the text when due. */
+  update(stats: () => CompositorStats, now: number, pointer: PointerRay | null): void {
+    const hit = pointer ? this.hit(pointer) : null;
+    const moved = (hit?.[0] ?? -1) !== (this.cursor?.[0] ?? -1) || (hit?.[1] ?? -1) !== (this.cursor?.[1] ?? -1);
+    this.cursor = hit;
+    this.hovered = hit ? hitButton(this.layout, hit[0], hit[1]) : null;
+    const pressed = pointer?.pressed ?? false;
+    if (pressed && !this.wasPressed && this.hovered) this.act(this.hovered);
+    this.wasPressed = pressed;
+    if (now - this.drawnAt >= REDRAW_MS || moved) {
+      this.layout = panelLayout(stats());
+      this.draw();
+      this.drawnAt = now;
+    }
+  }
+
+  /** Draws the panel into the current viewport for the eye seeing through `view`. */
+  render(quad: QuadPass, view: WireView): void {
+    if (this.texture) quad.draw(this.texture, quadClipFromPanel(PANEL_POSE, view, mat4.create()));
+  }
+
+  /** The panel pixel the ray meets (origin top-left), or null. */
+  hit(pointer: PointerRay): [number, number] | null {
+    const inverse = mat4.invert(mat4.create(), layerPose(PANEL_POSE));
+    if (!inverse) return null;
+    const o = vec4.transformMat4(vec4.create(), [pointer.origin[0], pointer.origin[1], pointer.origin[2], 1], inverse);
+    const d = vec4.transformMat4(vec4.create(), [pointer.direction[0], pointer.direction[1], pointer.direction[2], 0], inverse);
+    if (Math.abs(d[2]) < 1e-9) return null;
+    const t = -o[2] / d[2];
+    if (t <= 0) return null;
+    const u = (o[0] + t * d[0]) / PANEL_POSE.width + 0.5;
+    const v = 0.5 - (o[1] + t * d[1]) / PANEL_POSE.height;
+    if (u < 0 || u > 1 || v < 0 || v > 1) return null;
+    return [u * PANEL_PIXELS.width, v * PANEL_PIXELS.height];
+  }
+
+  /** Buttons and the panel's pose, for tests and tools that aim at them. */
+  describe(): { pose: QuadLayerDeclaration; pixels: typeof PANEL_PIXELS; buttons: PanelButton[]; hovered: PanelButton | null } {
+    return { pose: PANEL_POSE, pixels: PANEL_PIXELS, buttons: this.layout.buttons.map((b) => ({ ...b })), hovered: this.hovered };
+  }
+
+  /** Forgets GL objects (after a context loss; the next draw makes them again). */
+  reset(): void {
+    this.texture = null;
+  }
+
+  private draw(): void {
+    const g = this.g;
+    const { width, height } = PANEL_PIXELS;
+    g.clearRect(0, 0, width, height);
+    g.fillStyle = 'rgba(10, 14, 24, 0.88)';
+    g.fillRect(0, 0, width, height);
+    g.strokeStyle = '#6cf';
+    g.lineWidth = 3;
+    g.strokeRect(1.5, 1.5, width - 3, height - 3);
+    g.font = '15px system-ui, sans-serif';
+    for (const line of this.layout.lines) {
+      g.fillStyle = line.colour;
+      g.fillText(line.text, 16, line.y, width - 32);
+    }
+    g.font = '12px system-ui, sans-serif';
+    for (const b of this.layout.buttons) {
+      const hot = this.hovered && b.layer === this.hovered.layer && b.action === this.hovered.action;
+      g.fillStyle = hot ? '#5a9cff' : b.action === 'unload' ? '#555' : '#2d6cdf';
+      g.fillRect(b.x, b.y, b.width, b.height);
+      g.fillStyle = '#fff';
+      g.fillText(b.label, b.x + 8, b.y + 13);
+    }
+    if (this.cursor) {
+      g.fillStyle = '#fff';
+      g.beginPath();
+      g.arc(this.cursor[0], this.cursor[1], 5, 0, 2 * Math.PI);
+      g.fill();
+    }
+    const gl = this.gl;
+    if (!this.texture) {
+      this.texture = gl.createTexture();
+      gl.bindTexture(gl.TEXTURE_2D, this.texture);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    }
+    gl.bindTexture(gl.TEXTURE_2D, this.texture);
+    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, true);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, this.canvas);
+    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+  }
+}
+
+/** A ray from a view's eye through a point of its viewport (GL pixels, origin bottom-left). */
+export function rayThrough(view: WireView, viewport: { x: number; y: number; width: number; height: number }, x: number, y: number): { origin: vec3; direction: vec3 } | null {
+  const clipFromWorld = mat4.multiply(mat4.create(), view.projectionMatrix as mat4, view.viewMatrix as mat4);
+  const worldFromClip = mat4.invert(mat4.create(), clipFromWorld);
+  if (!worldFromClip) return null;
+  const nx = ((x - viewport.x) / viewport.width) * 2 - 1;
+  const ny = ((y - viewport.y) / viewport.height) * 2 - 1;
+  const near = vec4.transformMat4(vec4.create(), [nx, ny, -1, 1], worldFromClip);
+  const far = vec4.transformMat4(vec4.create(), [nx, ny, 1, 1], worldFromClip);
+  const origin = vec3.fromValues(near[0] / near[3], near[1] / near[3], near[2] / near[3]);
+  const direction = vec3.normalize(vec3.create(), vec3.sub(vec3.create(), vec3.fromValues(far[0] / far[3], far[1] / far[3], far[2] / far[3]), origin));
+  return { origin, direction };
+}
+
+/** The ray of an XR input source's target-ray pose (position, and -z of its orientation). */
+export function rayFromPose(transform: XRRigidTransform): { origin: vec3; direction: vec3 } {
+  const p = transform.position;
+  const o = transform.orientation;
+  const direction = vec3.transformQuat(vec3.create(), [0, 0, -1], quat.fromValues(o.x, o.y, o.z, o.w));
+  return { origin: vec3.fromValues(p.x, p.y, p.z), direction };
+}

@@ -1,0 +1,67 @@
+// What the in-headset HUD panel shows and where its buttons are, from a stats() snapshot. Pure:
+// text lines and button rectangles in panel pixels, and the hit test that maps a point on the
+// panel to a button. hud-panel.ts draws it and feeds it the controller's ray.
+import type { CompositorStats } from '../stats';
+
+export const PANEL_PIXELS = { width: 640, height: 400 } as const;
+const LINE = 22;
+const TOP = 40;
+const BUTTON_W = 64;
+const BUTTON_H = 18;
+
+export type PanelAction = 'retry' | 'reload' | 'undo' | 'redo' | 'unload';
+
+export interface PanelButton {
+  layer: number;
+  action: PanelAction;
+  label: string;
+  /** Panel pixels, origin top-left. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface PanelLine {
+  text: string;
+  y: number;
+  colour: string;
+}
+
+export interface PanelLayout {
+  lines: PanelLine[];
+  buttons: PanelButton[];
+}
+
+const STATE_COLOUR: Record<string, string> = { running: '#6d6', loading: '#ccc', stale: '#ec6', dropped: '#ec6', restarting: '#ec6', failed: '#f66', quarantined: '#f66', closed: '#888' };
+
+export function panelLayout(stats: CompositorStats): PanelLayout {
+  const lines: PanelLine[] = [{ text: `Steadfast · ${stats.fps.toFixed(0)} fps · ${stats.frameMs.toFixed(1)} ms · timewarp ${stats.timewarp.enabled ? 'on' : 'off'}`, y: 24, colour: '#e8f0ff' }];
+  const buttons: PanelButton[] = [];
+  let y = TOP;
+  for (const layer of stats.layers) {
+    if (y > PANEL_PIXELS.height - 2 * LINE) break;
+    const name = layer.url.replace(/^.*\//, '').slice(0, 28);
+    const version = layer.version > 0 ? ` v${layer.version}` : '';
+    lines.push({ text: `${layer.id}. ${layer.state}  ${name}${version}  missed ${layer.missed} · restarts ${layer.restarts}`, y: y + 14, colour: STATE_COLOUR[layer.state] ?? '#ccc' });
+    y += LINE;
+    const actions: PanelAction[] = [];
+    if (layer.state === 'quarantined' || layer.state === 'failed') actions.push('retry');
+    if (layer.version > 0) actions.push('reload');
+    if (layer.version > 1) actions.push('undo');
+    if (layer.version > 0 && layer.version < layer.versions) actions.push('redo');
+    actions.push('unload');
+    actions.forEach((action, i) => buttons.push({ layer: layer.id, action, label: action, x: 24 + i * (BUTTON_W + 8), y, width: BUTTON_W, height: BUTTON_H }));
+    y += BUTTON_H + 4;
+    if (layer.error) {
+      lines.push({ text: layer.error.slice(0, 80), y: y + 12, colour: '#f88' });
+      y += LINE - 4;
+    }
+  }
+  return { lines, buttons };
+}
+
+/** The button under panel pixel (x, y), if any. */
+export function hitButton(layout: PanelLayout, x: number, y: number): PanelButton | null {
+  return layout.buttons.find((b) => x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height) ?? null;
+}
