@@ -27,6 +27,8 @@ import { fetchSource, Poller, type FetchedSource } from './live-edit/sources';
 import { directImports } from '../shared/module-imports';
 import { TraceRecorder, toChromeTrace } from './trace';
 import type { HudPanel, PointerRay } from './hud-panel/hud-panel';
+import { rayHitsLayer } from './pointing';
+import { isComposited } from './layer-state';
 import type { Viewport, WireView } from '../shared/protocol';
 
 export interface CompositorOptions {
@@ -107,6 +109,11 @@ export class Compositor {
   private devServerOrigin: string | null = null;
   /** The layer most recently edited (undo/redo shortcuts act on it). */
   lastEdited: number | null = null;
+  /** When a guest was last evicted as too slow (see Policy.evictionCooldownMs). */
+  private lastEvictionAt = -Infinity;
+  /** The quad or cylinder layer the controller points at, if any (stats().pointedLayer). */
+  pointedLayer: number | null = null;
+  private triggerWas = false;
   /** Frame timing of the last seconds, for exportTrace(). */
   readonly trace = new TraceRecorder();
   /** The in-headset HUD panel, when shown (immersive sessions, or `hud=panel`). */
@@ -221,6 +228,25 @@ export class Compositor {
     return true;
   }
 
+  /**
+   * Per frame: which panel layer the controller points at; a trigger press on one selects it (the
+   * layer the edit shortcuts act on). `onHud`: the ray is on the HUD panel, which takes the press.
+   */
+  pointAt(pointer: PointerRay | null, onHud: boolean): void {
+    let best: { id: number; t: number } | null = null;
+    if (pointer && !onHud) {
+      for (const layer of this.layerMap.values()) {
+        if (!isComposited(layer.state)) continue;
+        const t = rayHitsLayer(layer.declaration, pointer);
+        if (t !== null && (!best || t < best.t)) best = { id: layer.id, t };
+      }
+    }
+    this.pointedLayer = best?.id ?? null;
+    const pressed = pointer?.pressed ?? false;
+    if (pressed && !this.triggerWas && best) this.lastEdited = best.id;
+    this.triggerWas = pressed;
+  }
+
   /** The pixels (all, or `region`) and poses of the next presented frame (diagnostics and tests). */
   capture(region?: CaptureRegion): Promise<Capture> {
     return new Promise((resolve, reject) => this.captures.push({ region, resolve, reject }));
@@ -286,6 +312,7 @@ export class Compositor {
       timewarp: { ...this.timewarp },
       watching: this.poller.size,
       lastEdited: this.lastEdited,
+      pointedLayer: this.pointedLayer,
       layers,
     };
   }
@@ -367,6 +394,7 @@ export class Compositor {
   /** Evicts a guest the pacer found too slow even at the slowest pace: quarantined with the figures. */
   evict(layer: Layer, reason: string): void {
     if (layer.role === 'staging') return this.rejectVersion(layer, { phase: 'frame', message: reason });
+    this.lastEvictionAt = this.now();
     layer.setError({ phase: 'frame', message: reason });
     this.teardown(layer);
     layer.stateReason = reason;
@@ -475,7 +503,8 @@ export class Compositor {
     if (layer.role === 'staging') return; // a new version is judged by its vetting, not evicted
     const budget = layer.pacer.divisor * this.clock.nominalIntervalMs();
     const best = bestLatency(layer.pacer);
-    if (layer.pacer.evict && best > budget && !this.othersStarting(layer) && standsOut(best, this.otherBestLatencies(layer))) {
+    const coolingDown = this.now() - this.lastEvictionAt < this.policy.evictionCooldownMs;
+    if (layer.pacer.evict && best > budget && !coolingDown && !this.othersStarting(layer) && standsOut(best, this.otherBestLatencies(layer))) {
       const reason = `too slow: even its fastest recent frame took ${Math.round(best)} ms (median ${Math.round(median(layer.pacer.samples))} ms), more than every ${ordinal(layer.pacer.divisor)} frame allows (${Math.round(budget)} ms)`;
       queueMicrotask(() => {
         if (layer.host === host) this.evict(layer, reason);

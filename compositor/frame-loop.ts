@@ -94,10 +94,9 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
   gl.disable(gl.SCISSOR_TEST);
   gl.clearColor(...CLEAR_COLOR);
   gl.clear(gl.COLOR_BUFFER_BIT);
-  if (compositor.hudPanel) {
-    const pointer = compositor.pointer?.(frame, space, eyes) ?? null;
-    compositor.hudPanel.update(() => compositor.stats(), now, pointer);
-  }
+  const pointer = compositor.pointer?.(frame, space, eyes) ?? null;
+  compositor.hudPanel?.update(() => compositor.stats(), now, pointer);
+  compositor.pointAt(pointer, compositor.hudPanel?.hovered != null);
   compositor.passes.begin();
   const viewports = eyes.map((eye) => eye.viewport);
   eyes.forEach(({ viewport: target }, index) => {

@@ -88,7 +88,8 @@ export function mountHud(root: HTMLElement, read: () => CompositorStats, notes: 
   const refresh = () => {
     const stats = read();
     const warp = stats.timewarp.enabled ? `timewarp on (${stats.timewarp.fallback}${stats.timewarp.prediction ? ', predicted' : ''})` : 'timewarp off';
-    header.textContent = `${stats.session} · ${stats.fps.toFixed(0)} fps · ${stats.frameMs.toFixed(2)} ms/frame · ${stats.frames} frames · ${warp}`;
+    const pointing = stats.pointedLayer !== null ? ` · pointing at layer ${stats.pointedLayer}` : '';
+    header.textContent = `${stats.session} · ${stats.fps.toFixed(0)} fps · ${stats.frameMs.toFixed(2)} ms/frame · ${stats.frames} frames · ${warp}${pointing}`;
     drawPlot(plot, actions.recentFrames());
     const now = performance.now();
     const seen = new Set<number>();

@@ -100,8 +100,10 @@ export interface CompositorStats {
   timewarp: TimewarpSettings;
   /** Guest URLs polled for new versions. */
   watching: number;
-  /** The layer most recently edited (the undo/redo shortcuts act on it), or null. */
+  /** The layer most recently edited or selected with the controller (the edit shortcuts act on it), or null. */
   lastEdited: number | null;
+  /** The quad or cylinder layer the controller points at, or null. */
+  pointedLayer: number | null;
   layers: LayerStats[];
 }
 

@@ -49,6 +49,11 @@ export const DEFAULT_POLICY = {
   /** Frame-return samples the pacer judges over, and the share of late ones that means "steadily slow". */
   pacerWindow: 8,
   pacerLateFraction: 0.75,
+  /**
+   * After a guest is evicted as too slow, nobody else is for this long, ms: GPU work it queued
+   * keeps every other guest slow until it drains (about a second here), and they are not to blame.
+   */
+  evictionCooldownMs: 3_000,
 } as const;
 
 export type Policy = { -readonly [K in keyof typeof DEFAULT_POLICY]: number };
