@@ -241,7 +241,7 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
       closeTransferred(event.data);
       return;
     }
-    const admission = admit(portBudget);
+    const admission = admit(portBudget, performance.now());
     if (admission !== 'take') {
       closeTransferred(event.data);
       if (admission === 'flood') violation(`message flood: more than ${FLOOD_MESSAGES_PER_FRAME} messages in one frame`);
@@ -277,7 +277,7 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
       if (violated || terminated) return;
       strayMessages += count;
       strayBudget.inFrame += count - 1;
-      if (admit(strayBudget) === 'flood') {
+      if (admit(strayBudget, performance.now()) === 'flood') {
         violation(`message flood: more than ${FLOOD_MESSAGES_PER_FRAME} messages in one frame on the worker's public channel`);
         container.terminate();
       }
@@ -298,8 +298,9 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
       return portBudget.dropped;
     },
     beginFrame() {
-      newFrame(portBudget);
-      newFrame(strayBudget);
+      const now = performance.now();
+      newFrame(portBudget, now);
+      newFrame(strayBudget, now);
     },
     snapshot() {
       return call('snapshot', () => api.snapshot(), parseSnapshotResult);

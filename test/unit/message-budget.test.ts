@@ -17,4 +17,15 @@ describe('per-frame message budget', () => {
     }
     expect(b.dropped).toBe(0);
   });
+
+  it('allows a frame’s caps for each frame’s worth of time since the frame began (a stalled compositor is no flood)', () => {
+    const b = createBudget(2, 5);
+    newFrame(b, 1000);
+    // 60 heartbeats queued over one second of a stalled compositor thread, all read at once.
+    const burst = Array.from({ length: 60 }, () => admit(b, 2000));
+    expect(burst.every((a) => a === 'take')).toBe(true);
+    // A real flood within one frame's time is still one.
+    newFrame(b, 3000);
+    expect(Array.from({ length: 6 }, () => admit(b, 3005))).toEqual(['take', 'take', 'drop', 'drop', 'drop', 'flood']);
+  });
 });
