@@ -300,7 +300,7 @@ function showHudPanel(compositor: Compositor, gl: WebGL2RenderingContext): void 
         return check;
       }
     }
-  });
+  }, () => compositor.clock.recentFrames());
 }
 
 /**

@@ -38,8 +38,15 @@ export class HudPanel {
   private wasPressed = false;
   /** The button under the pointer, if any. */
   hovered: PanelButton | null = null;
+  /** Per layer: fresh frames per second at each redraw, for its sparkline. */
+  private readonly rates = new Map<number, { values: number[]; presented: number; at: number }>();
+  private frames: { interval: number[]; work: number[] } = { interval: [], work: [] };
 
-  constructor(private readonly gl: WebGL2RenderingContext, private readonly act: (button: PanelButton) => void) {}
+  constructor(
+    private readonly gl: WebGL2RenderingContext,
+    private readonly act: (button: PanelButton) => void,
+    private readonly recentFrames: () => { interval: number[]; work: number[] } = () => ({ interval: [], work: [] }),
+  ) {}
 
   /** Per frame: follow the pointer, act on a trigger press, and redraw the text when due. */
   update(stats: () => CompositorStats, now: number, pointer: PointerRay | null): void {
@@ -51,7 +58,10 @@ export class HudPanel {
     if (pressed && !this.wasPressed && this.hovered) this.act(this.hovered);
     this.wasPressed = pressed;
     if (now - this.drawnAt >= REDRAW_MS || moved) {
-      this.layout = panelLayout(stats());
+      const s = stats();
+      this.layout = panelLayout(s);
+      this.sampleRates(s, now);
+      this.frames = this.recentFrames();
       this.draw();
       this.drawnAt = now;
     }
@@ -77,6 +87,23 @@ export class HudPanel {
     return [u * PANEL_PIXELS.width, v * PANEL_PIXELS.height];
   }
 
+  private sampleRates(stats: CompositorStats, now: number): void {
+    const seen = new Set<number>();
+    for (const layer of stats.layers) {
+      seen.add(layer.id);
+      const r = this.rates.get(layer.id);
+      if (!r) {
+        this.rates.set(layer.id, { values: [], presented: layer.presented, at: now });
+        continue;
+      }
+      if (now > r.at) r.values.push(((layer.presented - r.presented) * 1000) / (now - r.at));
+      if (r.values.length > 60) r.values.shift();
+      r.presented = layer.presented;
+      r.at = now;
+    }
+    for (const id of this.rates.keys()) if (!seen.has(id)) this.rates.delete(id);
+  }
+
   /** Buttons and the panel's pose, for tests and tools that aim at them. */
   describe(): { pose: QuadLayerDeclaration; pixels: typeof PANEL_PIXELS; buttons: PanelButton[]; hovered: PanelButton | null } {
     return { pose: PANEL_POSE, pixels: PANEL_PIXELS, buttons: this.layout.buttons.map((b) => ({ ...b })), hovered: this.hovered };
@@ -96,10 +123,40 @@ export class HudPanel {
     g.strokeStyle = '#6cf';
     g.lineWidth = 3;
     g.strokeRect(1.5, 1.5, width - 3, height - 3);
+    // The compositor's last 300 frame times, top right (bars: interval; dark: its own work; line: 16.7 ms).
+    const plot = { x: width - 316, y: 8, w: 300, h: 24 };
+    g.fillStyle = '#0008';
+    g.fillRect(plot.x, plot.y, plot.w, plot.h);
+    const scale = plot.h / 50;
+    this.frames.interval.forEach((interval, i) => {
+      const x = plot.x + plot.w - this.frames.interval.length + i;
+      const h = Math.min(50, interval) * scale;
+      g.fillStyle = interval > 20 ? '#e96' : '#6a8';
+      g.fillRect(x, plot.y + plot.h - h, 1, h);
+      const w = Math.min(50, this.frames.work[i] ?? 0) * scale;
+      g.fillStyle = '#246';
+      g.fillRect(x, plot.y + plot.h - w, 1, w);
+    });
+    g.fillStyle = '#fff8';
+    g.fillRect(plot.x, Math.round(plot.y + plot.h - (1000 / 60) * scale), plot.w, 1);
     g.font = '15px system-ui, sans-serif';
     for (const line of this.layout.lines) {
       g.fillStyle = line.colour;
-      g.fillText(line.text, 16, line.y, width - 32);
+      g.fillText(line.text, 16, line.y, width - (line.layer !== undefined ? 100 : 32));
+      const rates = line.layer !== undefined ? this.rates.get(line.layer)?.values : undefined;
+      if (rates && rates.length > 1) {
+        // Sparkline: fresh frames per second over the last 6 s, at the line's right end.
+        g.strokeStyle = '#8cf';
+        g.lineWidth = 1.5;
+        g.beginPath();
+        rates.forEach((r, i) => {
+          const x = width - 76 + i;
+          const y = line.y - 2 - Math.min(1, r / 60) * 12;
+          if (i === 0) g.moveTo(x, y);
+          else g.lineTo(x, y);
+        });
+        g.stroke();
+      }
     }
     g.font = '12px system-ui, sans-serif';
     for (const b of this.layout.buttons) {

@@ -26,6 +26,8 @@ export interface PanelLine {
   text: string;
   y: number;
   colour: string;
+  /** The layer a layer's heading line is for (its sparkline goes at the line's right end). */
+  layer?: number | undefined;
 }
 
 export interface PanelLayout {
@@ -43,7 +45,7 @@ export function panelLayout(stats: CompositorStats): PanelLayout {
     if (y > PANEL_PIXELS.height - 2 * LINE) break;
     const name = layer.url.replace(/^.*\//, '').slice(0, 28);
     const version = layer.version > 0 ? ` v${layer.version}` : '';
-    lines.push({ text: `${layer.id}. ${layer.state}  ${name}${version}  missed ${layer.missed} · restarts ${layer.restarts}`, y: y + 14, colour: STATE_COLOUR[layer.state] ?? '#ccc' });
+    lines.push({ text: `${layer.id}. ${layer.state}  ${name}${version}  missed ${layer.missed} · restarts ${layer.restarts}`, y: y + 14, colour: STATE_COLOUR[layer.state] ?? '#ccc', layer: layer.id });
     y += LINE;
     const actions: PanelAction[] = [];
     if (layer.state === 'quarantined' || layer.state === 'failed') actions.push('retry');

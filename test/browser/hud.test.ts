@@ -109,6 +109,10 @@ describe('HUD', () => {
     expect(named('state: quarantined', 2).length).toBe(1);
     const frames = named('compositor frame', 0).map((e) => e.ts);
     expect(frames).toEqual([...frames].sort((a, b) => a - b));
+    // The HUD's button saves the same file.
+    const viaButton = page.waitForEvent('download');
+    await page.click('.hud-trace');
+    expect((await viaButton).suggestedFilename()).toMatch(/^steadfast-trace-.*\.json$/);
     // And the same object through the API.
     const api = await page.evaluate(() => window.compositor.exportTrace(2).traceEvents.filter((e) => e.name === 'compositor frame').length);
     expect(api).toBeGreaterThan(60);
