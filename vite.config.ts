@@ -8,6 +8,7 @@ import { defineConfig, type Connect, type Plugin } from 'vite';
 import sirv from 'sirv';
 import { guestBundles } from './tooling/guest-bundles.ts';
 import { guestWatch } from './tooling/guest-watch.ts';
+import { pageCsp } from './tooling/page-csp.ts';
 
 const root = import.meta.dirname;
 
@@ -43,7 +44,7 @@ function rawGuestFiles(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [rawGuestFiles(), guestBundles(root), guestWatch(root)],
+  plugins: [pageCsp(), rawGuestFiles(), guestBundles(root), guestWatch(root)],
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   optimizeDeps: {

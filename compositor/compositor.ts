@@ -14,17 +14,14 @@ import { FrameClock } from './frame-clock';
 import { failureAction } from './policy/failure';
 import { onCrash } from './policy/supervisor';
 import { bestLatency, median, pacerRecord, standsOut } from './policy/pacer';
-import { ordinal, type CompositorStats, type LayerStats, type ReloadStats, type SessionMode } from './stats';
-import { sourceHash } from './live-edit/source-hash';
+import { ordinal, type CompositorStats, type LayerStats, type SessionMode } from './stats';
 import type { PresentedFrame } from './frame-loop';
 import { initialMotion, type HeadMotion } from './timewarp/prediction';
 import { DEFAULT_TIMEWARP, type TimewarpSettings } from './timewarp/settings';
 import { captureFrame, type Capture, type CaptureRegion } from './capture';
-import { startVetting, vet, vettingOver, vettingRate, type VettingEvent } from './live-edit/vetting';
-import { addVersion, liveVersion, makeLive, nextVersion, previousVersion, versionNumbered, type VersionTrigger } from './live-edit/history';
-import { VETTING_FRAMES, vettingPhaseOf, type PendingVersion, type Staging } from './live-edit/staging';
-import { fetchSource, Poller, type FetchedSource } from './live-edit/sources';
-import { directImports } from '../shared/module-imports';
+import { liveVersion } from './live-edit/history';
+import { fetchSource } from './live-edit/sources';
+import { LiveEditor } from './live-edit/editor';
 import { TraceRecorder, toChromeTrace } from './trace';
 import type { HudPanel, PointerRay } from './hud-panel/hud-panel';
 import { rayHitsLayer } from './pointing';
@@ -45,26 +42,9 @@ export interface CompositorOptions {
   vetFrames?: number;
 }
 
-/** A version as `history(id)` lists it. */
-export interface VersionInfo {
-  number: number;
-  url: string;
-  hash: string;
-  time: number;
-  trigger: VersionTrigger;
-  live: boolean;
-}
 
 export const DEFAULT_ISOLATION: Isolation = 'sandbox';
 
-const withoutQuery = (url: string): string => {
-  try {
-    const u = new URL(url);
-    return u.origin + u.pathname;
-  } catch {
-    return url;
-  }
-};
 
 export class Compositor {
   /** Compositor frames presented. */
@@ -102,13 +82,8 @@ export class Compositor {
   private nextLayerId = 1;
   /** Which layer each guest host serves now (a vetted version's host moves to the live layer). */
   private readonly owners = new Map<GuestHost, Layer>();
-  /** New versions under vetting, by the id of the live layer they are for. */
-  private readonly stagings = new Map<number, Staging>();
-  private readonly poller: Poller;
-  /** URLs the dev server announces changes for (these are not polled). */
-  private devServerOrigin: string | null = null;
-  /** The layer most recently edited (undo/redo shortcuts act on it). */
-  lastEdited: number | null = null;
+  /** Hot reload, vetting, version history (live-edit/editor.ts). */
+  readonly editor: LiveEditor;
   /** When a guest was last evicted as too slow (see Policy.evictionCooldownMs). */
   private lastEvictionAt = -Infinity;
   /** The quad or cylinder layer the controller points at, if any (stats().pointedLayer). */
@@ -131,9 +106,24 @@ export class Compositor {
     this.passes = new Passes(gl);
     this.textures = new LayerTextures(gl);
     this.timewarp = { ...DEFAULT_TIMEWARP, ...options.timewarp };
-    // Runs when polling finds a changed guest file: vet it as that guest's next version.
-    this.poller = new Poller((url, source) => {
-      for (const layer of this.layerMap.values()) if (layer.url === url) this.proposeVersion(layer, { source: source.text, hash: source.hash, trigger: 'poll' });
+    const self = this; // textures are rebuilt after a context loss: the editor must see the current ones
+    this.editor = new LiveEditor({
+      now: () => this.now(),
+      policy: this.policy,
+      clock: this.clock,
+      trace: this.trace,
+      get textures() {
+        return self.textures;
+      },
+      options: this.options,
+      layer: (id) => this.layerMap.get(id),
+      layers: () => this.layerMap.values(),
+      newLayerId: () => this.nextLayerId++,
+      startGuest: (layer, state) => this.startGuest(layer, state),
+      teardown: (layer) => this.teardown(layer),
+      apply: (layer, event) => this.apply(layer, event),
+      bindHost: (host, layer) => this.owners.set(host, layer),
+      unbindHost: (host) => this.owners.delete(host),
     });
   }
 
@@ -182,10 +172,8 @@ export class Compositor {
   unload(id: number): boolean {
     const layer = this.layerMap.get(id);
     if (!layer) return false;
-    this.endStaging(layer.id, null);
-    layer.queued = null;
+    this.editor.forget(layer);
     this.teardown(layer);
-    this.poller.unwatch(layer.url);
     this.apply(layer, { type: 'unloaded' });
     this.layerMap.delete(id);
     return true;
@@ -243,7 +231,7 @@ export class Compositor {
     }
     this.pointedLayer = best?.id ?? null;
     const pressed = pointer?.pressed ?? false;
-    if (pressed && !this.triggerWas && best) this.lastEdited = best.id;
+    if (pressed && !this.triggerWas && best) this.editor.lastEdited = best.id;
     this.triggerWas = pressed;
   }
 
@@ -295,7 +283,7 @@ export class Compositor {
         predictedMs: layer.shownPose?.aheadMs,
         version: liveVersion(layer.versions)?.number ?? 0,
         versions: layer.versions.versions.length,
-        reload: this.reloadStats(layer),
+        reload: this.editor.reloadStats(layer),
       });
     }
     return {
@@ -310,8 +298,8 @@ export class Compositor {
       isolation: this.isolation,
       policy: { ...this.policy },
       timewarp: { ...this.timewarp },
-      watching: this.poller.size,
-      lastEdited: this.lastEdited,
+      watching: this.editor.watching,
+      lastEdited: this.editor.lastEdited,
       pointedLayer: this.pointedLayer,
       layers,
     };
@@ -332,7 +320,7 @@ export class Compositor {
   exportTrace(seconds = 10): ReturnType<typeof toChromeTrace> {
     const names = new Map<number, string>();
     for (const layer of this.layerMap.values()) names.set(layer.id, layer.url);
-    for (const entry of this.stagings.values()) names.set(entry.layer.id, `new version of layer ${entry.layer.parentId} (vetting): ${entry.layer.url}`);
+    for (const staging of this.editor.stagingLayers()) names.set(staging.id, `new version of layer ${staging.parentId} (vetting): ${staging.url}`);
     for (const e of this.trace.since(0)) if (e.layer !== undefined && !names.has(e.layer)) names.set(e.layer, e.args?.url !== undefined ? String(e.args.url) : '(gone)');
     return toChromeTrace(this.trace.since(performance.now() - seconds * 1000), names, performance.timeOrigin);
   }
@@ -343,7 +331,7 @@ export class Compositor {
    */
   report(layer: Layer, error: LayerError): void {
     if (layer.role === 'staging') {
-      if (failureAction(error.phase) !== 'record') this.rejectVersion(layer, error);
+      if (failureAction(error.phase) !== 'record') this.editor.rejectVersion(layer, error);
       return;
     }
     layer.setError(error);
@@ -359,7 +347,7 @@ export class Compositor {
 
   /** Fails a layer for good: records why, ends its guest, frees its frames. */
   fail(layer: Layer, error: LayerError): void {
-    if (layer.role === 'staging') return this.rejectVersion(layer, error);
+    if (layer.role === 'staging') return this.editor.rejectVersion(layer, error);
     layer.setError(error);
     console.warn(`[steadfast] ${describeError(layer.url, error)}`);
     this.teardown(layer);
@@ -368,7 +356,7 @@ export class Compositor {
 
   /** Ends a misbehaving guest and hands it to the supervisor. Never waits for its thread. */
   crash(layer: Layer, error: LayerError): void {
-    if (layer.role === 'staging') return this.rejectVersion(layer, error);
+    if (layer.role === 'staging') return this.editor.rejectVersion(layer, error);
     if (layer.state === 'restarting' || layer.state === 'quarantined' || layer.state === 'failed' || layer.state === 'closed') return;
     layer.setError(error);
     console.warn(`[steadfast] ${describeError(layer.url, error)}`);
@@ -393,7 +381,7 @@ export class Compositor {
 
   /** Evicts a guest the pacer found too slow even at the slowest pace: quarantined with the figures. */
   evict(layer: Layer, reason: string): void {
-    if (layer.role === 'staging') return this.rejectVersion(layer, { phase: 'frame', message: reason });
+    if (layer.role === 'staging') return this.editor.rejectVersion(layer, { phase: 'frame', message: reason });
     this.lastEvictionAt = this.now();
     layer.setError({ phase: 'frame', message: reason });
     this.teardown(layer);
@@ -462,7 +450,7 @@ export class Compositor {
         current.staleFrames = 0;
         this.apply(current, { type: 'frame-delivered' });
         this.pace(current, host);
-        if (current.role === 'staging') this.vettingFrame(current);
+        if (current.role === 'staging') this.editor.vettingFrame(current);
       },
       // Runs when this guest reports an error it caught in one of its phases.
       onError: (report: GuestErrorReport) => {
@@ -487,8 +475,8 @@ export class Compositor {
       }
       current.declaration = result.layer;
       current.started = true;
-      if (current.role === 'staging') this.vetEvent(current, { type: 'started', at: this.now() });
-      else if (current.versions.live < 0) this.recordFirstVersion(current);
+      if (current.role === 'staging') this.editor.vetEvent(current, { type: 'started', at: this.now() });
+      else if (current.versions.live < 0) this.editor.recordFirstVersion(current);
     });
   }
 
@@ -540,280 +528,4 @@ export class Compositor {
       if (current && current.host === host) this.crash(current, { phase: 'protocol', message: reason });
     });
   }
-
-  // ---------------------------------------------------------------------------
-  // Live editing. A new version runs in a staging worker beside the live one, is vetted (it
-  // loads, sets up with the live version's state, delivers a preview frame, holds the frame-rate
-  // budget over the vetting window), and only then takes the layer over, at a frame boundary. A
-  // rejected version changes nothing but the layer's error. See README "Live editing".
-
-  /** New versions being vetted, as layers: the frame loop feeds and watches them like any guest. */
-  stagingLayers(): Layer[] {
-    return [...this.stagings.values()].map((entry) => entry.layer);
-  }
-
-  /** Guests on `origin` get their changes from the dev server's watcher, so they are not polled. */
-  useDevServer(origin: string): void {
-    this.devServerOrigin = origin;
-    for (const layer of this.layerMap.values()) if (this.servedByDevServer(layer.url)) this.poller.unwatch(layer.url);
-  }
-
-  /** The dev server says a file changed: reload every guest that is that file, or imports it directly. */
-  devServerChanged(url: string): void {
-    const changed = withoutQuery(url);
-    for (const layer of this.layerMap.values()) {
-      if (layer.state === 'closed' || !this.servedByDevServer(layer.url)) continue;
-      const own = withoutQuery(layer.url) === changed;
-      if (own || layer.dependencies.includes(changed)) void this.reload(layer.id, 'dev-server', !own);
-    }
-  }
-
-  /**
-   * Fetches a guest's module again and vets it as the layer's next version. Unchanged text is not
-   * a new version (unless `force`: a module it imports changed). Resolves whether vetting began or
-   * was queued; a fetch failure is recorded as the layer's error.
-   */
-  async reload(id: number, trigger: VersionTrigger = 'api', force = false): Promise<boolean> {
-    const layer = this.layerMap.get(id);
-    if (!layer || layer.role !== 'live' || layer.state === 'closed') return false;
-    let source: FetchedSource;
-    try {
-      source = await fetchSource(layer.url);
-    } catch (e) {
-      layer.setError({ phase: 'reload', message: `load: ${e instanceof Error ? e.message : String(e)}` });
-      return false;
-    }
-    const live = liveVersion(layer.versions);
-    if (!force && live && live.hash === source.hash) return false;
-    this.proposeVersion(layer, { source: source.text, hash: source.hash, trigger });
-    return true;
-  }
-
-  /** Vets `pending` as the layer's next version: now, or after the one being vetted (a newer one replaces a queued one). */
-  proposeVersion(layer: Layer, pending: PendingVersion): void {
-    if (layer.state === 'closed' || layer.role !== 'live' || this.layerMap.get(layer.id) !== layer) return;
-    this.lastEdited = layer.id;
-    if (this.stagings.has(layer.id)) {
-      layer.queued = pending;
-      return;
-    }
-    void this.beginVetting(layer, pending);
-  }
-
-  /** The layer's good versions, oldest first (sources left out). */
-  history(id: number): VersionInfo[] {
-    const layer = this.layerMap.get(id);
-    if (!layer) return [];
-    const live = liveVersion(layer.versions);
-    return layer.versions.versions.map((v) => ({ number: v.number, url: v.url, hash: v.hash, time: v.time, trigger: v.trigger, live: v === live }));
-  }
-
-  /** Moves the layer to good version `number` (vetted again, state carried the same way). False if there is no such version to go to. */
-  revert(id: number, number: number): boolean {
-    const layer = this.layerMap.get(id);
-    const version = layer ? versionNumbered(layer.versions, number) : null;
-    if (!layer || !version || version.source === null || version === liveVersion(layer.versions)) return false;
-    this.proposeVersion(layer, { source: version.source, hash: version.hash, trigger: version.trigger, revertTo: version.number });
-    return true;
-  }
-
-  /** Back to the version before the live one (the most recently edited layer by default). */
-  undo(id: number | null = this.lastEdited): boolean {
-    const layer = id === null ? undefined : this.layerMap.get(id);
-    const target = layer ? previousVersion(layer.versions) : null;
-    return !!layer && !!target && this.revert(layer.id, target.number);
-  }
-
-  /** On to the version after the live one. */
-  redo(id: number | null = this.lastEdited): boolean {
-    const layer = id === null ? undefined : this.layerMap.get(id);
-    const target = layer ? nextVersion(layer.versions) : null;
-    return !!layer && !!target && this.revert(layer.id, target.number);
-  }
-
-  /**
-   * Runs at the start of every compositor frame, a frame boundary: versions that passed vetting
-   * take their layers over now; previews that are late are rejected.
-   */
-  beginFrame(now: number): void {
-    for (const [id, entry] of [...this.stagings]) {
-      const live = this.layerMap.get(id);
-      if (!live) this.endStaging(id, entry);
-      else if (entry.vetting.state === 'passed') this.swapIn(live, entry);
-      else this.vetEvent(entry.layer, { type: 'tick', at: now, previewDeadlineMs: this.policy.startupMs });
-    }
-  }
-
-  /** The frame-rate budget a new version must hold: the layer's pace, or 1.5× the live version's median frame time if longer. */
-  vetBudgetMs(live: Layer): number {
-    const interval = this.clock.nominalIntervalMs();
-    if (!live.host || live.pacer.samples.length === 0) return this.policy.maxDivisor * interval;
-    return Math.max(live.pacer.divisor * interval, 1.5 * median(live.pacer.samples));
-  }
-
-  private async beginVetting(layer: Layer, pending: PendingVersion): Promise<void> {
-    const staging = new Layer(this.nextLayerId++, layer.url, layer.surface);
-    staging.role = 'staging';
-    staging.parentId = layer.id;
-    staging.source = pending.source;
-    const entry: Staging = { layer: staging, vetting: startVetting(this.now()), pending, stateCarried: false };
-    this.stagings.set(layer.id, entry);
-    this.trace.record({ kind: 'reload', t: performance.now(), layer: layer.id, args: { outcome: 'vetting', trigger: pending.trigger, hash: pending.hash, stagingLayer: staging.id } });
-    layer.lastVetting = null;
-    // The live version's state, taken now: as vetting begins, just before the new version's worker
-    // starts (its setup gets it as ctx.state). The live version keeps running meanwhile.
-    let state: unknown;
-    if (layer.host && layer.started) {
-      const result = await layer.host.snapshot().catch(() => null);
-      if (result?.ok) {
-        state = result.state;
-        entry.stateCarried = true;
-      }
-    }
-    if (this.stagings.get(layer.id) !== entry) return; // unloaded, or ended, meanwhile
-    this.startGuest(staging, state);
-  }
-
-  private vettingFrame(staging: Layer): void {
-    const live = this.layerMap.get(staging.parentId);
-    if (!live) return;
-    this.vetEvent(staging, { type: 'frame', at: this.now(), latencyMs: staging.lastLatencyMs, windowFrames: this.options.vetFrames ?? VETTING_FRAMES, budgetMs: this.vetBudgetMs(live) });
-  }
-
-  private vetEvent(staging: Layer, event: VettingEvent): void {
-    const entry = this.stagings.get(staging.parentId);
-    if (!entry || entry.layer !== staging) return;
-    entry.vetting = vet(entry.vetting, event);
-    if (entry.vetting.state === 'rejected') this.endStaging(staging.parentId, entry);
-    // A version that passed waits for the next frame boundary (beginFrame).
-  }
-
-  /** A staging guest failed (load, setup, a crash or hang before the window is through): its version is rejected. */
-  private rejectVersion(staging: Layer, error: LayerError): void {
-    this.vetEvent(staging, { type: 'failed', phase: vettingPhaseOf(error.phase, staging.started), message: error.message, line: error.line });
-  }
-
-  /** Ends a staging (rejected, or its layer gone): its worker goes, a rejection is reported, a queued version starts. */
-  private endStaging(id: number, entry: Staging | null): void {
-    const current = this.stagings.get(id);
-    if (!current || (entry && current !== entry)) return;
-    this.stagings.delete(id);
-    this.teardown(current.layer);
-    const live = this.layerMap.get(id);
-    const rejection = current.vetting.rejection;
-    if (live && rejection) {
-      const where = rejection.line !== undefined && !rejection.message.includes(`line ${rejection.line}`) ? ` (line ${rejection.line})` : '';
-      live.setError({ phase: 'reload', message: `${rejection.phase} failed: ${rejection.message}${where}`, line: rejection.line });
-      live.lastVetting = { outcome: 'rejected', phase: rejection.phase, message: rejection.message, line: rejection.line, hash: current.pending.hash, trigger: current.pending.trigger };
-      this.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'rejected', phase: rejection.phase, message: rejection.message.slice(0, 200) } });
-      console.warn(`[steadfast] ${describeError(live.url, live.error!)}`);
-    }
-    if (live) this.startQueued(live);
-  }
-
-  /** A vetted version takes its layer over: the old worker is disposed, the new one keeps its frames. */
-  private swapIn(live: Layer, entry: Staging): void {
-    const staging = entry.layer;
-    this.stagings.delete(live.id);
-    if (live.host) {
-      live.pastStrayMessages += live.host.strayMessages;
-      live.pastDroppedMessages += live.host.droppedMessages;
-      this.owners.delete(live.host);
-      live.host.terminate();
-    }
-    live.releaseFrames();
-    this.textures.rename(staging.id, live.id);
-    const host = staging.host!;
-    live.host = host;
-    this.owners.set(host, live);
-    staging.host = null;
-    live.started = staging.started;
-    live.declaration = staging.declaration;
-    live.inFlight = staging.inFlight;
-    live.delivered = staging.delivered;
-    live.shownViews = staging.shownViews;
-    live.requestPose = staging.requestPose;
-    live.deliveredPose = staging.deliveredPose;
-    live.shownPose = staging.shownPose;
-    live.liveness = staging.liveness;
-    live.pacer = staging.pacer;
-    live.framesSinceRequest = staging.framesSinceRequest;
-    live.staleFrames = 0;
-    live.lastLatencyMs = staging.lastLatencyMs;
-    live.lastRenderMs = staging.lastRenderMs;
-    live.lastDeliveryFrame = staging.lastDeliveryFrame;
-    staging.delivered = null;
-    live.source = entry.pending.source;
-    live.versions =
-      entry.pending.revertTo !== undefined
-        ? makeLive(live.versions, entry.pending.revertTo)
-        : addVersion(live.versions, { url: live.url, hash: entry.pending.hash, time: Date.now(), trigger: entry.pending.trigger, source: entry.pending.source });
-    live.error = undefined;
-    live.stateReason = undefined;
-    live.restartHistory = [];
-    live.lastVetting = { outcome: 'passed', hash: entry.pending.hash, trigger: entry.pending.trigger };
-    this.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'passed', version: liveVersion(live.versions)?.number ?? 0 } });
-    this.apply(live, { type: 'version-swapped' });
-    console.info(`[steadfast] layer ${live.id} now runs version ${liveVersion(live.versions)?.number} (${entry.pending.trigger}) ${live.url}`);
-    void this.trackDependencies(live);
-    this.watchForChanges(live, entry.pending.hash);
-    this.startQueued(live);
-  }
-
-  private startQueued(live: Layer): void {
-    const next = live.queued;
-    if (!next || this.stagings.has(live.id) || live.state === 'closed') return;
-    live.queued = null;
-    void this.beginVetting(live, next);
-  }
-
-  /** The first version of a layer is in: record it, and watch its file for changes. */
-  private recordFirstVersion(layer: Layer): void {
-    const hash = layer.source === null ? '' : sourceHash(layer.source);
-    layer.versions = addVersion(layer.versions, { url: layer.url, hash, time: Date.now(), trigger: 'load', source: layer.source });
-    void this.trackDependencies(layer);
-    if (layer.source !== null) this.watchForChanges(layer, hash);
-  }
-
-  private async trackDependencies(layer: Layer): Promise<void> {
-    layer.dependencies = layer.source === null ? [] : await directImports(layer.source, layer.url);
-  }
-
-  private watchForChanges(layer: Layer, hash: string): void {
-    if (this.options.watch && !this.servedByDevServer(layer.url)) this.poller.watch(layer.url, hash);
-  }
-
-  private servedByDevServer(url: string): boolean {
-    try {
-      return this.devServerOrigin !== null && new URL(url).origin === this.devServerOrigin;
-    } catch {
-      return false;
-    }
-  }
-
-  private reloadStats(layer: Layer): ReloadStats {
-    const entry = this.stagings.get(layer.id);
-    return {
-      vetting: entry
-        ? {
-            state: entry.vetting.state,
-            frames: entry.vetting.latencies.length,
-            windowFrames: this.options.vetFrames ?? VETTING_FRAMES,
-            fps: vettingRate(entry.vetting, this.clock.nominalIntervalMs()),
-            trigger: entry.pending.trigger,
-            revertTo: entry.pending.revertTo,
-            stateCarried: entry.stateCarried,
-            stagingId: entry.layer.id,
-          }
-        : null,
-      queued: layer.queued !== null,
-      last: layer.lastVetting,
-    };
-  }
-
-  /** Stops polling (the page is going away). */
-  dispose(): void {
-    this.poller.dispose();
-  }
 }
-

@@ -69,7 +69,7 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
   const judgeLiveness = !stalled || compositor.skippedLiveness;
   compositor.skippedLiveness = !judgeLiveness;
   compositor.lastFrameAt = now;
-  compositor.beginFrame(now);
+  compositor.editor.beginFrame(now);
   // The eyes this frame draws: views with pixels (an emulated single-eye view gives its second none).
   const eyes: { view: WireView; viewport: Viewport }[] = [];
   for (const view of pose.views) {
@@ -80,7 +80,7 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
   const gl = compositor.gl;
   const contextLost = gl.isContextLost();
 
-  for (const layer of [...compositor.layers(), ...compositor.stagingLayers()]) {
+  for (const layer of [...compositor.layers(), ...compositor.editor.stagingLayers()]) {
     guarded(compositor, layer, () => {
       layer.host?.beginFrame();
       takeDelivered(compositor, layer, contextLost);
@@ -104,7 +104,7 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
     for (const layer of compositor.layers()) {
       if (isComposited(layer.state)) guarded(compositor, layer, () => drawLayer(compositor, layer, index, views[index]!, target));
     }
-    compositor.stagingLayers().forEach((staging, n) => guarded(compositor, staging, () => drawPreview(compositor, staging, index, target, n)));
+    compositor.editor.stagingLayers().forEach((staging, n) => guarded(compositor, staging, () => drawPreview(compositor, staging, index, target, n)));
     gl.viewport(target.x, target.y, target.width, target.height);
     compositor.hudPanel?.render(compositor.passes.quad, views[index]!);
   });

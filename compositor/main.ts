@@ -15,7 +15,7 @@ import { checkEmulatorSettings, type EmulatorSettings } from './emulator/setting
 import type { EmulatorDevice } from './emulator/emulator-device';
 import { quat, vec3 } from 'gl-matrix';
 import { GUEST_CHANGE_EVENT, type GuestChange } from '../shared/live-edit';
-import type { VersionInfo } from './compositor';
+import type { VersionInfo } from './live-edit/editor';
 import { attachEditShortcuts } from './live-edit/shortcuts';
 import { HOSTILE_FIXTURES } from '../demos/hostile/catalog';
 import { HudPanel, rayFromPose, rayThrough, type PointerRay } from './hud-panel/hud-panel';
@@ -108,9 +108,9 @@ if (!gl) {
   const watch = params.watch ?? import.meta.env.DEV;
   const compositor = new Compositor(gl, { surface: params.surface, policy: params.policy, isolation: params.isolation, timewarp: params.timewarp, watch });
   if (import.meta.hot && watch) {
-    compositor.useDevServer(location.origin);
+    compositor.editor.useDevServer(location.origin);
     // Runs when Vite's watcher sees a guest file change (tooling/guest-watch.ts): vet the new version.
-    import.meta.hot.on(GUEST_CHANGE_EVENT, (change: GuestChange) => compositor.devServerChanged(new URL(change.path, location.origin).href));
+    import.meta.hot.on(GUEST_CHANGE_EVENT, (change: GuestChange) => compositor.editor.devServerChanged(new URL(change.path, location.origin).href));
   }
   window.compositor = {
     stats: () => compositor.stats(),
@@ -121,11 +121,11 @@ if (!gl) {
     setTimewarp: (enabled) => compositor.setTimewarp(enabled),
     freeze: (id, frozen) => compositor.freeze(id, frozen),
     capture: (region) => compositor.capture(region),
-    reload: (id) => compositor.reload(id),
-    history: (id) => compositor.history(id),
-    revert: (id, version) => compositor.revert(id, version),
-    undo: (id) => compositor.undo(id ?? compositor.lastEdited),
-    redo: (id) => compositor.redo(id ?? compositor.lastEdited),
+    reload: (id) => compositor.editor.reload(id),
+    history: (id) => compositor.editor.history(id),
+    revert: (id, version) => compositor.editor.revert(id, version),
+    undo: (id) => compositor.editor.undo(id ?? compositor.editor.lastEdited),
+    redo: (id) => compositor.editor.redo(id ?? compositor.editor.lastEdited),
     exportTrace: (seconds) => compositor.exportTrace(seconds),
     downloadTrace: (seconds) => downloadTrace(compositor, seconds),
     hudPanel: () => compositor.hudPanel?.describe() ?? null,
@@ -136,9 +136,9 @@ if (!gl) {
   if (params.hud) {
     mountHud(hudRoot, () => compositor.stats(), params.warnings, {
       retry: (id) => compositor.retry(id),
-      undo: (id) => compositor.undo(id),
-      redo: (id) => compositor.redo(id),
-      reload: (id) => void compositor.reload(id),
+      undo: (id) => compositor.editor.undo(id),
+      redo: (id) => compositor.editor.redo(id),
+      reload: (id) => void compositor.editor.reload(id),
       unload: (id) => compositor.unload(id),
       load: (url) => void compositor.load(url),
       chaos: () => loadChaos(compositor),
@@ -284,13 +284,13 @@ function showHudPanel(compositor: Compositor, gl: WebGL2RenderingContext): void 
         compositor.retry(button.layer);
         return;
       case 'reload':
-        void compositor.reload(button.layer);
+        void compositor.editor.reload(button.layer);
         return;
       case 'undo':
-        compositor.undo(button.layer);
+        compositor.editor.undo(button.layer);
         return;
       case 'redo':
-        compositor.redo(button.layer);
+        compositor.editor.redo(button.layer);
         return;
       case 'unload':
         compositor.unload(button.layer);

@@ -1,0 +1,359 @@
+// Live editing, the effects: a new version runs in a staging worker beside the live one, is vetted
+// (it loads, sets up with the live version's state, delivers a preview frame, holds the
+// frame-rate budget over the vetting window), and only then takes its layer over, at a frame
+// boundary. A rejected version changes nothing but the layer's error. The decisions are pure
+// (vetting.ts, history.ts); the compositor lends this class what it needs through EditorHost.
+// See README "Live editing".
+import { describeError, Layer, type LayerError } from '../layer';
+import type { LayerEvent } from '../layer-state';
+import type { GuestHost } from '../guest-host';
+import type { Policy } from '../../shared/limits';
+import type { FrameClock } from '../frame-clock';
+import type { TraceRecorder } from '../trace';
+import type { LayerTextures } from '../gl/layer-textures';
+import type { ReloadStats } from '../stats';
+import { median } from '../policy/pacer';
+import { directImports } from '../../shared/module-imports';
+import { startVetting, vet, vettingRate, type VettingEvent } from './vetting';
+import { addVersion, liveVersion, makeLive, nextVersion, previousVersion, versionNumbered, type VersionTrigger } from './history';
+import { VETTING_FRAMES, vettingPhaseOf, type PendingVersion, type Staging } from './staging';
+import { fetchSource, Poller, type FetchedSource } from './sources';
+import { sourceHash } from './source-hash';
+
+/** A version as `history(id)` lists it. */
+export interface VersionInfo {
+  number: number;
+  url: string;
+  hash: string;
+  time: number;
+  trigger: VersionTrigger;
+  live: boolean;
+}
+
+/** What the live editor borrows from the compositor. */
+export interface EditorHost {
+  now(): number;
+  readonly policy: Policy;
+  readonly clock: FrameClock;
+  readonly trace: TraceRecorder;
+  readonly textures: LayerTextures;
+  readonly options: { watch?: boolean | undefined; vetFrames?: number | undefined };
+  layer(id: number): Layer | undefined;
+  layers(): Iterable<Layer>;
+  newLayerId(): number;
+  /** Spawns a worker for the layer (its `source`), handing `state` to setup. */
+  startGuest(layer: Layer, state?: unknown): void;
+  /** Ends the layer's guest and frees its frames and texture. */
+  teardown(layer: Layer): void;
+  apply(layer: Layer, event: LayerEvent): void;
+  /** From now on, messages from `host` belong to `layer`. */
+  bindHost(host: GuestHost, layer: Layer): void;
+  unbindHost(host: GuestHost): void;
+}
+
+const withoutQuery = (url: string): string => {
+  try {
+    const u = new URL(url);
+    return u.origin + u.pathname;
+  } catch {
+    return url;
+  }
+};
+
+export class LiveEditor {
+  /** New versions under vetting, by the id of the live layer they are for. */
+  private readonly stagings = new Map<number, Staging>();
+  private readonly poller: Poller;
+  /** The origin whose guests the dev server announces changes for (these are not polled). */
+  private devServerOrigin: string | null = null;
+  /** The layer most recently edited, or selected with the controller (the edit shortcuts act on it). */
+  lastEdited: number | null = null;
+
+  constructor(private readonly host: EditorHost) {
+    // Runs when polling finds a changed guest file: vet it as that guest's next version.
+    this.poller = new Poller((url, source) => {
+      for (const layer of this.host.layers()) if (layer.url === url) this.proposeVersion(layer, { source: source.text, hash: source.hash, trigger: 'poll' });
+    });
+  }
+
+  /** Guest URLs being polled. */
+  get watching(): number {
+    return this.poller.size;
+  }
+
+  /** Stops watching a layer's URL (it was unloaded), and ends any vetting for it. */
+  forget(layer: Layer): void {
+    this.endStaging(layer.id, null);
+    layer.queued = null;
+    this.poller.unwatch(layer.url);
+  }
+
+  /** New versions being vetted, as layers: the frame loop feeds and watches them like any guest. */
+  stagingLayers(): Layer[] {
+    return [...this.stagings.values()].map((entry) => entry.layer);
+  }
+
+  /** Guests on `origin` get their changes from the dev server's watcher, so they are not polled. */
+  useDevServer(origin: string): void {
+    this.devServerOrigin = origin;
+    for (const layer of this.host.layers()) if (this.servedByDevServer(layer.url)) this.poller.unwatch(layer.url);
+  }
+
+  /** The dev server says a file changed: reload every guest that is that file, or imports it directly. */
+  devServerChanged(url: string): void {
+    const changed = withoutQuery(url);
+    for (const layer of this.host.layers()) {
+      if (layer.state === 'closed' || !this.servedByDevServer(layer.url)) continue;
+      const own = withoutQuery(layer.url) === changed;
+      if (own || layer.dependencies.includes(changed)) void this.reload(layer.id, 'dev-server', !own);
+    }
+  }
+
+  /**
+   * Fetches a guest's module again and vets it as the layer's next version. Unchanged text is not
+   * a new version (unless `force`: a module it imports changed). Resolves whether vetting began or
+   * was queued; a fetch failure is recorded as the layer's error.
+   */
+  async reload(id: number, trigger: VersionTrigger = 'api', force = false): Promise<boolean> {
+    const layer = this.host.layer(id);
+    if (!layer || layer.role !== 'live' || layer.state === 'closed') return false;
+    let source: FetchedSource;
+    try {
+      source = await fetchSource(layer.url);
+    } catch (e) {
+      layer.setError({ phase: 'reload', message: `load: ${e instanceof Error ? e.message : String(e)}` });
+      return false;
+    }
+    const live = liveVersion(layer.versions);
+    if (!force && live && live.hash === source.hash) return false;
+    this.proposeVersion(layer, { source: source.text, hash: source.hash, trigger });
+    return true;
+  }
+
+  /** Vets `pending` as the layer's next version: now, or after the one being vetted (a newer one replaces a queued one). */
+  proposeVersion(layer: Layer, pending: PendingVersion): void {
+    if (layer.state === 'closed' || layer.role !== 'live' || this.host.layer(layer.id) !== layer) return;
+    this.lastEdited = layer.id;
+    if (this.stagings.has(layer.id)) {
+      layer.queued = pending;
+      return;
+    }
+    void this.beginVetting(layer, pending);
+  }
+
+  /** The layer's good versions, oldest first (sources left out). */
+  history(id: number): VersionInfo[] {
+    const layer = this.host.layer(id);
+    if (!layer) return [];
+    const live = liveVersion(layer.versions);
+    return layer.versions.versions.map((v) => ({ number: v.number, url: v.url, hash: v.hash, time: v.time, trigger: v.trigger, live: v === live }));
+  }
+
+  /** Moves the layer to good version `number` (vetted again, state carried the same way). False if there is no such version to go to. */
+  revert(id: number, number: number): boolean {
+    const layer = this.host.layer(id);
+    const version = layer ? versionNumbered(layer.versions, number) : null;
+    if (!layer || !version || version.source === null || version === liveVersion(layer.versions)) return false;
+    this.proposeVersion(layer, { source: version.source, hash: version.hash, trigger: version.trigger, revertTo: version.number });
+    return true;
+  }
+
+  /** Back to the version before the live one (the most recently edited layer by default). */
+  undo(id: number | null = this.lastEdited): boolean {
+    const layer = id === null ? undefined : this.host.layer(id);
+    const target = layer ? previousVersion(layer.versions) : null;
+    return !!layer && !!target && this.revert(layer.id, target.number);
+  }
+
+  /** On to the version after the live one. */
+  redo(id: number | null = this.lastEdited): boolean {
+    const layer = id === null ? undefined : this.host.layer(id);
+    const target = layer ? nextVersion(layer.versions) : null;
+    return !!layer && !!target && this.revert(layer.id, target.number);
+  }
+
+  /**
+   * Runs at the start of every compositor frame, a frame boundary: versions that passed vetting
+   * take their layers over now; previews that are late are rejected.
+   */
+  beginFrame(now: number): void {
+    for (const [id, entry] of [...this.stagings]) {
+      const live = this.host.layer(id);
+      if (!live) this.endStaging(id, entry);
+      else if (entry.vetting.state === 'passed') this.swapIn(live, entry);
+      else this.vetEvent(entry.layer, { type: 'tick', at: now, previewDeadlineMs: this.host.policy.startupMs });
+    }
+  }
+
+  /** The frame-rate budget a new version must hold: the layer's pace, or 1.5× the live version's median frame time if longer. */
+  vetBudgetMs(live: Layer): number {
+    const interval = this.host.clock.nominalIntervalMs();
+    if (!live.host || live.pacer.samples.length === 0) return this.host.policy.maxDivisor * interval;
+    return Math.max(live.pacer.divisor * interval, 1.5 * median(live.pacer.samples));
+  }
+
+  async beginVetting(layer: Layer, pending: PendingVersion): Promise<void> {
+    const staging = new Layer(this.host.newLayerId(), layer.url, layer.surface);
+    staging.role = 'staging';
+    staging.parentId = layer.id;
+    staging.source = pending.source;
+    const entry: Staging = { layer: staging, vetting: startVetting(this.host.now()), pending, stateCarried: false };
+    this.stagings.set(layer.id, entry);
+    this.host.trace.record({ kind: 'reload', t: performance.now(), layer: layer.id, args: { outcome: 'vetting', trigger: pending.trigger, hash: pending.hash, stagingLayer: staging.id } });
+    layer.lastVetting = null;
+    // The live version's state, taken now: as vetting begins, just before the new version's worker
+    // starts (its setup gets it as ctx.state). The live version keeps running meanwhile.
+    let state: unknown;
+    if (layer.host && layer.started) {
+      const result = await layer.host.snapshot().catch(() => null);
+      if (result?.ok) {
+        state = result.state;
+        entry.stateCarried = true;
+      }
+    }
+    if (this.stagings.get(layer.id) !== entry) return; // unloaded, or ended, meanwhile
+    this.host.startGuest(staging, state);
+  }
+
+  vettingFrame(staging: Layer): void {
+    const live = this.host.layer(staging.parentId);
+    if (!live) return;
+    this.vetEvent(staging, { type: 'frame', at: this.host.now(), latencyMs: staging.lastLatencyMs, windowFrames: this.host.options.vetFrames ?? VETTING_FRAMES, budgetMs: this.vetBudgetMs(live) });
+  }
+
+  vetEvent(staging: Layer, event: VettingEvent): void {
+    const entry = this.stagings.get(staging.parentId);
+    if (!entry || entry.layer !== staging) return;
+    entry.vetting = vet(entry.vetting, event);
+    if (entry.vetting.state === 'rejected') this.endStaging(staging.parentId, entry);
+    // A version that passed waits for the next frame boundary (beginFrame).
+  }
+
+  /** A staging guest failed (load, setup, a crash or hang before the window is through): its version is rejected. */
+  rejectVersion(staging: Layer, error: LayerError): void {
+    this.vetEvent(staging, { type: 'failed', phase: vettingPhaseOf(error.phase, staging.started), message: error.message, line: error.line });
+  }
+
+  /** Ends a staging (rejected, or its layer gone): its worker goes, a rejection is reported, a queued version starts. */
+  endStaging(id: number, entry: Staging | null): void {
+    const current = this.stagings.get(id);
+    if (!current || (entry && current !== entry)) return;
+    this.stagings.delete(id);
+    this.host.teardown(current.layer);
+    const live = this.host.layer(id);
+    const rejection = current.vetting.rejection;
+    if (live && rejection) {
+      const where = rejection.line !== undefined && !rejection.message.includes(`line ${rejection.line}`) ? ` (line ${rejection.line})` : '';
+      live.setError({ phase: 'reload', message: `${rejection.phase} failed: ${rejection.message}${where}`, line: rejection.line });
+      live.lastVetting = { outcome: 'rejected', phase: rejection.phase, message: rejection.message, line: rejection.line, hash: current.pending.hash, trigger: current.pending.trigger };
+      this.host.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'rejected', phase: rejection.phase, message: rejection.message.slice(0, 200) } });
+      console.warn(`[steadfast] ${describeError(live.url, live.error!)}`);
+    }
+    if (live) this.startQueued(live);
+  }
+
+  /** A vetted version takes its layer over: the old worker is disposed, the new one keeps its frames. */
+  swapIn(live: Layer, entry: Staging): void {
+    const staging = entry.layer;
+    this.stagings.delete(live.id);
+    if (live.host) {
+      live.pastStrayMessages += live.host.strayMessages;
+      live.pastDroppedMessages += live.host.droppedMessages;
+      this.host.unbindHost(live.host);
+      live.host.terminate();
+    }
+    live.releaseFrames();
+    this.host.textures.rename(staging.id, live.id);
+    const host = staging.host!;
+    live.host = host;
+    this.host.bindHost(host, live);
+    staging.host = null;
+    live.started = staging.started;
+    live.declaration = staging.declaration;
+    live.inFlight = staging.inFlight;
+    live.delivered = staging.delivered;
+    live.shownViews = staging.shownViews;
+    live.requestPose = staging.requestPose;
+    live.deliveredPose = staging.deliveredPose;
+    live.shownPose = staging.shownPose;
+    live.liveness = staging.liveness;
+    live.pacer = staging.pacer;
+    live.framesSinceRequest = staging.framesSinceRequest;
+    live.staleFrames = 0;
+    live.lastLatencyMs = staging.lastLatencyMs;
+    live.lastRenderMs = staging.lastRenderMs;
+    live.lastDeliveryFrame = staging.lastDeliveryFrame;
+    staging.delivered = null;
+    live.source = entry.pending.source;
+    live.versions =
+      entry.pending.revertTo !== undefined
+        ? makeLive(live.versions, entry.pending.revertTo)
+        : addVersion(live.versions, { url: live.url, hash: entry.pending.hash, time: Date.now(), trigger: entry.pending.trigger, source: entry.pending.source });
+    live.error = undefined;
+    live.stateReason = undefined;
+    live.restartHistory = [];
+    live.lastVetting = { outcome: 'passed', hash: entry.pending.hash, trigger: entry.pending.trigger };
+    this.host.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'passed', version: liveVersion(live.versions)?.number ?? 0 } });
+    this.host.apply(live, { type: 'version-swapped' });
+    console.info(`[steadfast] layer ${live.id} now runs version ${liveVersion(live.versions)?.number} (${entry.pending.trigger}) ${live.url}`);
+    void this.trackDependencies(live);
+    this.watchForChanges(live, entry.pending.hash);
+    this.startQueued(live);
+  }
+
+  startQueued(live: Layer): void {
+    const next = live.queued;
+    if (!next || this.stagings.has(live.id) || live.state === 'closed') return;
+    live.queued = null;
+    void this.beginVetting(live, next);
+  }
+
+  /** The first version of a layer is in: record it, and watch its file for changes. */
+  recordFirstVersion(layer: Layer): void {
+    const hash = layer.source === null ? '' : sourceHash(layer.source);
+    layer.versions = addVersion(layer.versions, { url: layer.url, hash, time: Date.now(), trigger: 'load', source: layer.source });
+    void this.trackDependencies(layer);
+    if (layer.source !== null) this.watchForChanges(layer, hash);
+  }
+
+  async trackDependencies(layer: Layer): Promise<void> {
+    layer.dependencies = layer.source === null ? [] : await directImports(layer.source, layer.url);
+  }
+
+  watchForChanges(layer: Layer, hash: string): void {
+    if (this.host.options.watch && !this.servedByDevServer(layer.url)) this.poller.watch(layer.url, hash);
+  }
+
+  servedByDevServer(url: string): boolean {
+    try {
+      return this.devServerOrigin !== null && new URL(url).origin === this.devServerOrigin;
+    } catch {
+      return false;
+    }
+  }
+
+  reloadStats(layer: Layer): ReloadStats {
+    const entry = this.stagings.get(layer.id);
+    return {
+      vetting: entry
+        ? {
+            state: entry.vetting.state,
+            frames: entry.vetting.latencies.length,
+            windowFrames: this.host.options.vetFrames ?? VETTING_FRAMES,
+            fps: vettingRate(entry.vetting, this.host.clock.nominalIntervalMs()),
+            trigger: entry.pending.trigger,
+            revertTo: entry.pending.revertTo,
+            stateCarried: entry.stateCarried,
+            stagingId: entry.layer.id,
+          }
+        : null,
+      queued: layer.queued !== null,
+      last: layer.lastVetting,
+    };
+  }
+
+  /** Stops polling (the page is going away). */
+  dispose(): void {
+    this.poller.dispose();
+  }
+}
