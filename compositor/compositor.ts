@@ -23,8 +23,8 @@ import { liveVersion } from './live-edit/history';
 import { fetchSource } from './live-edit/sources';
 import { LiveEditor } from './live-edit/editor';
 import { TraceRecorder, toChromeTrace } from './trace';
-import type { HudPanel, PointerRay } from './hud-panel/hud-panel';
-import { rayHitsLayer } from './pointing';
+import type { HudPanel, PointerFrame, PointerRay } from './hud-panel/hud-panel';
+import { rayHitsPanel } from './pointing';
 import { isComposited } from './layer-state';
 import type { Viewport, WireView } from '../shared/protocol';
 
@@ -88,6 +88,7 @@ export class Compositor {
   private lastEvictionAt = -Infinity;
   /** The quad or cylinder layer the controller points at, if any (stats().pointedLayer). */
   pointedLayer: number | null = null;
+  /** Whether the controller's trigger was held last frame (a press is the frame it goes down). */
   private triggerWas = false;
   /** Frame timing of the last seconds, for exportTrace(). */
   readonly trace = new TraceRecorder();
@@ -106,15 +107,12 @@ export class Compositor {
     this.passes = new Passes(gl);
     this.textures = new LayerTextures(gl);
     this.timewarp = { ...DEFAULT_TIMEWARP, ...options.timewarp };
-    const self = this; // textures are rebuilt after a context loss: the editor must see the current ones
     this.editor = new LiveEditor({
       now: () => this.now(),
       policy: this.policy,
       clock: this.clock,
       trace: this.trace,
-      get textures() {
-        return self.textures;
-      },
+      renameTexture: (from, to) => this.textures.rename(from, to),
       options: this.options,
       layer: (id) => this.layerMap.get(id),
       layers: () => this.layerMap.values(),
@@ -216,23 +214,29 @@ export class Compositor {
     return true;
   }
 
+  /** This frame's pointer ray, and whether its trigger went down this frame (the one place that is decided). */
+  readPointer(ray: PointerRay | null): PointerFrame {
+    const pressed = ray?.pressed ?? false;
+    const clicked = pressed && !this.triggerWas;
+    this.triggerWas = pressed;
+    return { ray, clicked };
+  }
+
   /**
    * Per frame: which panel layer the controller points at; a trigger press on one selects it (the
    * layer the edit shortcuts act on). `onHud`: the ray is on the HUD panel, which takes the press.
    */
-  pointAt(pointer: PointerRay | null, onHud: boolean): void {
+  pointAt(pointer: PointerFrame, onHud: boolean): void {
     let best: { id: number; t: number } | null = null;
-    if (pointer && !onHud) {
+    if (pointer.ray && !onHud) {
       for (const layer of this.layerMap.values()) {
         if (!isComposited(layer.state)) continue;
-        const t = rayHitsLayer(layer.declaration, pointer);
-        if (t !== null && (!best || t < best.t)) best = { id: layer.id, t };
+        const hit = rayHitsPanel(layer.declaration, pointer.ray);
+        if (hit && (!best || hit.t < best.t)) best = { id: layer.id, t: hit.t };
       }
     }
     this.pointedLayer = best?.id ?? null;
-    const pressed = pointer?.pressed ?? false;
-    if (pressed && !this.triggerWas && best) this.editor.lastEdited = best.id;
-    this.triggerWas = pressed;
+    if (pointer.clicked && best) this.editor.lastEdited = best.id;
   }
 
   /** The pixels (all, or `region`) and poses of the next presented frame (diagnostics and tests). */

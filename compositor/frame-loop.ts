@@ -80,7 +80,8 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
   const gl = compositor.gl;
   const contextLost = gl.isContextLost();
 
-  for (const layer of [...compositor.layers(), ...compositor.editor.stagingLayers()]) {
+  const staging = compositor.editor.stagingLayers();
+  for (const layer of [...compositor.layers(), ...staging]) {
     guarded(compositor, layer, () => {
       layer.host?.beginFrame();
       takeDelivered(compositor, layer, contextLost);
@@ -94,7 +95,7 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
   gl.disable(gl.SCISSOR_TEST);
   gl.clearColor(...CLEAR_COLOR);
   gl.clear(gl.COLOR_BUFFER_BIT);
-  const pointer = compositor.pointer?.(frame, space, eyes) ?? null;
+  const pointer = compositor.readPointer(compositor.pointer?.(frame, space, eyes) ?? null);
   compositor.hudPanel?.update(() => compositor.stats(), now, pointer);
   compositor.pointAt(pointer, compositor.hudPanel?.hovered != null);
   compositor.passes.begin();
@@ -104,7 +105,7 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
     for (const layer of compositor.layers()) {
       if (isComposited(layer.state)) guarded(compositor, layer, () => drawLayer(compositor, layer, index, views[index]!, target));
     }
-    compositor.editor.stagingLayers().forEach((staging, n) => guarded(compositor, staging, () => drawPreview(compositor, staging, index, target, n)));
+    staging.forEach((layer, n) => guarded(compositor, layer, () => drawPreview(compositor, layer, index, target, n)));
     gl.viewport(target.x, target.y, target.width, target.height);
     compositor.hudPanel?.render(compositor.passes.quad, views[index]!);
   });

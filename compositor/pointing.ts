@@ -1,23 +1,45 @@
-// What the controller's ray points at among the layers: the nearest quad or cylinder panel it
-// meets (projection layers fill the view, so pointing picks no one of them). Pure geometry.
+// What the controller's ray meets: a quad or cylinder panel, where on it, and how far along the
+// ray (projection layers fill the view, so pointing picks no one of them). The HUD panel (a quad)
+// and the layers share this. Pure geometry.
 import { mat4, vec4 } from 'gl-matrix';
-import type { LayerDeclaration } from '../shared/protocol';
+import type { CylinderLayerDeclaration, LayerDeclaration, QuadLayerDeclaration } from '../shared/protocol';
 import { layerPose } from './timewarp/layer-matrices';
-import type { PointerRay } from './hud-panel/hud-panel';
 
-/** Distance along the ray to where it meets the layer's panel, or null. */
-export function rayHitsLayer(layer: LayerDeclaration, ray: PointerRay): number | null {
-  if (layer.type === 'projection') return null;
+/** A ray in world space, metres. */
+export interface Ray {
+  origin: ArrayLike<number>;
+  direction: ArrayLike<number>;
+}
+
+/** Where a ray meets a panel: `t` along the ray, (u, v) across the panel (0..1, v = 0 at its top). */
+export interface PanelHit {
+  t: number;
+  u: number;
+  v: number;
+}
+
+/** The ray in the panel's own space (origin and direction). */
+function inPanelSpace(layer: QuadLayerDeclaration | CylinderLayerDeclaration, ray: Ray): { o: vec4; d: vec4 } | null {
   const inverse = mat4.invert(mat4.create(), layerPose(layer));
   if (!inverse) return null;
-  const o = vec4.transformMat4(vec4.create(), [ray.origin[0], ray.origin[1], ray.origin[2], 1], inverse);
-  const d = vec4.transformMat4(vec4.create(), [ray.direction[0], ray.direction[1], ray.direction[2], 0], inverse);
+  return {
+    o: vec4.transformMat4(vec4.create(), [ray.origin[0]!, ray.origin[1]!, ray.origin[2]!, 1], inverse),
+    d: vec4.transformMat4(vec4.create(), [ray.direction[0]!, ray.direction[1]!, ray.direction[2]!, 0], inverse),
+  };
+}
+
+/** Where the ray meets the layer's panel from in front (t > 0), or null. */
+export function rayHitsPanel(layer: LayerDeclaration, ray: Ray): PanelHit | null {
+  if (layer.type === 'projection') return null;
+  const local = inPanelSpace(layer, ray);
+  if (!local) return null;
+  const { o, d } = local;
   if (layer.type === 'quad') {
     if (Math.abs(d[2]) < 1e-9) return null;
     const t = -o[2] / d[2];
-    const x = o[0] + t * d[0];
-    const y = o[1] + t * d[1];
-    return t > 0 && Math.abs(x) <= layer.width / 2 && Math.abs(y) <= layer.height / 2 ? t : null;
+    const u = (o[0] + t * d[0]) / layer.width + 0.5;
+    const v = 0.5 - (o[1] + t * d[1]) / layer.height;
+    return t > 0 && u >= 0 && u <= 1 && v >= 0 && v <= 1 ? { t, u, v } : null;
   }
   // Cylinder about +y, seen from inside: the far root.
   const a = d[0] * d[0] + d[2] * d[2];
@@ -30,5 +52,7 @@ export function rayHitsLayer(layer: LayerDeclaration, ray: PointerRay): number |
   const x = o[0] + t * d[0];
   const y = o[1] + t * d[1];
   const z = o[2] + t * d[2];
-  return Math.abs(Math.atan2(x, -z)) <= layer.centralAngle / 2 && Math.abs(y) <= layer.height / 2 ? t : null;
+  const u = Math.atan2(x, -z) / layer.centralAngle + 0.5;
+  const v = 0.5 - y / layer.height;
+  return u >= 0 && u <= 1 && v >= 0 && v <= 1 ? { t, u, v } : null;
 }

@@ -41,6 +41,7 @@ const TEXT: Record<TraceKind, readonly string[]> = {
   state: ['to', 'event'],
 };
 const KINDS: readonly TraceKind[] = ['frame', 'request', 'deliver', 'composite', 'miss', 'restart', 'reload', 'state'];
+const KIND_INDEX = new Map(KINDS.map((kind, i) => [kind, i]));
 const NUMS = 3;
 const TEXTS = 4;
 /** Longest text argument kept, characters. */
@@ -71,18 +72,21 @@ export class TraceRecorder {
 
   record(event: TraceEvent): void {
     const i = this.next;
-    this.kind[i] = KINDS.indexOf(event.kind);
+    this.kind[i] = KIND_INDEX.get(event.kind)!;
     this.t[i] = event.t;
     this.dur[i] = event.dur ?? NaN;
     this.layer[i] = event.layer ?? -1;
-    NUMERIC[event.kind].forEach((key, k) => {
-      const v = event.args?.[key];
+    // Called many times a frame: plain loops, nothing allocated here.
+    const numeric = NUMERIC[event.kind];
+    for (let k = 0; k < NUMS; k++) {
+      const v = k < numeric.length ? event.args?.[numeric[k]!] : undefined;
       this.nums[i * NUMS + k] = typeof v === 'number' ? v : NaN;
-    });
-    TEXT[event.kind].forEach((key, k) => {
-      const v = event.args?.[key];
+    }
+    const text = TEXT[event.kind];
+    for (let k = 0; k < TEXTS; k++) {
+      const v = k < text.length ? event.args?.[text[k]!] : undefined;
       this.texts[i * TEXTS + k] = v === undefined ? undefined : String(v).slice(0, TEXT_MAX);
-    });
+    }
     this.next = (i + 1) % this.capacity;
     this.count = Math.min(this.count + 1, this.capacity);
   }

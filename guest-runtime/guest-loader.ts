@@ -1,7 +1,7 @@
 // Loading a guest module by URL and checking it against the contract.
 // Pure of effects beyond the import itself, so each failure names its phase.
 import type { GuestModule } from '../shared/guest-contract';
-import { rewriteForBlob } from '../shared/module-imports';
+import { isJavaScriptMime, rewriteForBlob } from '../shared/module-imports';
 import { locateSyntaxError } from './syntax-location';
 
 export class GuestLoadError extends Error {
@@ -79,7 +79,6 @@ export async function importGuestSource(url: string, source: string): Promise<{ 
   return { guest: checkGuestModule(namespace), ranFrom };
 }
 
-const JS_MIME = /^(text|application)\/(javascript|ecmascript|x-javascript)\b/i;
 
 /** Why fetching `url` as a module script fails, or null when the fetch itself looks fine. */
 export async function diagnoseFetch(url: string, fetcher: typeof fetch = fetch): Promise<string | null> {
@@ -91,7 +90,7 @@ export async function diagnoseFetch(url: string, fetcher: typeof fetch = fetch):
   }
   if (!response.ok) return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} for ${url}`;
   const type = response.headers.get('content-type') ?? '(none)';
-  if (!JS_MIME.test(type)) return `${url} is served as ${type}, not as JavaScript`;
+  if (!isJavaScriptMime(type)) return `${url} is served as ${type}, not as JavaScript`;
   return null;
 }
 

@@ -17,6 +17,11 @@ function lex(source: string): readonly Found[] | null {
 
 const RELATIVE = /^\.{0,2}\//;
 
+/** What browsers accept as a module script's MIME type (a Content-Type header value). */
+export function isJavaScriptMime(contentType: string): boolean {
+  return /^(text|application)\/(javascript|ecmascript|x-javascript)\b/i.test(contentType);
+}
+
 /** The source, rewritten to run from a blob: URL as if from `url`: relative specifiers made absolute, `import.meta` → `({ url })`. */
 export async function rewriteForBlob(source: string, url: string): Promise<string> {
   const imports = lex(source);

@@ -2,8 +2,7 @@
 // the current view) is taken into the cylinder's own space and met with its wall from inside;
 // the angle round the axis and the height give the surface position.
 import type { mat4 } from 'gl-matrix';
-import { createProgram } from './shader';
-import { FULLSCREEN_VERTEX, SURFACE_TO_TEXTURE, uniformLocations } from './uniforms';
+import { FULLSCREEN_VERTEX, SURFACE_TO_TEXTURE, texturedProgram } from './uniforms';
 
 const FRAGMENT = `#version 300 es
 precision highp float;
@@ -39,10 +38,7 @@ export class CylinderPass {
   private readonly u: Record<(typeof UNIFORMS)[number], WebGLUniformLocation | null>;
 
   constructor(private readonly gl: WebGL2RenderingContext) {
-    this.program = createProgram(gl, FULLSCREEN_VERTEX, FRAGMENT);
-    this.u = uniformLocations(gl, this.program, UNIFORMS);
-    gl.useProgram(this.program);
-    gl.uniform1i(this.u.u_texture, 0);
+    ({ program: this.program, u: this.u } = texturedProgram(gl, FULLSCREEN_VERTEX, FRAGMENT, UNIFORMS));
   }
 
   draw(texture: WebGLTexture, cylinderFromClip: mat4, shape: { radius: number; centralAngle: number; height: number }): void {

@@ -6,8 +6,7 @@
 // background; a gap a moving edge opens is bridged by stretched cells (the usual artefact).
 // Outside the mesh the layer shows nothing (the transparent fallback).
 import type { mat4 } from 'gl-matrix';
-import { createProgram } from './shader';
-import { SURFACE_TO_TEXTURE, uniformLocations } from './uniforms';
+import { SURFACE_TO_TEXTURE, texturedProgram } from './uniforms';
 import type { Viewport } from '../../shared/protocol';
 
 /** Grid cell side in surface pixels: finer follows depth edges better and costs more vertices. */
@@ -59,10 +58,7 @@ export class DepthWarpPass {
   private readonly u: Record<(typeof UNIFORMS)[number], WebGLUniformLocation | null>;
 
   constructor(private readonly gl: WebGL2RenderingContext) {
-    this.program = createProgram(gl, VERTEX, FRAGMENT);
-    this.u = uniformLocations(gl, this.program, UNIFORMS);
-    gl.useProgram(this.program);
-    gl.uniform1i(this.u.u_texture, 0);
+    ({ program: this.program, u: this.u } = texturedProgram(gl, VERTEX, FRAGMENT, UNIFORMS));
   }
 
   /**

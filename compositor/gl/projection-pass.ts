@@ -6,8 +6,7 @@
 // has not moved since the frame was rendered, or timewarp is off without overscan) a plain copy
 // program draws instead: the cheapest path, and the baseline the bench measures reprojection against.
 import type { mat3 } from 'gl-matrix';
-import { createProgram } from './shader';
-import { FULLSCREEN_VERTEX, SURFACE_TO_TEXTURE, uniformLocations } from './uniforms';
+import { FULLSCREEN_VERTEX, SURFACE_TO_TEXTURE, texturedProgram } from './uniforms';
 import type { Viewport } from '../../shared/protocol';
 
 const FRAGMENT = `#version 300 es
@@ -62,14 +61,10 @@ export class ProjectionPass {
   private readonly copySrc: WebGLUniformLocation | null;
 
   constructor(private readonly gl: WebGL2RenderingContext) {
-    this.program = createProgram(gl, FULLSCREEN_VERTEX, FRAGMENT);
-    this.u = uniformLocations(gl, this.program, UNIFORMS);
-    gl.useProgram(this.program);
-    gl.uniform1i(this.u.u_texture, 0);
-    this.copyProgram = createProgram(gl, FULLSCREEN_VERTEX, COPY_FRAGMENT);
-    this.copySrc = gl.getUniformLocation(this.copyProgram, 'u_src');
-    gl.useProgram(this.copyProgram);
-    gl.uniform1i(gl.getUniformLocation(this.copyProgram, 'u_texture'), 0);
+    ({ program: this.program, u: this.u } = texturedProgram(gl, FULLSCREEN_VERTEX, FRAGMENT, UNIFORMS));
+    const copy = texturedProgram(gl, FULLSCREEN_VERTEX, COPY_FRAGMENT, ['u_src'] as const);
+    this.copyProgram = copy.program;
+    this.copySrc = copy.u.u_src;
   }
 
   /** Draws the rendered view `src` of a surface, warped by `warp`, over the current viewport. */

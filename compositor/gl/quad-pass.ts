@@ -2,8 +2,7 @@
 // frame (so it is world-locked without any warp). Four corners from gl_VertexID, placed by one
 // matrix: current clip from the panel's unit square.
 import type { mat4 } from 'gl-matrix';
-import { createProgram } from './shader';
-import { SURFACE_TO_TEXTURE, uniformLocations } from './uniforms';
+import { SURFACE_TO_TEXTURE, texturedProgram } from './uniforms';
 
 const VERTEX = `#version 300 es
 uniform mat4 u_clipFromPanel; // the panel's unit square (-0.5..0.5, z = 0) to current clip
@@ -29,10 +28,7 @@ export class QuadPass {
   private readonly u: Record<'u_texture' | 'u_clipFromPanel', WebGLUniformLocation | null>;
 
   constructor(private readonly gl: WebGL2RenderingContext) {
-    this.program = createProgram(gl, VERTEX, FRAGMENT);
-    this.u = uniformLocations(gl, this.program, ['u_texture', 'u_clipFromPanel'] as const);
-    gl.useProgram(this.program);
-    gl.uniform1i(this.u.u_texture, 0);
+    ({ program: this.program, u: this.u } = texturedProgram(gl, VERTEX, FRAGMENT, ['u_texture', 'u_clipFromPanel'] as const));
   }
 
   draw(texture: WebGLTexture, clipFromPanel: mat4): void {

@@ -1,8 +1,21 @@
 // Looking up a program's uniforms by name once, so passes set them without string lookups per draw.
+import { createProgram } from './shader';
 export function uniformLocations<K extends string>(gl: WebGL2RenderingContext, program: WebGLProgram, names: readonly K[]): Record<K, WebGLUniformLocation | null> {
   const out = {} as Record<K, WebGLUniformLocation | null>;
   for (const name of names) out[name] = gl.getUniformLocation(program, name);
   return out;
+}
+
+/**
+ * A pass's program: compiled and linked, its uniforms looked up, and its `u_texture` sampler bound
+ * to texture unit 0 (every pass samples one layer texture there).
+ */
+export function texturedProgram<K extends string>(gl: WebGL2RenderingContext, vertexSource: string, fragmentSource: string, names: readonly K[]): { program: WebGLProgram; u: Record<K, WebGLUniformLocation | null> } {
+  const program = createProgram(gl, vertexSource, fragmentSource);
+  const u = uniformLocations(gl, program, names);
+  gl.useProgram(program);
+  gl.uniform1i(gl.getUniformLocation(program, 'u_texture'), 0);
+  return { program, u };
 }
 
 /** GLSL shared by the passes: a full-viewport quad from gl_VertexID, and the surface's row order. */

@@ -3,9 +3,10 @@
 // a few times a second; its buttons answer the controller: the ray's hit point shows as a cursor,
 // and a trigger press on a button acts on its layer.
 import { mat4, quat, vec3, vec4 } from 'gl-matrix';
+import { rayHitsPanel } from '../pointing';
 import type { QuadLayerDeclaration, WireView } from '../../shared/protocol';
 import type { CompositorStats } from '../stats';
-import { quadClipFromPanel, layerPose } from '../timewarp/layer-matrices';
+import { quadClipFromPanel } from '../timewarp/layer-matrices';
 import type { QuadPass } from '../gl/quad-pass';
 import { PANEL_PIXELS, hitButton, panelLayout, type PanelButton, type PanelLayout } from './layout';
 
@@ -28,6 +29,12 @@ export interface PointerRay {
   pressed: boolean;
 }
 
+/** This frame's pointer: its ray (null when there is none), and whether its trigger went down this frame. */
+export interface PointerFrame {
+  ray: PointerRay | null;
+  clicked: boolean;
+}
+
 export class HudPanel {
   private readonly canvas = new OffscreenCanvas(PANEL_PIXELS.width, PANEL_PIXELS.height);
   private readonly g = this.canvas.getContext('2d')!;
@@ -35,7 +42,6 @@ export class HudPanel {
   private layout: PanelLayout = { lines: [], buttons: [] };
   private drawnAt = -Infinity;
   private cursor: [number, number] | null = null;
-  private wasPressed = false;
   /** The button under the pointer, if any. */
   hovered: PanelButton | null = null;
   /** Per layer: fresh frames per second at each redraw, for its sparkline. */
@@ -49,14 +55,12 @@ export class HudPanel {
   ) {}
 
   /** Per frame: follow the pointer, act on a trigger press, and redraw the text when due. */
-  update(stats: () => CompositorStats, now: number, pointer: PointerRay | null): void {
-    const hit = pointer ? this.hit(pointer) : null;
-    const moved = (hit?.[0] ?? -1) !== (this.cursor?.[0] ?? -1) || (hit?.[1] ?? -1) !== (this.cursor?.[1] ?? -1);
+  update(stats: () => CompositorStats, now: number, pointer: PointerFrame): void {
+    const hit = pointer.ray ? this.hit(pointer.ray) : null;
+    const moved = hit?.[0] !== this.cursor?.[0] || hit?.[1] !== this.cursor?.[1];
     this.cursor = hit;
     this.hovered = hit ? hitButton(this.layout, hit[0], hit[1]) : null;
-    const pressed = pointer?.pressed ?? false;
-    if (pressed && !this.wasPressed && this.hovered) this.act(this.hovered);
-    this.wasPressed = pressed;
+    if (pointer.clicked && this.hovered) this.act(this.hovered);
     if (now - this.drawnAt >= REDRAW_MS || moved) {
       const s = stats();
       this.layout = panelLayout(s);
@@ -74,17 +78,8 @@ export class HudPanel {
 
   /** The panel pixel the ray meets (origin top-left), or null. */
   hit(pointer: PointerRay): [number, number] | null {
-    const inverse = mat4.invert(mat4.create(), layerPose(PANEL_POSE));
-    if (!inverse) return null;
-    const o = vec4.transformMat4(vec4.create(), [pointer.origin[0], pointer.origin[1], pointer.origin[2], 1], inverse);
-    const d = vec4.transformMat4(vec4.create(), [pointer.direction[0], pointer.direction[1], pointer.direction[2], 0], inverse);
-    if (Math.abs(d[2]) < 1e-9) return null;
-    const t = -o[2] / d[2];
-    if (t <= 0) return null;
-    const u = (o[0] + t * d[0]) / PANEL_POSE.width + 0.5;
-    const v = 0.5 - (o[1] + t * d[1]) / PANEL_POSE.height;
-    if (u < 0 || u > 1 || v < 0 || v > 1) return null;
-    return [u * PANEL_PIXELS.width, v * PANEL_PIXELS.height];
+    const at = rayHitsPanel(PANEL_POSE, pointer);
+    return at ? [at.u * PANEL_PIXELS.width, at.v * PANEL_PIXELS.height] : null;
   }
 
   private sampleRates(stats: CompositorStats, now: number): void {

@@ -10,7 +10,6 @@ import type { GuestHost } from '../guest-host';
 import type { Policy } from '../../shared/limits';
 import type { FrameClock } from '../frame-clock';
 import type { TraceRecorder } from '../trace';
-import type { LayerTextures } from '../gl/layer-textures';
 import type { ReloadStats } from '../stats';
 import { median } from '../policy/pacer';
 import { directImports } from '../../shared/module-imports';
@@ -36,7 +35,8 @@ export interface EditorHost {
   readonly policy: Policy;
   readonly clock: FrameClock;
   readonly trace: TraceRecorder;
-  readonly textures: LayerTextures;
+  /** Hands a layer's texture to another layer (a vetted version taking its layer over). */
+  renameTexture(from: number, to: number): void;
   readonly options: { watch?: boolean | undefined; vetFrames?: number | undefined };
   layer(id: number): Layer | undefined;
   layers(): Iterable<Layer>;
@@ -263,7 +263,7 @@ export class LiveEditor {
       live.host.terminate();
     }
     live.releaseFrames();
-    this.host.textures.rename(staging.id, live.id);
+    this.host.renameTexture(staging.id, live.id);
     const host = staging.host!;
     live.host = host;
     this.host.bindHost(host, live);

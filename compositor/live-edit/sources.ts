@@ -5,6 +5,7 @@
 //     an unchanged file costs a 304); the body's content hash decides whether it changed (servers
 //     without validators, or that do not expose ETag cross-origin, are covered the same way).
 import { sourceHash } from './source-hash';
+import { isJavaScriptMime } from '../../shared/module-imports';
 
 /** The text of a guest module and its hash, fetched fresh (revalidated against the server). */
 export interface FetchedSource {
@@ -14,8 +15,7 @@ export interface FetchedSource {
 }
 
 export const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
-/** What browsers accept as a module script's MIME type. */
-const JS_MIME = /^(text|application)\/(javascript|ecmascript|x-javascript)\b/i;
+
 const FETCH_TIMEOUT_MS = 5_000;
 
 /** Fetches a guest module's current text; rejects with a readable reason. */
@@ -28,7 +28,7 @@ export async function fetchSource(url: string): Promise<FetchedSource> {
   }
   if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
   const type = response.headers.get('content-type') ?? '(none)';
-  if (!JS_MIME.test(type)) throw new Error(`${url} is served as ${type}, not as JavaScript`);
+  if (!isJavaScriptMime(type)) throw new Error(`${url} is served as ${type}, not as JavaScript`);
   const length = Number(response.headers.get('content-length') ?? '0');
   if (length > MAX_SOURCE_BYTES) throw new Error(`${url} is ${length} bytes, over the ${MAX_SOURCE_BYTES}-byte limit for a guest module`);
   const text = await response.text();

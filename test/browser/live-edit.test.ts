@@ -82,15 +82,25 @@ async function waitForColour(page: Page, rgb: number[], timeout = 20_000): Promi
   throw new Error(`centre pixel stayed ${last}, expected ${rgb}`);
 }
 
-async function waitForVettingEnd(page: Page, id: number, timeout = 20_000): Promise<void> {
+/** Until vetting of layer `id` has ended, with nothing queued (and, given `unlike`, for a version of another hash). */
+async function waitForVettingEnd(page: Page, id: number, unlike: string | null = null, timeout = 20_000): Promise<void> {
   await page.waitForFunction(
-    (layerId) => {
+    ([layerId, prev]) => {
       const l = window.compositor.stats().layers.find((x) => x.id === layerId)!;
-      return l.reload.vetting === null && !l.reload.queued && l.reload.last !== null;
+      return l.reload.vetting === null && !l.reload.queued && l.reload.last !== null && l.reload.last.hash !== prev;
     },
-    id,
+    [id, unlike] as const,
     { timeout },
   );
+}
+
+/** A dev-served counter guest filling both eyes red, loaded and on screen. */
+async function openRedGuest(): Promise<{ file: ReturnType<typeof guestFile>; page: Page }> {
+  const file = guestFile(devDir, { rgb: RED });
+  const page = await openCompositor(browser, app, { guests: [`demos/scratch/${file.name}`], extra: { hud: '0' } });
+  await waitForLayerState(page, 1, ['running']);
+  await waitForColour(page, RED);
+  return { file, page };
 }
 
 const RED: [number, number, number] = [255, 0, 0];
@@ -103,10 +113,7 @@ async function count(page: Page): Promise<number> {
 
 describe('live editing', () => {
   it('a save on the dev server shows the new version without a page reload, its count carried on', async () => {
-    const file = guestFile(devDir, { rgb: RED });
-    const page = await openCompositor(browser, app, { guests: [`demos/scratch/${file.name}`], extra: { hud: '0' } });
-    await waitForLayerState(page, 1, ['running']);
-    await waitForColour(page, RED);
+    const { file, page } = await openRedGuest();
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
     const before = await count(page);
     expect(before).toBeGreaterThan(0);
@@ -139,10 +146,7 @@ describe('live editing', () => {
   });
 
   it('rejects a syntax error, a throw in setup and a version too slow for the budget: the old pixels stay, the error says why', async () => {
-    const file = guestFile(devDir, { rgb: RED });
-    const page = await openCompositor(browser, app, { guests: [`demos/scratch/${file.name}`], extra: { hud: '0' } });
-    await waitForLayerState(page, 1, ['running']);
-    await waitForColour(page, RED);
+    const { file, page } = await openRedGuest();
     const cases: [string, Version, string, RegExp][] = [
       ['syntax error', { rgb: GREEN, raw: 'export default {\n  frame(ctx) {\n    ctx.gl.clear(;\n  },\n};\n' }, 'load', /SyntaxError.*line 3/],
       ['throw in setup', { rgb: GREEN, setupTail: "throw new Error('setup says no');" }, 'setup', /setup says no/],
@@ -151,15 +155,7 @@ describe('live editing', () => {
     for (const [name, version, phase, message] of cases) {
       const previous = (await layer(page, 1)).reload.last?.hash ?? null;
       file.save(version);
-      // Until this version's vetting has ended (each version's hash differs).
-      await page.waitForFunction(
-        (prev) => {
-          const r = window.compositor.stats().layers[0]!.reload;
-          return r.vetting === null && !r.queued && r.last !== null && r.last.hash !== prev;
-        },
-        previous,
-        { timeout: 20_000 },
-      );
+      await waitForVettingEnd(page, 1, previous); // this version's (each version's hash differs)
       const l = await layer(page, 1);
       expect(l.reload.last, name).toMatchObject({ outcome: 'rejected', phase });
       expect(l.error, name).toMatch(message);
@@ -176,10 +172,7 @@ describe('live editing', () => {
   });
 
   it('shows the version under vetting in a preview panel; one vetting at a time, a newer save replacing a queued one', async () => {
-    const file = guestFile(devDir, { rgb: RED });
-    const page = await openCompositor(browser, app, { guests: [`demos/scratch/${file.name}`], extra: { hud: '0' } });
-    await waitForLayerState(page, 1, ['running']);
-    await waitForColour(page, RED);
+    const { file, page } = await openRedGuest();
     file.save({ rgb: GREEN, busyMs: 60 }); // too slow: vetted for 30 slow frames, then rejected
     await page.waitForFunction(() => (window.compositor.stats().layers[0]!.reload.vetting?.frames ?? 0) >= 2, null, { timeout: 20_000 });
     // The preview panel sits in the bottom-right corner of each eye (GL coordinates: origin bottom-left).
@@ -200,10 +193,7 @@ describe('live editing', () => {
   });
 
   it('undo returns the previous version’s pixels and redo the newer, by API and by keyboard', async () => {
-    const file = guestFile(devDir, { rgb: RED });
-    const page = await openCompositor(browser, app, { guests: [`demos/scratch/${file.name}`], extra: { hud: '0' } });
-    await waitForLayerState(page, 1, ['running']);
-    await waitForColour(page, RED);
+    const { file, page } = await openRedGuest();
     file.save({ rgb: GREEN });
     await waitForColour(page, GREEN);
     await waitForVettingEnd(page, 1);
