@@ -277,7 +277,9 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
       if (violated || terminated) return;
       strayMessages += count;
       strayBudget.inFrame += count - 1;
-      if (admit(strayBudget, performance.now()) === 'flood') {
+      // Counted where they were posted (the frame reports a flood at once), so one frame's caps,
+      // not time since the frame began: the report arrives whenever the compositor reads it.
+      if (admit(strayBudget) === 'flood') {
         violation(`message flood: more than ${FLOOD_MESSAGES_PER_FRAME} messages in one frame on the worker's public channel`);
         container.terminate();
       }
