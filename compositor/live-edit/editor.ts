@@ -51,6 +51,9 @@ export interface EditorHost {
   unbindHost(host: GuestHost): void;
 }
 
+/** How much slower than the live version a new one may be while both run side by side. */
+const VETTING_SHARE = 2;
+
 const withoutQuery = (url: string): string => {
   try {
     const u = new URL(url);
@@ -185,11 +188,14 @@ export class LiveEditor {
     }
   }
 
-  /** The frame-rate budget a new version must hold: the layer's pace, or 1.5× the live version's median frame time if longer. */
+  /**
+   * The frame-rate budget a new version must hold: the layer's pace, or twice the live version's
+   * median frame time if longer (while vetted, the two versions share the machine).
+   */
   vetBudgetMs(live: Layer): number {
     const interval = this.host.clock.nominalIntervalMs();
     if (!live.host || live.pacer.samples.length === 0) return this.host.policy.maxDivisor * interval;
-    return Math.max(live.pacer.divisor * interval, 1.5 * median(live.pacer.samples));
+    return Math.max(live.pacer.divisor * interval, VETTING_SHARE * median(live.pacer.samples));
   }
 
   async beginVetting(layer: Layer, pending: PendingVersion): Promise<void> {
