@@ -74,8 +74,17 @@ function checkEnd(s: CompositorStats, id: number, fixture: HostileFixture, exact
   if (exactError) expect(layer.error).toMatch(fixture.error);
   else expect(layer.error).toContain(fixture.file);
   if (fixture.ends === 'quarantined') expect(layer.stateReason).toBeTruthy();
-  expect(s.layers[0]!.state).toBe('running');
+  // The healthy guest was never restarted. (At the very moment of the act it may be a frame late,
+  // shown reprojected as 'stale'; that it is running again is checked once the act has settled.)
+  expect(s.layers[0]!.restarts).toBe(0);
   expect(s.internalErrors).toBe(0);
+}
+
+/** The healthy guest is running: not dropped, not restarting (a momentary 'stale' may pass first). */
+async function expectHealthyRunning(page: Page) {
+  await page.waitForFunction(() => window.compositor.stats().layers[0]!.state === 'running', null, { timeout: 2000, polling: 16 });
+  const s = await stats(page);
+  expect(s.layers[0]!.restarts, 'healthy guest restarts').toBe(0);
 }
 
 describe('each hostile guest beside a healthy one', () => {
@@ -95,11 +104,15 @@ describe('each hostile guest beside a healthy one', () => {
     await waitForEnd(page, [2]);
     const end = await read(page);
     checkEnd(end.s, 2, fixture);
-    // Where the platform could not protect siblings throughout (GPU work already queued when the
-    // guest was evicted, and the healthy guest's pace to win back), judge from 1 s after the act.
-    const settled = fixture.siblingsProtected === 'once-acted' ? (await page.waitForTimeout(1000), await read(page)) : end;
-    await page.waitForTimeout(1500);
+    // The act itself (terminating a worker and its sandbox process) costs a 2-core machine a few
+    // frames, so "once acted" is judged from 0.5 s after it; where the platform could not protect
+    // siblings throughout (GPU work already queued when the guest was evicted, and the healthy
+    // guest's pace to win back), from 1 s after it.
+    await page.waitForTimeout(fixture.siblingsProtected === 'once-acted' ? 1000 : 500);
+    const settled = await read(page);
+    await page.waitForTimeout(2000);
     const after = await read(page);
+    await expectHealthyRunning(page);
     const during = rates(start.w, end.w);
     const acted = rates(settled.w, after.w);
     const throughout = rates(start.w, after.w);
@@ -151,7 +164,7 @@ describe('all hostile guests at once', () => {
     // With a GPU hog among them, the promise is judged once the policy has acted (see README).
     expect(acted.fps / baselineFps).toBeGreaterThanOrEqual(0.9);
     expect(acted.healthyShare).toBeGreaterThanOrEqual(0.9);
-    expect((await stats(page)).layers[0]!.state).toBe('running');
+    await expectHealthyRunning(page);
     await page.close();
   }, 150_000);
 });
