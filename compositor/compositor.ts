@@ -24,7 +24,7 @@ import { fetchSource } from './live-edit/sources';
 import { LiveEditor } from './live-edit/editor';
 import { TraceRecorder, toChromeTrace } from './trace';
 import type { HudPanel, PointerFrame, PointerRay } from './hud-panel/hud-panel';
-import { rayHitsPanel } from './pointing';
+import { rayHitsPanel, type Ray } from './pointing';
 import { isComposited } from './layer-state';
 import type { Viewport, WireView } from '../shared/protocol';
 
@@ -88,6 +88,8 @@ export class Compositor {
   private lastEvictionAt = -Infinity;
   /** The quad or cylinder layer the controller points at, if any (stats().pointedLayer). */
   pointedLayer: number | null = null;
+  /** How far along the controller's ray that layer is met (metres), or null. */
+  pointedAt: number | null = null;
   /** Whether the controller's trigger was held last frame (a press is the frame it goes down). */
   private triggerWas = false;
   /** Frame timing of the last seconds, for exportTrace(). */
@@ -227,16 +229,28 @@ export class Compositor {
    * layer the edit shortcuts act on). `onHud`: the ray is on the HUD panel, which takes the press.
    */
   pointAt(pointer: PointerFrame, onHud: boolean): void {
-    let best: { id: number; t: number } | null = null;
-    if (pointer.ray && !onHud) {
-      for (const layer of this.layerMap.values()) {
-        if (!isComposited(layer.state)) continue;
-        const hit = rayHitsPanel(layer.declaration, pointer.ray);
-        if (hit && (!best || hit.t < best.t)) best = { id: layer.id, t: hit.t };
-      }
-    }
+    const best = pointer.ray && !onHud ? this.nearestPanelLayer(pointer.ray) : null;
     this.pointedLayer = best?.id ?? null;
+    this.pointedAt = best?.t ?? null;
     if (pointer.clicked && best) this.editor.lastEdited = best.id;
+  }
+
+  /** How far along a ray the nearest panel is (a composited quad or cylinder layer, or the HUD panel), metres; null if none. */
+  reach(ray: Ray): number | null {
+    const hud = this.hudPanel?.hit(ray)?.t ?? null;
+    const layer = this.nearestPanelLayer(ray)?.t ?? null;
+    return hud === null ? layer : layer === null ? hud : Math.min(hud, layer);
+  }
+
+  /** The composited quad or cylinder layer a ray meets first, and how far along it. */
+  private nearestPanelLayer(ray: Ray): { id: number; t: number } | null {
+    let best: { id: number; t: number } | null = null;
+    for (const layer of this.layerMap.values()) {
+      if (!isComposited(layer.state)) continue;
+      const hit = rayHitsPanel(layer.declaration, ray);
+      if (hit && (!best || hit.t < best.t)) best = { id: layer.id, t: hit.t };
+    }
+    return best;
   }
 
   /** The pixels (all, or `region`) and poses of the next presented frame (diagnostics and tests). */

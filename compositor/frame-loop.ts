@@ -10,7 +10,8 @@
 //    for the pose predicted at the time that frame will be shown.
 // 6. Composite every running or stale layer's newest frame into each eye, in declared order,
 //    reprojected from the pose it was rendered for to this frame's pose (timewarp); then each new
-//    version under vetting as a small preview beside it.
+//    version under vetting as a small preview beside it; then the HUD panel (if shown) and the
+//    controller's beam and cursor, drawn at this frame's pose.
 // Steps 3–5 run for versions under vetting too (their staging layers), exactly as for live ones.
 //
 // Each layer's work runs in its own try/catch naming the layer: a bad layer is crashed
@@ -21,6 +22,7 @@ import type { Compositor } from './compositor';
 import type { Layer } from './layer';
 import { isComposited, wantsFrames } from './layer-state';
 import { median, pacerDue } from './policy/pacer';
+import { nearestHit, pointerVisual } from './pointer-beam';
 import { graceExpired, livenessVerdict, newlyMissed, scheduleRequest } from './policy/watchdog';
 import { framesUntilShown, movedViewMatrix, predictPose, recordPose, type PoseSample } from './timewarp/prediction';
 import { requestViews } from './timewarp/request-views';
@@ -98,6 +100,7 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
   const pointer = compositor.readPointer(compositor.pointer?.(frame, space, eyes) ?? null);
   compositor.hudPanel?.update(() => compositor.stats(), now, pointer);
   compositor.pointAt(pointer, compositor.hudPanel?.hovered != null);
+  const pointerSeen = pointer.ray ? pointerVisual(pointer.ray, nearestHit(compositor.hudPanel?.hitT ?? null, compositor.pointedAt)) : null;
   compositor.passes.begin();
   const viewports = eyes.map((eye) => eye.viewport);
   eyes.forEach(({ viewport: target }, index) => {
@@ -108,6 +111,7 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
     staging.forEach((layer, n) => guarded(compositor, layer, () => drawPreview(compositor, layer, index, target, n)));
     gl.viewport(target.x, target.y, target.width, target.height);
     compositor.hudPanel?.render(compositor.passes.quad, views[index]!);
+    if (pointerSeen) compositor.passes.pointer.draw(pointerSeen, views[index]!);
   });
   compositor.frames += 1;
   compositor.afterPresent({ head, views, viewports });

@@ -3,10 +3,11 @@
 import { Compositor } from './compositor';
 import { startFrameLoop } from './frame-loop';
 import { mountHud } from './hud';
-import { parsePageParams } from './url-params';
+import { DEFAULT_GUESTS, parsePageParams } from './url-params';
 import { headsetAvailable, startImmersive } from './xr-session';
 import { installEmulator } from './emulator/install';
 import { attachControls } from './emulator/controls';
+import { attachController } from './emulator/controller';
 import type { CompositorStats } from './stats';
 import type { Capture, CaptureRegion } from './capture';
 import { checkMotion, type Keyframe } from './emulator/motion';
@@ -173,7 +174,7 @@ async function present(compositor: Compositor, gl: WebGL2RenderingContext): Prom
     const controls = attachControls(canvas, device.pose, () => {
       device.settings.view = device.settings.view === 'stereo' ? 'mono' : 'stereo';
     });
-    compositor.pointer = mousePointer();
+    attachController(canvas, device, (ray) => compositor.reach(ray));
     device.beforeFrame = (now) => controls.update(now);
     await begin(compositor, gl, 'emulator');
     return;
@@ -193,10 +194,9 @@ async function begin(compositor: Compositor, gl: WebGL2RenderingContext, mode: '
     activeSession = session;
     compositor.session = mode;
     showStatus('');
-    if (mode === 'immersive') {
-      if (params.hud || params.hudPanel) showHudPanel(compositor, gl);
-      compositor.pointer = controllerPointer(session);
-    }
+    if (mode === 'immersive' && (params.hud || params.hudPanel)) showHudPanel(compositor, gl);
+    // The headset's controller, or the emulator's (a webxr-polyfill input source driven by the mouse).
+    compositor.pointer = controllerPointer(session);
     // Runs when the XR session ends (headset removed, user exit): offer to enter again.
     session.addEventListener('end', () => {
       compositor.session = 'none';
@@ -295,61 +295,34 @@ function showHudPanel(compositor: Compositor, gl: WebGL2RenderingContext): void 
       case 'unload':
         compositor.unload(button.layer);
         return;
+      case 'load':
+        if (button.url) compositor.load(button.url);
+        return;
+      case 'chaos':
+        loadChaos(compositor);
+        return;
       default: {
         const check: never = button.action;
         return check;
       }
     }
-  }, () => compositor.clock.recentFrames());
+  }, () => compositor.clock.recentFrames(), () => loadableGuests(compositor));
 }
 
-/**
- * The emulated controller: a ray from the eye through the mouse (the view's centre while the mouse
- * is captured); its trigger is the F key, or a click that is not a drag.
- */
-function mousePointer(): NonNullable<Compositor['pointer']> {
-  let at: [number, number] | null = null;
-  let held = false;
-  let clickFrames = 0;
-  let down: { x: number; y: number } | null = null;
-  // Runs as the mouse moves over the view: remember where it points.
-  canvas.addEventListener('pointermove', (e) => (at = [e.clientX, e.clientY]));
-  canvas.addEventListener('pointerdown', (e) => (down = { x: e.clientX, y: e.clientY }));
-  // Runs when a mouse button comes up: a click that did not drag pulls the trigger for a frame.
-  canvas.addEventListener('pointerup', (e) => {
-    if (down && Math.hypot(e.clientX - down.x, e.clientY - down.y) < 4) clickFrames = 2;
-    down = null;
-  });
-  // Runs on F pressed and released: the trigger.
-  window.addEventListener('keydown', (e) => {
-    if (e.key.toLowerCase() === 'f' && !e.altKey && !(e.target instanceof HTMLInputElement)) held = true;
-  });
-  window.addEventListener('keyup', (e) => {
-    if (e.key.toLowerCase() === 'f') held = false;
-  });
-  return (_frame, _space, eyes): PointerRay | null => {
-    const ratio = canvas.width / Math.max(1, canvas.clientWidth);
-    const locked = document.pointerLockElement === canvas;
-    const first = eyes[0];
-    if (!first) return null;
-    let x: number;
-    let y: number;
-    if (locked || !at) {
-      x = first.viewport.x + first.viewport.width / 2;
-      y = first.viewport.y + first.viewport.height / 2;
-    } else {
-      x = at[0] * ratio;
-      y = canvas.height - at[1] * ratio;
-    }
-    const eye = eyes.find((e) => x >= e.viewport.x && x < e.viewport.x + e.viewport.width) ?? first;
-    const ray = rayThrough(eye.view, eye.viewport, x, y);
-    const pressed = held || clickFrames > 0;
-    if (clickFrames > 0) clickFrames -= 1;
-    return ray ? { ...ray, pressed } : null;
-  };
+/** What the headset's loader row offers: the demo guests, then the page's own, each once. */
+function loadableGuests(compositor: Compositor): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const url of [...DEFAULT_GUESTS, ...params.guests, ...[...compositor.layers()].map((l) => l.url)]) {
+    const absolute = new URL(url, location.href).href;
+    if (seen.has(absolute)) continue;
+    seen.add(absolute);
+    out.push(url);
+  }
+  return out;
 }
 
-/** A headset's first controller: its target ray, and its select (trigger) state. */
+/** The session's first controller (a headset's, or the emulator's): its target ray, and its select (trigger) state. */
 function controllerPointer(session: XRSession): NonNullable<Compositor['pointer']> {
   let pressed = false;
   session.addEventListener('selectstart', () => (pressed = true));
@@ -357,7 +330,8 @@ function controllerPointer(session: XRSession): NonNullable<Compositor['pointer'
   return (frame, space): PointerRay | null => {
     const source = [...session.inputSources].find((s) => s.targetRayMode === 'tracked-pointer') ?? session.inputSources[0];
     const pose = source ? frame.getPose(source.targetRaySpace, space) : null;
-    return pose ? { ...rayFromPose(pose.transform), pressed } : null;
+    // A tracked controller's beam starts at the controller; a gaze or screen ray's at the eye (cursor only).
+    return pose ? { ...rayFromPose(pose.transform), pressed, beamFrom: source?.targetRayMode === 'tracked-pointer' ? rayFromPose(pose.transform).origin : null } : null;
   };
 }
 

@@ -2,6 +2,9 @@
 // session with two views side by side on the page's canvas. The compositor drives
 // it through the ordinary WebXR API, exactly as it drives a headset.
 import XRDevice from 'webxr-polyfill/src/devices/XRDevice.js';
+import XRInputSource from 'webxr-polyfill/src/api/XRInputSource.js';
+import XRPose from 'webxr-polyfill/src/api/XRPose.js';
+import XRRigidTransform from 'webxr-polyfill/src/api/XRRigidTransform.js';
 import { mat4 } from 'gl-matrix';
 import { defaultPose, eyeFov, eyeViewMatrix, headMatrix, projectionFromFov, type HeadPose } from './head-pose';
 import { sampleMotion, type Keyframe, type Motion } from './motion';
@@ -18,6 +21,26 @@ interface EmulatedSession {
 }
 
 interface RenderStateLike { depthNear: number; depthFar: number }
+
+/** What the polyfill's reference spaces offer an input pose (as its own gamepad sources use them). */
+interface PolyfillSpace {
+  _transformBasePoseMatrix(out: Float32Array, pose: Float32Array): void;
+  _adjustForOriginOffset(matrix: Float32Array): void;
+}
+
+/** One eye of a device frame: its matrices and its pixels on the canvas (GL coordinates). */
+export interface EmulatedEye {
+  viewMatrix: Float32Array;
+  projectionMatrix: Float32Array;
+  viewport: { x: number; y: number; width: number; height: number };
+}
+
+/** Where an eye's pixels go on a canvas of `width` × `height` (mono: the left eye fills it, the right gets none). */
+export function eyeViewport(view: EmulatorSettings['view'], eye: Eye, width: number, height: number): EmulatedEye['viewport'] {
+  if (view === 'mono') return eye === 'right' ? { x: width, y: 0, width: 0, height: 0 } : { x: 0, y: 0, width, height };
+  const half = Math.floor(width / 2);
+  return eye === 'left' || eye === 'none' ? { x: 0, y: 0, width: half, height } : { x: half, y: 0, width: width - half, height };
+}
 
 let nextSessionId = 0;
 
@@ -37,6 +60,16 @@ export class EmulatorDevice extends XRDevice {
   /** A scripted motion being played, and when it started (first frame's time). */
   private playing: { motion: Motion; startedAt: number | null } | null = null;
   private frameTime = 0;
+
+  /**
+   * Called at the start of every device frame, once the head has moved, with the frame's eyes:
+   * the emulated controller's pose (world from controller, target ray along −z), or null for none.
+   */
+  aimController: ((eyes: EmulatedEye[]) => mat4 | null) | null = null;
+  /** The emulated controller this frame (null: none, and the sessions' input sources are empty). */
+  private controllerPose: mat4 | null = null;
+  private triggerHeld = false;
+  private readonly controller = new XRInputSource({ handedness: 'right', targetRayMode: 'tracked-pointer', profiles: ['generic-trigger'], gamepad: undefined });
 
   private readonly sessions = new Map<number, EmulatedSession>();
   private readonly headPose = mat4.create();
@@ -154,9 +187,26 @@ export class EmulatorDevice extends XRDevice {
       this.recording.push({ t: now - this.recordingStart, position: [p[0], p[1], p[2]], orientation: [q[0], q[1], q[2], q[3]] });
     }
     this.updateMatrices();
+    this.controllerPose = canvas && this.aimController ? this.aimController(this.eyes(canvas.width, canvas.height)) : null;
   }
 
   onFrameEnd(): void {}
+
+  /** The eyes this frame draws, on a canvas of `width` × `height`. */
+  private eyes(width: number, height: number): EmulatedEye[] {
+    const eyes: Eye[] = this.settings.view === 'mono' ? ['left'] : ['left', 'right'];
+    return eyes.map((eye) => ({ viewMatrix: this.views[eye] as Float32Array, projectionMatrix: this.projections[eye] as Float32Array, viewport: eyeViewport(this.settings.view, eye, width, height) }));
+  }
+
+  /** Holds or releases the controller's trigger: select events for every immersive session, on a change. */
+  setTrigger(held: boolean): void {
+    if (held === this.triggerHeld) return;
+    this.triggerHeld = held;
+    for (const session of this.sessions.values()) {
+      if (session.ended || session.mode === 'inline') continue;
+      this.dispatchEvent(held ? '@@webxr-polyfill/input-select-start' : '@@webxr-polyfill/input-select-end', { sessionId: session.id, inputSource: this.controller });
+    }
+  }
 
   /** Recomputes every matrix from the current pose (also called by setPose between frames). */
   updateMatrices(): void {
@@ -200,15 +250,8 @@ export class EmulatorDevice extends XRDevice {
       Object.assign(t, { x: 0, y: 0, width, height });
       return true;
     }
-    if (this.settings.view === 'mono') {
-      // One full-window eye; the right view gets no pixels (the compositor skips empty viewports).
-      if (eye === 'right') Object.assign(t, { x: width, y: 0, width: 0, height: 0 });
-      else Object.assign(t, { x: 0, y: 0, width, height });
-      return true;
-    }
-    const half = Math.floor(width / 2);
-    if (eye === 'left' || eye === 'none') Object.assign(t, { x: 0, y: 0, width: half, height });
-    else Object.assign(t, { x: half, y: 0, width: width - half, height });
+    // Mono: one full-window eye; the right view gets no pixels (the compositor skips empty viewports).
+    Object.assign(t, eyeViewport(this.settings.view, eye, width, height));
     return true;
   }
 
@@ -224,12 +267,17 @@ export class EmulatorDevice extends XRDevice {
     return this.views[eye] as Float32Array;
   }
 
-  getInputSources(): [] {
-    return [];
+  getInputSources(): XRInputSource[] {
+    return this.controllerPose ? [this.controller] : [];
   }
 
-  getInputPose(): null {
-    return null;
+  /** The controller's target-ray (or grip: the same) pose in `space`, as the polyfill's gamepad sources give it. */
+  getInputPose(inputSource: XRInputSource, space: PolyfillSpace | null, poseType: string): XRPose | null {
+    if (inputSource !== this.controller || !this.controllerPose || !space || (poseType !== 'target-ray' && poseType !== 'grip')) return null;
+    const out = new Float32Array(16);
+    space._transformBasePoseMatrix(out, this.controllerPose as Float32Array);
+    space._adjustForOriginOffset(out);
+    return new XRPose(new XRRigidTransform(out), false);
   }
 
   // The base class binds this to window resize and, unless overridden, calls itself forever.

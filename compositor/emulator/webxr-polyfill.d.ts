@@ -16,3 +16,21 @@ declare module 'webxr-polyfill/src/api/index.js' {
   };
   export default API;
 }
+
+declare module 'webxr-polyfill/src/api/XRInputSource.js' {
+  export default class XRInputSource {
+    constructor(impl: { handedness: XRHandedness; targetRayMode: XRTargetRayMode; profiles: string[]; gamepad: Gamepad | undefined });
+  }
+}
+
+declare module 'webxr-polyfill/src/api/XRPose.js' {
+  export default class XRPose {
+    constructor(transform: unknown, emulatedPosition: boolean);
+  }
+}
+
+declare module 'webxr-polyfill/src/api/XRRigidTransform.js' {
+  export default class XRRigidTransform {
+    constructor(matrix: Float32Array);
+  }
+}

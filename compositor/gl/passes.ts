@@ -1,7 +1,9 @@
 // Every GL program the compositor draws layers with, built together and rebuilt together after
-// a context loss. Each pass owns one layer type (projection with or without depth, quad, cylinder).
+// a context loss. Each pass owns one layer type (projection with or without depth, quad, cylinder);
+// the pointer pass draws the controller over them all.
 import { CylinderPass } from './cylinder-pass';
 import { DepthWarpPass } from './depth-warp-pass';
+import { PointerPass } from './pointer-pass';
 import { ProjectionPass } from './projection-pass';
 import { QuadPass } from './quad-pass';
 
@@ -10,6 +12,7 @@ export class Passes {
   readonly depthWarp: DepthWarpPass;
   readonly quad: QuadPass;
   readonly cylinder: CylinderPass;
+  readonly pointer: PointerPass;
   private readonly vao: WebGLVertexArrayObject;
 
   constructor(private readonly gl: WebGL2RenderingContext) {
@@ -17,6 +20,7 @@ export class Passes {
     this.depthWarp = new DepthWarpPass(gl);
     this.quad = new QuadPass(gl);
     this.cylinder = new CylinderPass(gl);
+    this.pointer = new PointerPass(gl);
     this.vao = gl.createVertexArray(); // no attributes: every pass builds its vertices from gl_VertexID
   }
 
@@ -37,6 +41,7 @@ export class Passes {
     this.depthWarp.dispose();
     this.quad.dispose();
     this.cylinder.dispose();
+    this.pointer.dispose();
     this.gl.deleteVertexArray(this.vao);
   }
 }

@@ -1,14 +1,14 @@
 // The HUD inside a headset: a quad layer the compositor draws itself (never a guest), world-locked
 // in front of the wearer and to the left, on top of every layer. Its text is drawn on a 2-D canvas
-// a few times a second; its buttons answer the controller: the ray's hit point shows as a cursor,
-// and a trigger press on a button acts on its layer.
+// a few times a second; its buttons answer the controller: the button under its ray lights up, and
+// a trigger press on a button acts on its layer (the ray and cursor are the pointer pass's).
 import { mat4, quat, vec3, vec4 } from 'gl-matrix';
-import { rayHitsPanel } from '../pointing';
+import { rayHitsPanel, type Ray } from '../pointing';
 import type { QuadLayerDeclaration, WireView } from '../../shared/protocol';
 import type { CompositorStats } from '../stats';
 import { quadClipFromPanel } from '../timewarp/layer-matrices';
 import type { QuadPass } from '../gl/quad-pass';
-import { PANEL_PIXELS, hitButton, panelLayout, type PanelButton, type PanelLayout } from './layout';
+import { PANEL_PIXELS, hitButton, panelLayout, sameButton, type PanelButton, type PanelLayout } from './layout';
 
 const REDRAW_MS = 100;
 const yaw = (25 * Math.PI) / 180;
@@ -27,6 +27,8 @@ export interface PointerRay {
   origin: vec3;
   direction: vec3;
   pressed: boolean;
+  /** Where its beam is drawn from (the controller), or null for a ray from the eye (cursor only). */
+  beamFrom: vec3 | null;
 }
 
 /** This frame's pointer: its ray (null when there is none), and whether its trigger went down this frame. */
@@ -41,7 +43,8 @@ export class HudPanel {
   private texture: WebGLTexture | null = null;
   private layout: PanelLayout = { lines: [], buttons: [] };
   private drawnAt = -Infinity;
-  private cursor: [number, number] | null = null;
+  /** How far along the pointer's ray it meets the panel (metres), or null. */
+  hitT: number | null = null;
   /** The button under the pointer, if any. */
   hovered: PanelButton | null = null;
   /** Per layer: fresh frames per second at each redraw, for its sparkline. */
@@ -52,18 +55,22 @@ export class HudPanel {
     private readonly gl: WebGL2RenderingContext,
     private readonly act: (button: PanelButton) => void,
     private readonly recentFrames: () => { interval: number[]; work: number[] } = () => ({ interval: [], work: [] }),
+    /** The guests the loader row offers (a headset has no keyboard for a URL). */
+    private readonly loadable: () => readonly string[] = () => [],
   ) {}
 
   /** Per frame: follow the pointer, act on a trigger press, and redraw the text when due. */
   update(stats: () => CompositorStats, now: number, pointer: PointerFrame): void {
-    const hit = pointer.ray ? this.hit(pointer.ray) : null;
-    const moved = hit?.[0] !== this.cursor?.[0] || hit?.[1] !== this.cursor?.[1];
-    this.cursor = hit;
-    this.hovered = hit ? hitButton(this.layout, hit[0], hit[1]) : null;
+    const at = pointer.ray ? this.hit(pointer.ray) : null;
+    this.hitT = at?.t ?? null;
+    const was = this.hovered;
+    this.hovered = at ? hitButton(this.layout, at.x, at.y) : null;
     if (pointer.clicked && this.hovered) this.act(this.hovered);
-    if (now - this.drawnAt >= REDRAW_MS || moved) {
+    // The cursor is the pointer pass's (drawn in the world); the panel redraws for a new highlight.
+    const highlight = !sameButton(was, this.hovered);
+    if (now - this.drawnAt >= REDRAW_MS || highlight) {
       const s = stats();
-      this.layout = panelLayout(s);
+      this.layout = panelLayout(s, this.loadable());
       this.sampleRates(s, now);
       this.frames = this.recentFrames();
       this.draw();
@@ -76,10 +83,10 @@ export class HudPanel {
     if (this.texture) quad.draw(this.texture, quadClipFromPanel(PANEL_POSE, view, mat4.create()));
   }
 
-  /** The panel pixel the ray meets (origin top-left), or null. */
-  hit(pointer: PointerRay): [number, number] | null {
+  /** The panel pixel the ray meets (origin top-left), and how far along the ray (metres); or null. */
+  hit(pointer: Ray): { x: number; y: number; t: number } | null {
     const at = rayHitsPanel(PANEL_POSE, pointer);
-    return at ? [at.u * PANEL_PIXELS.width, at.v * PANEL_PIXELS.height] : null;
+    return at ? { x: at.u * PANEL_PIXELS.width, y: at.v * PANEL_PIXELS.height, t: at.t } : null;
   }
 
   private sampleRates(stats: CompositorStats, now: number): void {
@@ -155,17 +162,11 @@ export class HudPanel {
     }
     g.font = '12px system-ui, sans-serif';
     for (const b of this.layout.buttons) {
-      const hot = this.hovered && b.layer === this.hovered.layer && b.action === this.hovered.action;
-      g.fillStyle = hot ? '#5a9cff' : b.action === 'unload' ? '#555' : '#2d6cdf';
+      const hot = sameButton(b, this.hovered);
+      g.fillStyle = hot ? '#5a9cff' : b.action === 'unload' ? '#555' : b.action === 'chaos' ? '#a33' : b.layer === 0 ? '#2a7a5a' : '#2d6cdf';
       g.fillRect(b.x, b.y, b.width, b.height);
       g.fillStyle = '#fff';
       g.fillText(b.label, b.x + 8, b.y + 13);
-    }
-    if (this.cursor) {
-      g.fillStyle = '#fff';
-      g.beginPath();
-      g.arc(this.cursor[0], this.cursor[1], 5, 0, 2 * Math.PI);
-      g.fill();
     }
     const gl = this.gl;
     if (!this.texture) {
@@ -183,7 +184,7 @@ export class HudPanel {
 }
 
 /** A ray from a view's eye through a point of its viewport (GL pixels, origin bottom-left). */
-export function rayThrough(view: WireView, viewport: { x: number; y: number; width: number; height: number }, x: number, y: number): { origin: vec3; direction: vec3 } | null {
+export function rayThrough(view: Pick<WireView, 'projectionMatrix' | 'viewMatrix'>, viewport: { x: number; y: number; width: number; height: number }, x: number, y: number): { origin: vec3; direction: vec3 } | null {
   const clipFromWorld = mat4.multiply(mat4.create(), view.projectionMatrix as mat4, view.viewMatrix as mat4);
   const worldFromClip = mat4.invert(mat4.create(), clipFromWorld);
   if (!worldFromClip) return null;

@@ -9,12 +9,16 @@ const TOP = 40;
 const BUTTON_W = 64;
 const BUTTON_H = 18;
 
-export type PanelAction = 'retry' | 'reload' | 'undo' | 'redo' | 'unload';
+/** Per layer: retry … unload. For the page (layer 0): load a guest (its `url`), or chaos. */
+export type PanelAction = 'retry' | 'reload' | 'undo' | 'redo' | 'unload' | 'load' | 'chaos';
 
 export interface PanelButton {
+  /** The layer it acts on; 0 for the page's own buttons (load, chaos). */
   layer: number;
   action: PanelAction;
   label: string;
+  /** For 'load': the guest to load. */
+  url?: string;
   /** Panel pixels, origin top-left. */
   x: number;
   y: number;
@@ -37,12 +41,20 @@ export interface PanelLayout {
 
 const STATE_COLOUR: Record<string, string> = { running: '#6d6', loading: '#ccc', stale: '#ec6', dropped: '#ec6', restarting: '#ec6', failed: '#f66', quarantined: '#f66', closed: '#888' };
 
-export function panelLayout(stats: CompositorStats): PanelLayout {
+/** The loader row at the panel's foot: at most this many guests (a headset has no keyboard for a URL box). */
+export const LOADER_SLOTS = 4;
+const LOAD_W = 112;
+
+/**
+ * The panel for a stats() snapshot: a heading, a line and buttons per layer (as many as fit), and
+ * at its foot the loader: a button per guest of `loadable` (URL, as given) and chaos.
+ */
+export function panelLayout(stats: CompositorStats, loadable: readonly string[] = []): PanelLayout {
   const lines: PanelLine[] = [{ text: `Steadfast · ${stats.fps.toFixed(0)} fps · ${stats.frameMs.toFixed(1)} ms · timewarp ${stats.timewarp.enabled ? 'on' : 'off'}`, y: 24, colour: '#e8f0ff' }];
   const buttons: PanelButton[] = [];
   let y = TOP;
   for (const layer of stats.layers) {
-    if (y > PANEL_PIXELS.height - 2 * LINE) break;
+    if (y > PANEL_PIXELS.height - 3 * LINE) break;
     const name = layer.url.replace(/^.*\//, '').slice(0, 28);
     const version = layer.version > 0 ? ` v${layer.version}` : '';
     lines.push({ text: `${layer.id}. ${layer.state}  ${name}${version}  missed ${layer.missed} · restarts ${layer.restarts}`, y: y + 14, colour: STATE_COLOUR[layer.state] ?? '#ccc', layer: layer.id });
@@ -60,7 +72,18 @@ export function panelLayout(stats: CompositorStats): PanelLayout {
       y += LINE - 4;
     }
   }
+  const foot = PANEL_PIXELS.height - BUTTON_H - 10;
+  lines.push({ text: 'load', y: foot + 13, colour: '#9ab' });
+  loadable.slice(0, LOADER_SLOTS).forEach((url, i) => {
+    buttons.push({ layer: 0, action: 'load', url, label: url.replace(/^.*\//, '').replace(/\?.*$/, '').slice(0, 16), x: 56 + i * (LOAD_W + 8), y: foot, width: LOAD_W, height: BUTTON_H });
+  });
+  buttons.push({ layer: 0, action: 'chaos', label: 'chaos', x: PANEL_PIXELS.width - 16 - BUTTON_W, y: foot, width: BUTTON_W, height: BUTTON_H });
   return { lines, buttons };
+}
+
+/** Whether two buttons are the same one (a layer's action, or the page's, and the guest it loads). */
+export function sameButton(a: PanelButton | null, b: PanelButton | null): boolean {
+  return a === b || (!!a && !!b && a.layer === b.layer && a.action === b.action && a.url === b.url);
 }
 
 /** The button under panel pixel (x, y), if any. */

@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, layer, openCompositor, stats, waitForLayerState } from './harness';
 import { capture, projectToCanvas } from './capture';
 import { HOSTILE_FIXTURES } from '../../demos/hostile/catalog';
+import { emulatedHand } from '../../compositor/emulator/hand';
 
 const app = inject('appUrl');
 const scratch = resolve(import.meta.dirname, '../../demos/scratch');
@@ -133,18 +134,8 @@ describe('in-headset HUD panel', () => {
     await page.waitForFunction(() => window.compositor.hudPanel()!.buttons.some((b) => b.layer === 2 && b.action === 'retry'));
     const panel = (await page.evaluate(() => window.compositor.hudPanel()))!;
     const retry = panel.buttons.find((b) => b.layer === 2 && b.action === 'retry')!;
-    // The button's centre in the world: panel pixels → the panel's own plane → its pose.
-    const u = (retry.x + retry.width / 2) / panel.pixels.width - 0.5;
-    const v = 0.5 - (retry.y + retry.height / 2) / panel.pixels.height;
-    const [qx, qy, qz, qw] = panel.pose.orientation!;
-    const local = [u * panel.pose.width, v * panel.pose.height, 0];
-    // Rotate by the quaternion (v' = q v q*), then place.
-    const cross = (a: number[], b: number[]) => [a[1]! * b[2]! - a[2]! * b[1]!, a[2]! * b[0]! - a[0]! * b[2]!, a[0]! * b[1]! - a[1]! * b[0]!];
-    const t = cross([qx, qy, qz], local).map((c) => 2 * c);
-    const rotated = local.map((c, i) => c + qw * t[i]! + cross([qx, qy, qz], t)[i]!);
-    const world = rotated.map((c, i) => c + panel.pose.position[i]!) as [number, number, number];
     const c = await capture(page, { x: 0, y: 0, width: 1, height: 1 });
-    const [px, py] = projectToCanvas(c.views[0]!, [...world, 1]);
+    const [px, py] = projectToCanvas(c.views[0]!, [...panelPoint(panel, retry.x + retry.width / 2, retry.y + retry.height / 2), 1]);
     // The panel is there on screen: its dark-blue body at its centre (below the text).
     const [cx, cy] = projectToCanvas(c.views[0]!, [...panel.pose.position, 1]);
     const body = await pixel(page, Math.round(cx), Math.round(cy));
@@ -155,28 +146,73 @@ describe('in-headset HUD panel', () => {
     await page.waitForTimeout(100);
     await page.keyboard.up('f');
     await expect.poll(async () => (await layer(page, 2)).history.some((h) => h.event === 'retried')).toBe(true);
+    // The loader row at its foot (a headset has no keyboard for a URL): load the info panel demo.
+    const load = panel.buttons.find((b) => b.action === 'load' && b.url === 'demos/info-panel.js')!;
+    expect(load, `loader offers ${panel.buttons.filter((b) => b.action === 'load').map((b) => b.url)}`).toBeTruthy();
+    const [lx, ly] = projectToCanvas(c.views[0]!, [...panelPoint(panel, load.x + load.width / 2, load.y + load.height / 2), 1]);
+    await page.mouse.move(lx, 480 - ly);
+    await expect.poll(async () => (await page.evaluate(() => window.compositor.hudPanel()!.hovered))?.url).toBe('demos/info-panel.js');
+    await page.keyboard.down('f');
+    await page.waitForTimeout(100);
+    await page.keyboard.up('f');
+    await expect.poll(async () => (await stats(page)).layers.map((l) => l.url.replace(/^.*\//, ''))).toContain('info-panel.js');
     await page.close();
   });
 });
 
+/** A point of the HUD panel (panel pixels, origin top-left) in the world: its own plane, then its pose. */
+function panelPoint(panel: { pose: { position: number[]; orientation?: number[] | undefined; width: number; height: number }; pixels: { width: number; height: number } }, x: number, y: number): [number, number, number] {
+  const u = x / panel.pixels.width - 0.5;
+  const v = 0.5 - y / panel.pixels.height;
+  const [qx, qy, qz, qw] = panel.pose.orientation ?? [0, 0, 0, 1];
+  const local = [u * panel.pose.width, v * panel.pose.height, 0];
+  // Rotate by the quaternion (v' = q v q*), then place.
+  const cross = (a: number[], b: number[]) => [a[1]! * b[2]! - a[2]! * b[1]!, a[2]! * b[0]! - a[0]! * b[2]!, a[0]! * b[1]! - a[1]! * b[0]!];
+  const t = cross([qx!, qy!, qz!], local).map((c) => 2 * c);
+  const rotated = local.map((c, i) => c + qw! * t[i]! + cross([qx!, qy!, qz!], t)[i]!);
+  return rotated.map((c, i) => c + panel.pose.position[i]!) as [number, number, number];
+}
+
 describe('emulated controller', () => {
-  it('points at a quad layer, and its trigger selects it for the edit shortcuts', async () => {
+  it('points at a quad layer, shows its beam and cursor, and its trigger selects it for the edit shortcuts', async () => {
     const page = await openCompositor(browser, app, {
       guests: ['demos/solid.js?color=202020', `${inject('crossUrl')}/panel.js?type=quad&pos=0.3,1.6,-2&size=0.6,0.4`],
       extra: { hud: '0' },
+      viewport: { width: 960, height: 480 },
     });
     await waitForLayerState(page, 2, ['running']);
     const c = await capture(page, { x: 0, y: 0, width: 1, height: 1 });
-    const [x, y] = projectToCanvas(c.views[0]!, [0.3, 1.6, -2, 1]);
-    await page.mouse.move(x, 240 - y);
+    const target: [number, number, number] = [0.35, 1.62, -2];
+    const [x, y] = projectToCanvas(c.views[0]!, [...target, 1]);
+    const under = () => pixel(page, Math.floor(x), Math.floor(y));
+    // No pointer until the mouse is over the view: the quad's own green there.
+    expect(await under()).toEqual([0, 255, 0]);
+    await page.mouse.move(x, 480 - y);
     await expect.poll(async () => (await stats(page)).pointedLayer).toBe(2);
+    // The cursor on the quad where the mouse points: light blue, not the quad's green.
+    await expect.poll(async () => (await under())[2]).toBeGreaterThan(200);
+    // The beam, from the hand low and to the right to the cursor: near its midpoint on screen
+    // something bluish, where the quad is green and the room dark grey.
+    const hand = emulatedHand(c.views)!;
+    const mid: [number, number, number, number] = [(hand[0] + target[0]) / 2, (hand[1] + target[1]) / 2, (hand[2] + target[2]) / 2, 1];
+    const [bx, by] = projectToCanvas(c.views[0]!, mid);
+    const around = await capture(page, { x: Math.round(bx) - 4, y: Math.round(by) - 4, width: 9, height: 9 });
+    const bluest = Math.max(...Array.from({ length: 81 }, (_, i) => around.pixels[i * 4 + 2]!));
+    expect(bluest, 'beam near its midpoint').toBeGreaterThan(120);
+    // Pointing away: nothing pointed at, the cursor gone from the quad.
     await page.mouse.move(20, 20);
     await expect.poll(async () => (await stats(page)).pointedLayer).toBeNull();
-    await page.mouse.move(x, 240 - y);
+    await expect.poll(under).toEqual([0, 255, 0]);
+    // The trigger held: the cursor turns warm white (red up, where light blue has less); the press selects.
+    await page.mouse.move(x, 480 - y);
     await page.keyboard.down('f');
-    await page.waitForTimeout(100);
+    await expect.poll(async () => (await under())[0]).toBeGreaterThan(200);
     await page.keyboard.up('f');
     await expect.poll(async () => (await stats(page)).lastEdited).toBe(2);
+    // The mouse leaving the view takes the pointer with it.
+    await page.mouse.move(x, 480 - y);
+    await page.dispatchEvent('#view', 'pointerleave');
+    await expect.poll(async () => (await stats(page)).pointedLayer).toBeNull();
     await page.close();
   });
 });

@@ -1,7 +1,7 @@
 // The in-headset HUD panel's layout (pure) and its controller hit test.
 import { describe, expect, it } from 'vitest';
 import { vec3 } from 'gl-matrix';
-import { hitButton, panelLayout } from '../../compositor/hud-panel/layout';
+import { LOADER_SLOTS, PANEL_PIXELS, hitButton, panelLayout, sameButton } from '../../compositor/hud-panel/layout';
 import type { CompositorStats, LayerStats } from '../../compositor/stats';
 
 const layer = (over: Partial<LayerStats>): LayerStats => ({ id: 1, url: 'http://x/demos/a.js', state: 'running', presented: 0, missed: 0, restarts: 0, error: undefined, version: 1, versions: 1, ...over }) as LayerStats;
@@ -20,6 +20,32 @@ describe('HUD panel layout', () => {
   });
 });
 
+describe('HUD panel loader', () => {
+  it('offers a button per loadable guest (at most LOADER_SLOTS) and chaos at the panel’s foot, below every layer', () => {
+    const many = Array.from({ length: 30 }, (_, i) => layer({ id: i + 1 }));
+    const urls = ['demos/cubes.js', 'demos/particles.js', 'demos/info-panel.js', 'https://x.example/a.js?b=1', 'demos/extra.js'];
+    const l = panelLayout(stats(many), urls);
+    const page = l.buttons.filter((b) => b.layer === 0);
+    expect(page.map((b) => b.action)).toEqual(['load', 'load', 'load', 'load', 'chaos']);
+    expect(page.filter((b) => b.action === 'load').map((b) => [b.url, b.label])).toEqual([
+      ['demos/cubes.js', 'cubes.js'],
+      ['demos/particles.js', 'particles.js'],
+      ['demos/info-panel.js', 'info-panel.js'],
+      ['https://x.example/a.js?b=1', 'a.js'],
+    ]);
+    expect(LOADER_SLOTS).toBe(4);
+    const foot = Math.min(...page.map((b) => b.y));
+    const layerButtons = l.buttons.filter((b) => b.layer !== 0);
+    expect(Math.max(...layerButtons.map((b) => b.y + b.height))).toBeLessThan(foot);
+    for (const b of l.buttons) expect(b.x + b.width).toBeLessThanOrEqual(PANEL_PIXELS.width);
+    // Each load button is its own: the hit test finds the one under the point.
+    const second = page[1]!;
+    expect(hitButton(l, second.x + 2, second.y + 2)).toEqual(second);
+    expect(sameButton(page[0]!, page[1]!)).toBe(false);
+    expect(sameButton(page[1]!, { ...page[1]! })).toBe(true);
+  });
+});
+
 describe('HUD panel hit test', async () => {
   // HudPanel needs a 2-D canvas only to draw; the hit test is pure geometry.
   (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas ??= class {
@@ -33,10 +59,11 @@ describe('HUD panel hit test', async () => {
     const origin = vec3.fromValues(0, 1.6, 0);
     const centre = vec3.fromValues(...PANEL_POSE.position);
     const direction = vec3.normalize(vec3.create(), vec3.sub(vec3.create(), centre, origin));
-    const hit = panel.hit({ origin, direction, pressed: false })!;
-    expect(hit[0]).toBeCloseTo(320, 3);
-    expect(hit[1]).toBeCloseTo(200, 3);
-    expect(panel.hit({ origin, direction: vec3.fromValues(1, 0, 0), pressed: false })).toBeNull();
-    expect(panel.hit({ origin, direction: vec3.fromValues(0, 0, 1), pressed: false })).toBeNull();
+    const hit = panel.hit({ origin, direction })!;
+    expect(hit.x).toBeCloseTo(320, 3);
+    expect(hit.y).toBeCloseTo(200, 3);
+    expect(hit.t).toBeCloseTo(vec3.distance(origin, centre), 6);
+    expect(panel.hit({ origin, direction: vec3.fromValues(1, 0, 0) })).toBeNull();
+    expect(panel.hit({ origin, direction: vec3.fromValues(0, 0, 1) })).toBeNull();
   });
 });

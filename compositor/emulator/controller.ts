@@ -1,0 +1,96 @@
+// The emulated controller, driven by the mouse: a webxr-polyfill input source (right hand,
+// tracked-pointer) that the compositor reads exactly as it reads a headset's controller. Its hand
+// is low and to the right of the head (hand.ts); its ray is aimed from there at what the mouse is
+// over (the view's centre while the mouse is captured): the point where a ray from the eye
+// through the mouse meets the nearest panel, or BEAM_REACH along it. Its trigger is the F key, or a
+// click that is not a drag. While the mouse is outside the view and not captured there is no
+// controller (the session's input sources are empty).
+import { mat4, vec3 } from 'gl-matrix';
+import type { Ray } from '../pointing';
+import { BEAM_REACH } from '../pointer-beam';
+import { rayThrough } from '../hud-panel/hud-panel';
+import { emulatedHand } from './hand';
+import type { EmulatedEye, EmulatorDevice } from './emulator-device';
+
+/** A click pulls the trigger for this many frames, so the compositor sees the press. */
+const CLICK_FRAMES = 2;
+
+/** World from controller: at `hand`, its −z (the target ray) toward `target`. Null if they coincide. */
+export function aimFromHand(hand: vec3, target: vec3, out: mat4 = mat4.create()): mat4 | null {
+  const along = vec3.sub(vec3.create(), target, hand);
+  if (vec3.length(along) < 1e-6) return null;
+  vec3.normalize(along, along);
+  // Any up not along the ray: world up, or world −z when aiming straight up or down.
+  const up = Math.abs(along[1]) > 0.99 ? vec3.fromValues(0, 0, -1) : vec3.fromValues(0, 1, 0);
+  return mat4.targetTo(out, hand, target, up);
+}
+
+/**
+ * The controller's pose for the eyes of this frame and the mouse at canvas pixel `at` (GL
+ * coordinates; null: the first eye's centre), aimed at what `reach` says the eye's ray meets.
+ */
+export function aimController(eyes: readonly EmulatedEye[], at: [number, number] | null, reach: (ray: Ray) => number | null): mat4 | null {
+  const first = eyes[0];
+  if (!first) return null;
+  const [x, y] = at ?? [first.viewport.x + first.viewport.width / 2, first.viewport.y + first.viewport.height / 2];
+  const eye = eyes.find((e) => x >= e.viewport.x && x < e.viewport.x + e.viewport.width) ?? first;
+  const ray = rayThrough(eye, eye.viewport, x, y);
+  const hand = emulatedHand(eyes);
+  if (!ray || !hand) return null;
+  const target = vec3.scaleAndAdd(vec3.create(), ray.origin, ray.direction, reach(ray) ?? BEAM_REACH);
+  return aimFromHand(hand, target);
+}
+
+export interface ControllerHandle {
+  dispose(): void;
+}
+
+/** Drives the device's controller from the mouse over `canvas` and the F key. */
+export function attachController(canvas: HTMLCanvasElement, device: EmulatorDevice, reach: (ray: Ray) => number | null): ControllerHandle {
+  let at: [number, number] | null = null;
+  let held = false;
+  let clickFrames = 0;
+  let down: { x: number; y: number } | null = null;
+  // Runs as the mouse moves over the view: remember where it points.
+  const onMove = (e: PointerEvent) => (at = [e.clientX, e.clientY]);
+  // Runs when the mouse leaves the view: no controller (unless the mouse is captured).
+  const onLeave = () => (at = null);
+  const onDown = (e: PointerEvent) => (down = { x: e.clientX, y: e.clientY });
+  // Runs when a mouse button comes up: a click that did not drag pulls the trigger for a moment.
+  const onUp = (e: PointerEvent) => {
+    if (down && Math.hypot(e.clientX - down.x, e.clientY - down.y) < 4) clickFrames = CLICK_FRAMES;
+    down = null;
+  };
+  // Runs on F pressed and released anywhere on the page (not while typing): the trigger.
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key.toLowerCase() !== 'f') return;
+    if (e.type === 'keyup') held = false;
+    else if (!e.altKey && !e.ctrlKey && !e.metaKey && !(e.target instanceof HTMLInputElement)) held = true;
+  };
+  canvas.addEventListener('pointermove', onMove);
+  canvas.addEventListener('pointerleave', onLeave);
+  canvas.addEventListener('pointerdown', onDown);
+  canvas.addEventListener('pointerup', onUp);
+  window.addEventListener('keydown', onKey);
+  window.addEventListener('keyup', onKey);
+  // Runs at the start of every device frame, once the head has moved: aim the controller, set its trigger.
+  device.aimController = (eyes) => {
+    const locked = document.pointerLockElement === canvas;
+    device.setTrigger(held || clickFrames > 0);
+    if (clickFrames > 0) clickFrames -= 1;
+    if (!locked && !at) return null;
+    const ratio = canvas.width / Math.max(1, canvas.clientWidth);
+    return aimController(eyes, locked || !at ? null : [at[0] * ratio, canvas.height - at[1] * ratio], reach);
+  };
+  return {
+    dispose() {
+      device.aimController = null;
+      canvas.removeEventListener('pointermove', onMove);
+      canvas.removeEventListener('pointerleave', onLeave);
+      canvas.removeEventListener('pointerdown', onDown);
+      canvas.removeEventListener('pointerup', onUp);
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('keyup', onKey);
+    },
+  };
+}
