@@ -492,6 +492,7 @@ export class Compositor {
         return;
       }
       current.declaration = result.layer;
+      current.restores = result.restores ?? false;
       current.started = true;
       if (current.role === 'staging') this.editor.vetEvent(current, { type: 'started', at: this.now() });
       else if (current.versions.live < 0) this.editor.recordFirstVersion(current);

@@ -161,7 +161,7 @@ function watch(compositor: Compositor, layer: Layer, now: number, judgeLiveness:
 /** Step 5: one request in flight per guest, at the pace the pacer set; a busy guest is not asked again yet. */
 function requestNext(compositor: Compositor, layer: Layer, views: WireView[], head: PoseSample, now: number): void {
   layer.framesSinceRequest += 1;
-  if (!layer.host || !layer.started || layer.frozen || !wantsFrames(layer.state) || layer.inFlight !== null) return;
+  if (!layer.host || !layer.started || layer.frozen || layer.handingOver || !wantsFrames(layer.state) || layer.inFlight !== null) return;
   if (!pacerDue(layer.pacer, layer.framesSinceRequest)) return;
   const interval = compositor.clock.nominalIntervalMs();
   const request = scheduleRequest(compositor.nextFrameId++, now, compositor.frames, interval, layer.pacer.divisor);

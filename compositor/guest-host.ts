@@ -7,14 +7,16 @@
 //     kept for comparison and as the control case of the security tests).
 // Either way, frames travel on a private MessagePort straight from the guest's worker to the
 // compositor (never relayed through the frame), with the protocol of shared/protocol.ts;
-// control calls (init, snapshot) go by comlink on a second private port, each with a
+// control calls (init, snapshot, restore) go by comlink on a second private port, each with a
 // deadline. Every message from the guest side is validated before it reaches the caller.
 import * as Comlink from 'comlink';
 import {
   parseFrameHostMessage,
   parseGuestMessage,
   parseInitResult,
+  parseRestoreResult,
   parseSnapshotResult,
+  type RestoreResult,
   type SnapshotResult,
   type FrameDelivery,
   type FrameRequest,
@@ -45,6 +47,8 @@ export interface GuestHost {
   requestFrame(request: FrameRequest): void;
   /** Asks the guest for its state; rejects on timeout, teardown or a malformed answer. */
   snapshot(): Promise<SnapshotResult>;
+  /** Hands the guest the live version's latest state (restore); rejects on timeout, teardown or a malformed answer. */
+  restore(state: unknown): Promise<RestoreResult>;
   /** Starts a new compositor frame's message allowance. */
   beginFrame(): void;
   /** Messages the guest's own code posted on the worker's public channel (ignored, counted). */
@@ -306,6 +310,9 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
     },
     snapshot() {
       return call('snapshot', () => api.snapshot(), parseSnapshotResult);
+    },
+    restore(state) {
+      return call('restore', () => api.restore(state), parseRestoreResult);
     },
     start() {
       const params = { url, width: surface.width, height: surface.height, framePort: frames.port2, source: version.source, state: version.state };

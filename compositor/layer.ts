@@ -30,6 +30,8 @@ export interface LastVetting {
   phase?: string | undefined;
   message?: string | undefined;
   line?: number | undefined;
+  /** Passed: whether the new version's restore() took the live state at the swap. */
+  restored?: boolean | undefined;
 }
 
 /** One remembered state change, for stats() and the bench's latency figures. */
@@ -93,6 +95,10 @@ export class Layer {
   queued: PendingVersion | null = null;
   /** How the last vetting of a new version ended (null while one is vetted, or before any). */
   lastVetting: LastVetting | null = null;
+  /** The guest has restore(): a new version under vetting is handed the live state at the swap. */
+  restores = false;
+  /** Live editing is handing this layer's state to its next version: it is asked for no frames. */
+  handingOver = false;
   /** Pose of the request in flight, of the delivered frame, and of the frame on screen. */
   requestPose: RequestPose | null = null;
   deliveredPose: RequestPose | null = null;

@@ -71,6 +71,8 @@ export interface ReloadStats {
     revertTo: number | undefined;
     /** Whether the live version's snapshot() state was handed to the new version's setup. */
     stateCarried: boolean;
+    /** Whether the new version's restore() took the live version's state at the swap (handing-over, then passed). */
+    stateRestored: boolean;
     /** The staging layer's id (its worker is not a layer of its own). */
     stagingId: number;
   } | null;

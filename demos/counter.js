@@ -1,5 +1,6 @@
 // A guest with state: counts its frames, and carries the count across versions through
-// snapshot() and setup's ctx.state. Draws its count's parity as green/blue.
+// snapshot() and setup's ctx.state, then restore() at the swap (so no frame counted while the
+// new version was vetted is lost). Draws its count's parity as green/blue.
 let count = 0;
 export default {
   setup(ctx) {
@@ -12,5 +13,8 @@ export default {
   },
   snapshot() {
     return { count };
+  },
+  restore(state) {
+    if (typeof state?.count === 'number') count = state.count;
   },
 };

@@ -33,7 +33,7 @@ export function checkGuestModule(namespace: unknown): GuestModule {
   if (typeof g.frame !== 'function') {
     throw new GuestLoadError('default export has no frame(ctx) function');
   }
-  for (const optional of ['setup', 'snapshot'] as const) {
+  for (const optional of ['setup', 'snapshot', 'restore'] as const) {
     if (g[optional] !== undefined && typeof g[optional] !== 'function') {
       throw new GuestLoadError(`default export's ${optional} is ${typeof g[optional]}, expected a function`);
     }

@@ -21,6 +21,7 @@ import type {
   InitParams,
   InitResult,
   HostMessage,
+  RestoreResult,
   SnapshotResult,
 } from '../shared/protocol';
 import { HEARTBEAT_MS, MAX_SURFACE_SIDE, MIN_SURFACE_SIDE } from '../shared/limits';
@@ -133,7 +134,7 @@ const control: GuestControl = {
       return failInit('setup', e);
     }
     context.state = undefined;
-    return { ok: true, layer };
+    return { ok: true, layer, restores: typeof guest.restore === 'function' };
   },
 
   // Runs when the compositor asks for the guest's state (hot reload carries it to the next version).
@@ -146,6 +147,19 @@ const control: GuestControl = {
     } catch (e) {
       const { message, stack } = describeThrown(e);
       return { ok: false, phase: 'snapshot', message, stack };
+    }
+  },
+
+  // Runs when this version is about to take its layer over: the live version's latest state.
+  async restore(state: unknown): Promise<RestoreResult> {
+    if (!guest) return { ok: false, phase: 'restore', message: 'the guest has not loaded' };
+    if (!guest.restore) return { ok: true, restored: false };
+    try {
+      await guest.restore(state);
+      return { ok: true, restored: true };
+    } catch (e) {
+      const { message, stack } = describeThrown(e);
+      return { ok: false, phase: 'restore', message, stack };
     }
   },
 };

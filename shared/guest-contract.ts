@@ -38,7 +38,7 @@ export interface GuestContext {
   views: GuestView[];
   /** The three.js namespace, so guests from any origin can use three without a bare import. */
   THREE: typeof THREE_NS;
-  /** What a previous version's snapshot() returned; only in setup, else undefined. */
+  /** What a previous version's snapshot() returned as vetting began; only in setup, else undefined. */
   state: unknown;
   /** Extension: the layer this guest declared (its module's `layer`, or the default projection layer). */
   layer: LayerDeclaration;
@@ -52,4 +52,10 @@ export interface GuestModule {
   setup?(ctx: GuestContext): void | Promise<void>;
   frame(ctx: GuestContext): void;
   snapshot?(): unknown;
+  /**
+   * Extension (live editing): called once on a new version just before it takes its layer over,
+   * with the live version's snapshot() at that moment (setup's ctx.state is the one from when
+   * vetting began). Without it, the new version keeps the state it set up with.
+   */
+  restore?(state: unknown): void | Promise<void>;
 }

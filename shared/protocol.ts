@@ -99,8 +99,8 @@ export function surfaceSize(layer: LayerDeclaration, base: { width: number; heig
 }
 
 /** Where in its life a guest failed. */
-export type GuestPhase = 'load' | 'setup' | 'frame' | 'snapshot' | 'runtime';
-export const GUEST_PHASES: readonly GuestPhase[] = ['load', 'setup', 'frame', 'snapshot', 'runtime'];
+export type GuestPhase = 'load' | 'setup' | 'frame' | 'snapshot' | 'restore' | 'runtime';
+export const GUEST_PHASES: readonly GuestPhase[] = ['load', 'setup', 'frame', 'snapshot', 'restore', 'runtime'];
 
 // ---------------------------------------------------------------------------
 // Compositor -> guest (frame port)
@@ -162,11 +162,17 @@ export interface InitParams {
 }
 
 export type InitResult =
-  | { ok: true; layer: LayerDeclaration }
+  /** `restores`: the module has restore() (live editing hands it the state at the swap). */
+  | { ok: true; layer: LayerDeclaration; restores?: boolean | undefined }
   | { ok: false; phase: GuestPhase; message: string; stack?: string | undefined; line?: number | undefined };
 
 export type SnapshotResult =
   | { ok: true; state: unknown }
+  | { ok: false; phase: GuestPhase; message: string; stack?: string | undefined };
+
+/** `restored`: whether the guest has a restore() that took the state (false: it has none). */
+export type RestoreResult =
+  | { ok: true; restored: boolean }
   | { ok: false; phase: GuestPhase; message: string; stack?: string | undefined };
 
 /** What the guest runtime exposes on its control port. */
@@ -174,6 +180,8 @@ export interface GuestControl {
   init(params: InitParams): Promise<InitResult>;
   /** Calls the guest's snapshot() (undefined state if it has none). */
   snapshot(): Promise<SnapshotResult>;
+  /** Calls the guest's restore(state), if it has one: the live version's state at the swap. */
+  restore(state: unknown): Promise<RestoreResult>;
 }
 
 /** The first message on a new worker's global channel: its private control port. */
@@ -289,7 +297,7 @@ const heartbeatSchema = v.strictObject({ type: v.literal('alive') });
 const guestMessageSchema = v.variant('type', [frameSchema, errorSchema, heartbeatSchema]);
 
 const initResultSchema = v.variant('ok', [
-  v.strictObject({ ok: v.literal(true), layer: layerDeclarationSchema }),
+  v.strictObject({ ok: v.literal(true), layer: layerDeclarationSchema, restores: v.optional(v.boolean()) }),
   v.strictObject({
     ok: v.literal(false),
     phase: phaseSchema,
@@ -306,6 +314,16 @@ const frameHostSchema = v.variant('type', [
 
 const snapshotResultSchema = v.variant('ok', [
   v.strictObject({ ok: v.literal(true), state: v.unknown() }),
+  v.strictObject({
+    ok: v.literal(false),
+    phase: phaseSchema,
+    message: clippedString(MAX_ERROR_MESSAGE),
+    stack: v.optional(clippedString(MAX_ERROR_STACK)),
+  }),
+]);
+
+const restoreResultSchema = v.variant('ok', [
+  v.strictObject({ ok: v.literal(true), restored: v.boolean() }),
   v.strictObject({
     ok: v.literal(false),
     phase: phaseSchema,
@@ -353,6 +371,11 @@ export function parseFrameHostMessage(data: unknown): Parsed<FrameHostMessage> {
 /** Parses the answer to a guest's `snapshot` control call; never throws. */
 export function parseSnapshotResult(data: unknown): Parsed<SnapshotResult> {
   return parseWith(snapshotResultSchema, data);
+}
+
+/** Parses the answer to a guest's `restore` control call; never throws. */
+export function parseRestoreResult(data: unknown): Parsed<RestoreResult> {
+  return parseWith(restoreResultSchema, data);
 }
 
 /** Validates a guest URL given to `load()`; returns the absolute URL or a reason. */

@@ -1,7 +1,7 @@
 // Live editing, the effects: a new version runs in a staging worker beside the live one, is vetted
 // (it loads, sets up with the live version's state, delivers a preview frame, holds the
-// frame-rate budget over the vetting window), and only then takes its layer over, at a frame
-// boundary. A rejected version changes nothing but the layer's error. The decisions are pure
+// frame-rate budget over the vetting window), is handed the live version's latest state (its
+// restore(), if it has one), and only then takes its layer over, at a frame boundary. A rejected version changes nothing but the layer's error. The decisions are pure
 // (vetting.ts, history.ts); the compositor lends this class what it needs through EditorHost.
 // See README "Live editing".
 import { describeError, Layer, type LayerError } from '../layer';
@@ -203,7 +203,7 @@ export class LiveEditor {
     staging.role = 'staging';
     staging.parentId = layer.id;
     staging.source = pending.source;
-    const entry: Staging = { layer: staging, vetting: startVetting(this.host.now()), pending, stateCarried: false };
+    const entry: Staging = { layer: staging, vetting: startVetting(this.host.now()), pending, stateCarried: false, stateRestored: false };
     this.stagings.set(layer.id, entry);
     this.host.trace.record({ kind: 'reload', t: performance.now(), layer: layer.id, args: { outcome: 'vetting', trigger: pending.trigger, hash: pending.hash, stagingLayer: staging.id } });
     layer.lastVetting = null;
@@ -230,9 +230,44 @@ export class LiveEditor {
   vetEvent(staging: Layer, event: VettingEvent): void {
     const entry = this.stagings.get(staging.parentId);
     if (!entry || entry.layer !== staging) return;
+    const was = entry.vetting.state;
     entry.vetting = vet(entry.vetting, event);
     if (entry.vetting.state === 'rejected') this.endStaging(staging.parentId, entry);
+    else if (entry.vetting.state === 'handing-over' && was !== 'handing-over') void this.handOver(entry);
     // A version that passed waits for the next frame boundary (beginFrame).
+  }
+
+  /**
+   * The vetting window passed: hand the new version the live version's state as it is now. The
+   * live version is asked for no more frames from here (its last frame stays up, reprojected, for
+   * the frame or two this takes), so the state handed over is its state at the swap: nothing it
+   * did during vetting is lost. A version without restore() keeps the state it set up with.
+   */
+  private async handOver(entry: Staging): Promise<void> {
+    const staging = entry.layer;
+    const live = this.host.layer(staging.parentId);
+    const still = () => this.stagings.get(staging.parentId) === entry;
+    if (!live || !staging.restores || !live.host || !live.started || !staging.host) {
+      this.vetEvent(staging, { type: 'handed-over' });
+      return;
+    }
+    live.handingOver = true;
+    const snapshot = await live.host.snapshot().catch(() => null);
+    if (!still()) return;
+    if (!snapshot?.ok) {
+      // The live version cannot say its state now: the new one keeps what it set up with.
+      this.vetEvent(staging, { type: 'handed-over' });
+      return;
+    }
+    const restored = await staging.host.restore(snapshot.state).catch((e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }));
+    if (!still()) return;
+    if (!restored.ok) {
+      live.handingOver = false;
+      this.vetEvent(staging, { type: 'failed', phase: 'restore', message: restored.message });
+      return;
+    }
+    entry.stateRestored = restored.restored;
+    this.vetEvent(staging, { type: 'handed-over' });
   }
 
   /** A staging guest failed (load, setup, a crash or hang before the window is through): its version is rejected. */
@@ -247,6 +282,7 @@ export class LiveEditor {
     this.stagings.delete(id);
     this.host.teardown(current.layer);
     const live = this.host.layer(id);
+    if (live) live.handingOver = false;
     const rejection = current.vetting.rejection;
     if (live && rejection) {
       const where = rejection.line !== undefined && !rejection.message.includes(`line ${rejection.line}`) ? ` (line ${rejection.line})` : '';
@@ -269,6 +305,8 @@ export class LiveEditor {
       live.host.terminate();
     }
     live.releaseFrames();
+    live.handingOver = false;
+    live.restores = staging.restores;
     this.host.renameTexture(staging.id, live.id);
     const host = staging.host!;
     live.host = host;
@@ -298,7 +336,7 @@ export class LiveEditor {
     live.error = undefined;
     live.stateReason = undefined;
     live.restartHistory = [];
-    live.lastVetting = { outcome: 'passed', hash: entry.pending.hash, trigger: entry.pending.trigger };
+    live.lastVetting = { outcome: 'passed', hash: entry.pending.hash, trigger: entry.pending.trigger, restored: entry.stateRestored };
     this.host.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'passed', version: liveVersion(live.versions)?.number ?? 0 } });
     this.host.apply(live, { type: 'version-swapped' });
     console.info(`[steadfast] layer ${live.id} now runs version ${liveVersion(live.versions)?.number} (${entry.pending.trigger}) ${live.url}`);
@@ -350,6 +388,7 @@ export class LiveEditor {
             trigger: entry.pending.trigger,
             revertTo: entry.pending.revertTo,
             stateCarried: entry.stateCarried,
+            stateRestored: entry.stateRestored,
             stagingId: entry.layer.id,
           }
         : null,

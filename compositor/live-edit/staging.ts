@@ -19,6 +19,8 @@ export interface Staging {
   pending: PendingVersion;
   /** Whether the live version's snapshot() gave a state to hand the new version's setup. */
   stateCarried: boolean;
+  /** Whether the new version's restore() took the live version's state at the swap. */
+  stateRestored: boolean;
 }
 
 /** Frames a new version must deliver after its preview frame to be judged (the vetting window). */

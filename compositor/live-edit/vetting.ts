@@ -1,14 +1,17 @@
 // Vetting a new version of a guest before it replaces the live one: one lifecycle (an enum and
 // one transition function) and the frame-rate judgement. Pure, so it is tested with fake time.
 //
-//   starting ──init ok──▶ previewing ──first frame──▶ measuring ──window full, in budget──▶ passed
-//       │                     │                          │
-//       └──── failure ────────┴──────── failure ─────────┴──── window full, over budget ──▶ rejected
-export type VettingState = 'starting' | 'previewing' | 'measuring' | 'passed' | 'rejected';
+//   starting ──init ok──▶ previewing ──first frame──▶ measuring ──window full, in budget──▶ handing-over ──handed over──▶ passed
+//       │                     │                          │                                     │
+//       └──── failure ────────┴──────── failure ─────────┴── failure, or over budget ──────────┴── restore failed ──▶ rejected
+//
+// Handing over: the live version is asked for no more frames, its snapshot() is taken and given
+// to the new version's restore() (if it has one); then it takes the layer over (live-edit/editor.ts).
+export type VettingState = 'starting' | 'previewing' | 'measuring' | 'handing-over' | 'passed' | 'rejected';
 
 /** Where a rejected version failed (README "Live editing"). */
-export type VettingPhase = 'load' | 'setup' | 'preview' | 'frame rate';
-export const VETTING_PHASES: readonly VettingPhase[] = ['load', 'setup', 'preview', 'frame rate'];
+export type VettingPhase = 'load' | 'setup' | 'preview' | 'frame rate' | 'restore';
+export const VETTING_PHASES: readonly VettingPhase[] = ['load', 'setup', 'preview', 'frame rate', 'restore'];
 
 export interface Vetting {
   state: VettingState;
@@ -23,7 +26,8 @@ export type VettingEvent =
   | { type: 'started'; at: number }
   | { type: 'frame'; at: number; latencyMs: number; windowFrames: number; budgetMs: number }
   | { type: 'failed'; phase: VettingPhase; message: string; line?: number | undefined }
-  | { type: 'tick'; at: number; previewDeadlineMs: number };
+  | { type: 'tick'; at: number; previewDeadlineMs: number }
+  | { type: 'handed-over' };
 
 export function startVetting(at: number): Vetting {
   return { state: 'starting', latencies: [], since: at, rejection: null };
@@ -40,12 +44,12 @@ export function vet(v: Vetting, event: VettingEvent): Vetting {
     case 'started':
       return v.state === 'starting' ? { ...v, state: 'previewing', since: event.at } : v;
     case 'frame': {
-      if (v.state === 'starting') return v;
+      if (v.state === 'starting' || v.state === 'handing-over') return v;
       if (v.state === 'previewing') return { ...v, state: 'measuring', since: event.at, latencies: [] };
       const latencies = [...v.latencies, event.latencyMs];
       if (latencies.length < event.windowFrames) return { ...v, latencies };
       const typical = median(latencies);
-      if (typical <= event.budgetMs) return { ...v, latencies, state: 'passed' };
+      if (typical <= event.budgetMs) return { ...v, latencies, state: 'handing-over' };
       return {
         ...v,
         latencies,
@@ -58,6 +62,8 @@ export function vet(v: Vetting, event: VettingEvent): Vetting {
     }
     case 'failed':
       return { ...v, state: 'rejected', rejection: { phase: event.phase, message: event.message, line: event.line } };
+    case 'handed-over':
+      return v.state === 'handing-over' ? { ...v, state: 'passed' } : v;
     case 'tick':
       if (v.state === 'previewing' && event.at - v.since > event.previewDeadlineMs) {
         return { ...v, state: 'rejected', rejection: { phase: 'preview', message: `no preview frame within ${event.previewDeadlineMs} ms of setup` } };

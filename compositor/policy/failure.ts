@@ -19,6 +19,7 @@ export function failureAction(phase: ErrorPhase): FailureAction {
     case 'composite':
       return 'restart';
     case 'snapshot':
+    case 'restore': // only a version under vetting is restored: its rejection, not a crash
     case 'runtime':
     case 'reload': // a rejected new version: the live one runs on untouched
       return 'record';

@@ -1,6 +1,7 @@
 // Live editing as a user sees it: save a guest file and the new version's pixels appear without
-// a page reload, with the guest's state carried over; a broken or too-slow version is rejected
-// and the old pixels stay; undo and redo move between good versions.
+// a page reload, with the guest's state carried over (as vetting begins, and at the swap through
+// restore()); a broken or too-slow version is rejected and the old pixels stay; undo and redo
+// move between good versions.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -33,6 +34,10 @@ interface Version {
   setupTail?: string;
   /** Replace the whole file with this text (a syntax error). */
   raw?: string;
+  /** Whether frame() counts (default true): a version that does not shows only the state it was handed. */
+  counts?: boolean;
+  /** The body of a restore(state) export (absent: none). */
+  restore?: string;
 }
 
 /** A counter guest (its count goes across versions by snapshot) filling both eyes with one colour. */
@@ -45,13 +50,14 @@ export default {
     ${v.setupTail ?? ''}
   },
   frame(ctx) {
-    count += 1;
+    ${v.counts === false ? '' : 'count += 1;'}
     const until = performance.now() + ${v.busyMs ?? 0};
     while (performance.now() < until) {}
     ctx.gl.clearColor(${v.rgb.map((c) => c / 255).join(', ')}, 1);
     ctx.gl.clear(ctx.gl.COLOR_BUFFER_BIT);
   },
   snapshot() { return { count }; },
+  ${v.restore === undefined ? '' : `restore(state) { ${v.restore} },`}
 };
 `;
 }
@@ -131,6 +137,24 @@ describe('live editing', () => {
     await page.close();
   });
 
+  it('hands the new version the live state at the swap (restore): what the live version did during vetting is not lost', async () => {
+    const { file, page } = await openRedGuest();
+    const before = await count(page);
+    // The new version counts nothing itself: after the swap its count is exactly what it was handed.
+    file.save({ rgb: GREEN, counts: false, restore: 'count = state.count;' });
+    await waitForColour(page, GREEN);
+    const l = await layer(page, 1);
+    expect(l.reload.last).toMatchObject({ outcome: 'passed', restored: true });
+    const handed = await count(page);
+    console.log(`restore: count ${before} before the save, ${handed} handed over at the swap`);
+    // setup's ctx.state was taken as vetting began (about `before`); the live version went on
+    // counting through the 30-frame vetting window, and restore() got that count at the swap.
+    expect(handed - before, `count ${before} before the save, ${handed} handed over`).toBeGreaterThanOrEqual(20);
+    await page.waitForTimeout(300);
+    expect(await count(page), 'the new version counts nothing of its own').toBe(handed);
+    await page.close();
+  });
+
   it('a guest from another origin is polled: a save there shows up too', async () => {
     const file = guestFile(crossDir, { rgb: RED });
     const page = await openCompositor(browser, app, { guests: [`${cross}/scratch/${file.name}`], extra: { hud: '0' } });
@@ -151,6 +175,7 @@ describe('live editing', () => {
       ['syntax error', { rgb: GREEN, raw: 'export default {\n  frame(ctx) {\n    ctx.gl.clear(;\n  },\n};\n' }, 'load', /SyntaxError.*line 3/],
       ['throw in setup', { rgb: GREEN, setupTail: "throw new Error('setup says no');" }, 'setup', /setup says no/],
       ['too slow', { rgb: GREEN, busyMs: 80 }, 'frame rate', /frames took \d+ ms .* over the layer's budget/],
+      ['throw in restore', { rgb: GREEN, restore: "throw new Error('restore says no');" }, 'restore', /restore says no/],
     ];
     for (const [name, version, phase, message] of cases) {
       const previous = (await layer(page, 1)).reload.last?.hash ?? null;

@@ -14,8 +14,22 @@ function measured(latencies: number[]): Vetting {
 }
 
 describe('vetting a new version', () => {
-  it('passes a version that loads, previews and holds the budget over the window', () => {
-    expect(measured([5, 6, 20, 5, 6]).state).toBe('passed');
+  it('passes a version that loads, previews, holds the budget over the window and is handed the live state', () => {
+    const v = measured([5, 6, 20, 5, 6]);
+    expect(v.state).toBe('handing-over');
+    // Frames that come while the state is handed over change nothing; then it has passed.
+    expect(vet(v, frame(50, 90))).toBe(v);
+    expect(vet(v, { type: 'tick', at: 99_999, previewDeadlineMs: 1 })).toBe(v);
+    expect(vet(v, { type: 'handed-over' }).state).toBe('passed');
+  });
+  it('rejects a version whose restore() fails as the state is handed over', () => {
+    const v = vet(measured([5, 6, 5, 6, 5]), { type: 'failed', phase: 'restore', message: 'restore exploded' });
+    expect(v).toMatchObject({ state: 'rejected', rejection: { phase: 'restore', message: 'restore exploded' } });
+    expect(vet(v, { type: 'handed-over' })).toBe(v);
+  });
+  it('is handed over only after the window has passed', () => {
+    const v = measured([5, 6]);
+    expect(vet(v, { type: 'handed-over' })).toBe(v);
   });
   it('keeps measuring until the window is full', () => {
     const v = measured([5, 6]);

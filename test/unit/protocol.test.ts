@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeImageBitmap, installFakeImageBitmap } from './fake-image-bitmap';
-import { parseGuestMessage, parseGuestUrl, parseInitResult } from '../../shared/protocol';
+import { parseGuestMessage, parseGuestUrl, parseInitResult, parseRestoreResult } from '../../shared/protocol';
 import { MAX_ERROR_MESSAGE } from '../../shared/limits';
 
 installFakeImageBitmap();
@@ -70,6 +70,16 @@ describe('guest message validation', () => {
     expect(parseInitResult({ ok: false, phase: 'load', message: 'm' }).ok).toBe(true);
     expect(parseInitResult({ ok: 'yes' }).ok).toBe(false);
     expect(parseInitResult(undefined).ok).toBe(false);
+    expect(parseInitResult({ ok: true, layer: { type: 'projection' }, restores: true })).toMatchObject({ ok: true, value: { restores: true } });
+    expect(parseInitResult({ ok: true, layer: { type: 'projection' }, restores: 'yes' }).ok).toBe(false);
+  });
+
+  it('validates restore answers', () => {
+    expect(parseRestoreResult({ ok: true, restored: false })).toEqual({ ok: true, value: { ok: true, restored: false } });
+    expect(parseRestoreResult({ ok: true }).ok).toBe(false);
+    expect(parseRestoreResult({ ok: false, phase: 'restore', message: 'm' }).ok).toBe(true);
+    expect(parseRestoreResult({ ok: false, phase: 'nowhere', message: 'm' }).ok).toBe(false);
+    expect(parseRestoreResult(null).ok).toBe(false);
   });
 });
 
