@@ -67,12 +67,15 @@ export function attachController(canvas: HTMLCanvasElement, device: EmulatorDevi
     if (e.type === 'keyup') held = false;
     else if (!e.altKey && !e.ctrlKey && !e.metaKey && !(e.target instanceof HTMLInputElement)) held = true;
   };
-  canvas.addEventListener('pointermove', onMove);
-  canvas.addEventListener('pointerleave', onLeave);
-  canvas.addEventListener('pointerdown', onDown);
-  canvas.addEventListener('pointerup', onUp);
-  window.addEventListener('keydown', onKey);
-  window.addEventListener('keyup', onKey);
+  const listeners = [
+    [canvas, 'pointermove', onMove],
+    [canvas, 'pointerleave', onLeave],
+    [canvas, 'pointerdown', onDown],
+    [canvas, 'pointerup', onUp],
+    [window, 'keydown', onKey],
+    [window, 'keyup', onKey],
+  ] as [EventTarget, string, (e: never) => void][];
+  for (const [target, type, listener] of listeners) target.addEventListener(type, listener as EventListener);
   // Runs at the start of every device frame, once the head has moved: aim the controller, set its trigger.
   device.aimController = (eyes) => {
     const locked = document.pointerLockElement === canvas;
@@ -85,12 +88,7 @@ export function attachController(canvas: HTMLCanvasElement, device: EmulatorDevi
   return {
     dispose() {
       device.aimController = null;
-      canvas.removeEventListener('pointermove', onMove);
-      canvas.removeEventListener('pointerleave', onLeave);
-      canvas.removeEventListener('pointerdown', onDown);
-      canvas.removeEventListener('pointerup', onUp);
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('keyup', onKey);
+      for (const [target, type, listener] of listeners) target.removeEventListener(type, listener as EventListener);
     },
   };
 }

@@ -6,16 +6,7 @@ import { mat4 } from 'gl-matrix';
 import type { WireView } from '../../shared/protocol';
 import { beamFromUnit, cursorFromUnit, eyePosition, type PointerVisual } from '../pointer-beam';
 import { createProgram } from './shader';
-import { uniformLocations } from './uniforms';
-
-const VERTEX = `#version 300 es
-uniform mat4 u_clipFromUnit;
-out vec2 v_st;
-void main() {
-  vec2 corner = vec2(float(gl_VertexID & 1), float(gl_VertexID >> 1));
-  v_st = corner;
-  gl_Position = u_clipFromUnit * vec4(corner - 0.5, 0.0, 1.0);
-}`;
+import { PLACED_SQUARE_VERTEX, uniformLocations } from './uniforms';
 
 const FRAGMENT = `#version 300 es
 precision highp float;
@@ -42,12 +33,12 @@ export const POINTER_PRESSED_COLOUR = [1.0, 0.95, 0.6] as const;
 
 export class PointerPass {
   private readonly program: WebGLProgram;
-  private readonly u: Record<'u_clipFromUnit' | 'u_shape' | 'u_colour', WebGLUniformLocation | null>;
+  private readonly u: Record<'u_clipFromPanel' | 'u_shape' | 'u_colour', WebGLUniformLocation | null>;
   private readonly clip = mat4.create();
 
   constructor(private readonly gl: WebGL2RenderingContext) {
-    this.program = createProgram(gl, VERTEX, FRAGMENT);
-    this.u = uniformLocations(gl, this.program, ['u_clipFromUnit', 'u_shape', 'u_colour'] as const);
+    this.program = createProgram(gl, PLACED_SQUARE_VERTEX, FRAGMENT);
+    this.u = uniformLocations(gl, this.program, ['u_clipFromPanel', 'u_shape', 'u_colour'] as const);
   }
 
   /** Draws the pointer into the current viewport for the eye seeing through `view`. */
@@ -67,7 +58,7 @@ export class PointerPass {
     mat4.multiply(this.clip, view.projectionMatrix as mat4, view.viewMatrix as mat4);
     mat4.multiply(this.clip, this.clip, worldFromUnit);
     gl.uniform1i(this.u.u_shape, shape);
-    gl.uniformMatrix4fv(this.u.u_clipFromUnit, false, this.clip);
+    gl.uniformMatrix4fv(this.u.u_clipFromPanel, false, this.clip);
     gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
   }
 

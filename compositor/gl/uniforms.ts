@@ -27,5 +27,15 @@ void main() {
   gl_Position = vec4(v_ndc, 0.0, 1.0);
 }`;
 
+/** GLSL: the unit square (−0.5..0.5 in x and y, z = 0) from gl_VertexID, placed in clip space by one matrix; v_st is 0..1 across it. */
+export const PLACED_SQUARE_VERTEX = `#version 300 es
+uniform mat4 u_clipFromPanel; // the unit square to current clip
+out vec2 v_st;
+void main() {
+  vec2 corner = vec2(float(gl_VertexID & 1), float(gl_VertexID >> 1));
+  v_st = corner;
+  gl_Position = u_clipFromPanel * vec4(corner - 0.5, 0.0, 1.0);
+}`;
+
 /** A surface position (0..1, origin bottom-left as in GL viewports) as a texture coordinate: bitmap rows run top to bottom. */
 export const SURFACE_TO_TEXTURE = `vec2 surfaceToTexture(vec2 p) { return vec2(p.x, 1.0 - p.y); }`;
