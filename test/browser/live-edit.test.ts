@@ -234,7 +234,12 @@ describe('live editing', () => {
     expect(await count(page), 'state carried through undo and redo').toBeGreaterThan(counted);
     await page.keyboard.press('Alt+Z'); // undo
     await waitForColour(page, RED);
+    await waitForVettingEnd(page, 1);
     expect(await page.evaluate(() => window.compositor.history(1).map((v) => v.live))).toEqual([true, false]);
+    await page.keyboard.press('Alt+Y'); // redo, the other way
+    await waitForColour(page, GREEN);
+    await waitForVettingEnd(page, 1);
+    expect(await page.evaluate(() => window.compositor.history(1).map((v) => v.live))).toEqual([false, true]);
     await page.close();
   });
 });
