@@ -25,6 +25,7 @@ import { LiveEditor } from './live-edit/editor';
 import { TraceRecorder, toChromeTrace } from './trace';
 import type { HudPanel, PointerFrame, PointerRay } from './hud-panel/hud-panel';
 import { rayHitsPanel, type Ray } from './pointing';
+import { PreviewLabels } from './live-edit/preview-label';
 import { isComposited } from './layer-state';
 import type { Viewport, WireView } from '../shared/protocol';
 
@@ -94,6 +95,8 @@ export class Compositor {
   private triggerWas = false;
   /** Frame timing of the last seconds, for exportTrace(). */
   readonly trace = new TraceRecorder();
+  /** The labels over the preview panels of versions under vetting. */
+  readonly previewLabels: PreviewLabels;
   /** The in-headset HUD panel, when shown (immersive sessions, or `hud=panel`). */
   hudPanel: HudPanel | null = null;
   /** Where the controller points this frame (main.ts sets the source: an XR input source, or the emulator's mouse). */
@@ -107,6 +110,7 @@ export class Compositor {
     this.isolation = options.isolation ?? DEFAULT_ISOLATION;
     this.now = options.now ?? (() => performance.now());
     this.passes = new Passes(gl);
+    this.previewLabels = new PreviewLabels(gl);
     this.textures = new LayerTextures(gl);
     this.timewarp = { ...DEFAULT_TIMEWARP, ...options.timewarp };
     this.editor = new LiveEditor({
@@ -411,6 +415,7 @@ export class Compositor {
   rebuildGraphics(): void {
     this.passes = new Passes(this.gl);
     this.hudPanel?.reset();
+    this.previewLabels.reset();
     this.textures = new LayerTextures(this.gl);
     for (const layer of this.layerMap.values()) layer.shownViews = null;
     this.contextRestores += 1;

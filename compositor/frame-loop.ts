@@ -10,7 +10,7 @@
 //    for the pose predicted at the time that frame will be shown.
 // 6. Composite every running or stale layer's newest frame into each eye, in declared order,
 //    reprojected from the pose it was rendered for to this frame's pose (timewarp); then each new
-//    version under vetting as a small preview beside it; then the HUD panel (if shown) and the
+//    version under vetting as a small preview beside it, labelled with its progress; then the HUD panel (if shown) and the
 //    controller's beam and cursor, drawn at this frame's pose.
 // Steps 3–5 run for versions under vetting too (their staging layers), exactly as for live ones.
 //
@@ -23,6 +23,7 @@ import type { Layer } from './layer';
 import { isComposited, wantsFrames } from './layer-state';
 import { median, pacerDue } from './policy/pacer';
 import { nearestHit, pointerVisual } from './pointer-beam';
+import { LABEL_PIXELS } from './live-edit/preview-label';
 import { graceExpired, livenessVerdict, newlyMissed, scheduleRequest } from './policy/watchdog';
 import { framesUntilShown, movedViewMatrix, predictPose, recordPose, type PoseSample } from './timewarp/prediction';
 import { requestViews } from './timewarp/request-views';
@@ -103,12 +104,14 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
   const pointerSeen = pointer.ray ? pointerVisual(pointer.ray, nearestHit(compositor.hudPanel?.hitT ?? null, compositor.pointedAt)) : null;
   compositor.passes.begin();
   const viewports = eyes.map((eye) => eye.viewport);
+  const labels = staging.map((layer) => compositor.editor.previewLabel(layer));
+  compositor.previewLabels.keepOnly(staging.length === 0 ? NO_LAYERS : new Set(staging.map((layer) => layer.id)));
   eyes.forEach(({ viewport: target }, index) => {
     gl.viewport(target.x, target.y, target.width, target.height);
     for (const layer of compositor.layers()) {
       if (isComposited(layer.state)) guarded(compositor, layer, () => drawLayer(compositor, layer, index, views[index]!, target));
     }
-    staging.forEach((layer, n) => guarded(compositor, layer, () => drawPreview(compositor, layer, index, target, n)));
+    staging.forEach((layer, n) => guarded(compositor, layer, () => drawPreview(compositor, layer, index, target, n, labels[n] ?? null)));
     gl.viewport(target.x, target.y, target.width, target.height);
     compositor.hudPanel?.render(compositor.passes.quad, views[index]!);
     if (pointerSeen) compositor.passes.pointer.draw(pointerSeen, views[index]!);
@@ -232,20 +235,27 @@ function drawLayer(compositor: Compositor, layer: Layer, index: number, current:
 const IDENTITY3 = mat3.create();
 /** Preview panels: a fraction of the eye, stacked up from its bottom-right corner. */
 const PREVIEW_SCALE = 0.3;
+const LABEL_SOURCE = { x: 0, y: 0, ...LABEL_PIXELS };
+const NO_LAYERS: ReadonlySet<number> = new Set();
 const PREVIEW_MARGIN = 8;
 
 /** Step 6: a new version under vetting, shown as rendered (no warp) in a small panel in the eye's corner. */
-function drawPreview(compositor: Compositor, staging: Layer, index: number, eye: Viewport, n: number): void {
+function drawPreview(compositor: Compositor, staging: Layer, index: number, eye: Viewport, n: number, label: string | null): void {
   const texture = compositor.textures.get(staging.id);
   const views = staging.shownViews;
   if (!texture || !views) return;
   const src = (views[index] ?? views[0])!.viewport;
   const width = Math.round(eye.width * PREVIEW_SCALE);
   const height = Math.max(1, Math.round((width * src.height) / Math.max(1, src.width)));
+  const labelHeight = Math.max(1, Math.round((width * LABEL_PIXELS.height) / LABEL_PIXELS.width));
   const x = eye.x + eye.width - width - PREVIEW_MARGIN;
-  const y = eye.y + PREVIEW_MARGIN + n * (height + PREVIEW_MARGIN);
+  const y = eye.y + PREVIEW_MARGIN + n * (height + labelHeight + PREVIEW_MARGIN);
   compositor.gl.viewport(x, y, width, height);
   compositor.passes.projection.draw(texture.texture, src, { width: texture.width, height: texture.height }, IDENTITY3, true);
+  if (label === null) return;
+  // Its progress and measured frame rate, just above it.
+  compositor.gl.viewport(x, y + height, width, labelHeight);
+  compositor.passes.projection.draw(compositor.previewLabels.texture(staging.id, label), LABEL_SOURCE, LABEL_PIXELS, IDENTITY3, true);
 }
 
 function guarded(compositor: Compositor, layer: Layer, work: () => void): void {

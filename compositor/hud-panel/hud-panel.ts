@@ -8,6 +8,7 @@ import type { QuadLayerDeclaration, WireView } from '../../shared/protocol';
 import type { CompositorStats } from '../stats';
 import { quadClipFromPanel } from '../timewarp/layer-matrices';
 import type { QuadPass } from '../gl/quad-pass';
+import { uploadCanvas } from '../gl/canvas-texture';
 import { PANEL_PIXELS, hitButton, panelLayout, sameButton, type PanelButton, type PanelLayout } from './layout';
 
 const REDRAW_MS = 100;
@@ -168,18 +169,7 @@ export class HudPanel {
       g.fillStyle = '#fff';
       g.fillText(b.label, b.x + 8, b.y + 13);
     }
-    const gl = this.gl;
-    if (!this.texture) {
-      this.texture = gl.createTexture();
-      gl.bindTexture(gl.TEXTURE_2D, this.texture);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
-    }
-    gl.bindTexture(gl.TEXTURE_2D, this.texture);
-    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, true);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, this.canvas);
-    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+    this.texture = uploadCanvas(this.gl, this.texture, this.canvas);
   }
 }
 

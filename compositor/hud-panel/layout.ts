@@ -2,6 +2,7 @@
 // text lines and button rectangles in panel pixels, and the hit test that maps a point on the
 // panel to a button. hud-panel.ts draws it and feeds it the controller's ray.
 import type { CompositorStats } from '../stats';
+import { previewLabelText } from '../live-edit/preview-label';
 
 export const PANEL_PIXELS = { width: 640, height: 400 } as const;
 const LINE = 22;
@@ -67,6 +68,10 @@ export function panelLayout(stats: CompositorStats, loadable: readonly string[] 
     actions.push('unload');
     actions.forEach((action, i) => buttons.push({ layer: layer.id, action, label: action, x: 24 + i * (BUTTON_W + 8), y, width: BUTTON_W, height: BUTTON_H }));
     y += BUTTON_H + 4;
+    if (layer.reload?.vetting) {
+      lines.push({ text: `vetting ${previewLabelText(layer.reload.vetting)}`, y: y + 12, colour: '#9cf' });
+      y += LINE - 4;
+    }
     if (layer.error) {
       lines.push({ text: layer.error.slice(0, 80), y: y + 12, colour: '#f88' });
       y += LINE - 4;

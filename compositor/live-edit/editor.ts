@@ -18,6 +18,7 @@ import { addVersion, liveVersion, makeLive, nextVersion, previousVersion, versio
 import { VETTING_FRAMES, vettingPhaseOf, type PendingVersion, type Staging } from './staging';
 import { fetchSource, Poller, type FetchedSource } from './sources';
 import { sourceHash } from './source-hash';
+import { previewLabelText } from './preview-label';
 
 /** A version as `history(id)` lists it. */
 export interface VersionInfo {
@@ -378,22 +379,26 @@ export class LiveEditor {
 
   reloadStats(layer: Layer): ReloadStats {
     const entry = this.stagings.get(layer.id);
+    return { vetting: entry ? this.vettingStats(entry) : null, queued: layer.queued !== null, last: layer.lastVetting };
+  }
+
+  /** What the label over a version's preview panel says (null if it is not under vetting). */
+  previewLabel(staging: Layer): string | null {
+    const entry = this.stagings.get(staging.parentId);
+    return entry?.layer === staging ? previewLabelText(this.vettingStats(entry)) : null;
+  }
+
+  private vettingStats(entry: Staging): NonNullable<ReloadStats['vetting']> {
     return {
-      vetting: entry
-        ? {
-            state: entry.vetting.state,
-            frames: entry.vetting.latencies.length,
-            windowFrames: this.host.options.vetFrames ?? VETTING_FRAMES,
-            fps: vettingRate(entry.vetting, this.host.clock.nominalIntervalMs()),
-            trigger: entry.pending.trigger,
-            revertTo: entry.pending.revertTo,
-            stateCarried: entry.stateCarried,
-            stateRestored: entry.stateRestored,
-            stagingId: entry.layer.id,
-          }
-        : null,
-      queued: layer.queued !== null,
-      last: layer.lastVetting,
+      state: entry.vetting.state,
+      frames: entry.vetting.latencies.length,
+      windowFrames: this.host.options.vetFrames ?? VETTING_FRAMES,
+      fps: vettingRate(entry.vetting, this.host.clock.nominalIntervalMs()),
+      trigger: entry.pending.trigger,
+      revertTo: entry.pending.revertTo,
+      stateCarried: entry.stateCarried,
+      stateRestored: entry.stateRestored,
+      stagingId: entry.layer.id,
     };
   }
 

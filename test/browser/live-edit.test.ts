@@ -204,6 +204,12 @@ describe('live editing', () => {
     const corner = await capture(page, { x: 196, y: 44, width: 1, height: 1 });
     expect(Array.from(corner.pixels.subarray(0, 3)), 'the new version previews in the corner').toEqual(GREEN);
     expect(await centre(page), 'the live version stays in the layer').toEqual(RED);
+    // Just above the preview, its label (progress and frame rate): a dark strip with light text,
+    // where the live layer is pure red.
+    const label = await capture(page, { x: 161, y: 81, width: 70, height: 7 });
+    const px = (i: number) => Array.from(label.pixels.subarray(i * 4, i * 4 + 3));
+    expect(px(0)[0], `label background ${px(0)}`).toBeLessThan(80);
+    expect(Math.max(...Array.from({ length: 70 * 7 }, (_, i) => px(i)[1]!)), 'label text').toBeGreaterThan(60);
     const vetting = (await layer(page, 1)).reload.vetting!;
     expect(vetting.fps).toBeGreaterThan(0);
     expect(vetting.stateCarried).toBe(true);

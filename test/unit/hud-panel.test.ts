@@ -20,6 +20,14 @@ describe('HUD panel layout', () => {
   });
 });
 
+describe('HUD panel vetting line', () => {
+  it('shows a version under vetting under its layer, as its preview label does', () => {
+    const reload = { vetting: { state: 'measuring', frames: 5, windowFrames: 30, fps: 60, trigger: 'poll', revertTo: undefined, stateCarried: true, stateRestored: false, stagingId: 4 }, queued: false, last: null };
+    const l = panelLayout(stats([layer({ id: 1, reload } as Partial<LayerStats>)]));
+    expect(l.lines.map((line) => line.text)).toContain('vetting new version (poll) · measuring 5/30 · 60 fps');
+  });
+});
+
 describe('HUD panel loader', () => {
   it('offers a button per loadable guest (at most LOADER_SLOTS) and chaos at the panel’s foot, below every layer', () => {
     const many = Array.from({ length: 30 }, (_, i) => layer({ id: i + 1 }));

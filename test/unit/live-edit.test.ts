@@ -59,6 +59,16 @@ describe('vetting a new version', () => {
   });
 });
 
+describe('preview label', async () => {
+  const { previewLabelText } = await import('../../compositor/live-edit/preview-label');
+  const vetting = { state: 'measuring' as const, frames: 12, windowFrames: 30, fps: 58.4, trigger: 'dev-server' as const, revertTo: undefined, stateCarried: true, stateRestored: false, stagingId: 9 };
+  it('says what is vetted, how far it is and its measured frame rate', () => {
+    expect(previewLabelText(vetting)).toBe('new version (dev-server) · measuring 12/30 · 58 fps');
+    expect(previewLabelText({ ...vetting, revertTo: 3, state: 'handing-over', frames: 30 })).toBe('back to v3 · handing-over · 58 fps');
+    expect(previewLabelText({ ...vetting, state: 'previewing', frames: 0, fps: 0 })).toBe('new version (dev-server) · previewing');
+  });
+});
+
 describe('version history', () => {
   const add = (h: ReturnType<typeof emptyHistory>, hash: string) => addVersion(h, { url: 'u', hash, time: 0, trigger: 'poll', source: hash });
   it('keeps every good version; undo and redo move the live one; a new version goes to the end', () => {
