@@ -3,11 +3,13 @@
 import { Compositor } from './compositor';
 import { startFrameLoop } from './frame-loop';
 import { mountHud } from './hud';
-import { DEFAULT_GUESTS, parsePageParams } from './url-params';
+import { parsePageParams } from './url-params';
 import { headsetAvailable, startImmersive } from './xr-session';
 import { installEmulator } from './emulator/install';
 import { attachControls } from './emulator/controls';
 import { attachController } from './emulator/controller';
+import { controllerPointer } from './xr-input';
+import { actOnButton, loadChaos, loadableGuests } from './hud-panel/panel-actions';
 import type { CompositorStats } from './stats';
 import type { Capture, CaptureRegion } from './capture';
 import { checkMotion, type Keyframe } from './emulator/motion';
@@ -18,9 +20,7 @@ import { quat, vec3 } from 'gl-matrix';
 import { GUEST_CHANGE_EVENT, type GuestChange } from '../shared/live-edit';
 import type { VersionInfo } from './live-edit/editor';
 import { attachEditShortcuts } from './live-edit/shortcuts';
-import { HOSTILE_FIXTURES } from '../demos/hostile/catalog';
-import { HudPanel, rayFromPose, rayThrough, type PointerRay } from './hud-panel/hud-panel';
-import type { PanelButton } from './hud-panel/layout';
+import { HudPanel } from './hud-panel/hud-panel';
 
 /** The desktop emulator's scripted head (present only when the emulator is in use). */
 export interface EmulatorApi {
@@ -278,66 +278,7 @@ function watchContext(compositor: Compositor): void {
 
 function showHudPanel(compositor: Compositor, gl: WebGL2RenderingContext): void {
   // Runs when the controller's trigger is pressed on one of the panel's buttons.
-  compositor.hudPanel ??= new HudPanel(gl, (button: PanelButton) => {
-    switch (button.action) {
-      case 'retry':
-        compositor.retry(button.layer);
-        return;
-      case 'reload':
-        void compositor.editor.reload(button.layer);
-        return;
-      case 'undo':
-        compositor.editor.undo(button.layer);
-        return;
-      case 'redo':
-        compositor.editor.redo(button.layer);
-        return;
-      case 'unload':
-        compositor.unload(button.layer);
-        return;
-      case 'load':
-        if (button.url) compositor.load(button.url);
-        return;
-      case 'chaos':
-        loadChaos(compositor);
-        return;
-      default: {
-        const check: never = button.action;
-        return check;
-      }
-    }
-  }, () => compositor.clock.recentFrames(), () => loadableGuests(compositor));
-}
-
-/** What the headset's loader row offers: the demo guests, then the page's own, each once. */
-function loadableGuests(compositor: Compositor): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const url of [...DEFAULT_GUESTS, ...params.guests, ...[...compositor.layers()].map((l) => l.url)]) {
-    const absolute = new URL(url, location.href).href;
-    if (seen.has(absolute)) continue;
-    seen.add(absolute);
-    out.push(url);
-  }
-  return out;
-}
-
-/** The session's first controller (a headset's, or the emulator's): its target ray, and its select (trigger) state. */
-function controllerPointer(session: XRSession): NonNullable<Compositor['pointer']> {
-  let pressed = false;
-  session.addEventListener('selectstart', () => (pressed = true));
-  session.addEventListener('selectend', () => (pressed = false));
-  return (frame, space): PointerRay | null => {
-    const source = [...session.inputSources].find((s) => s.targetRayMode === 'tracked-pointer') ?? session.inputSources[0];
-    const pose = source ? frame.getPose(source.targetRaySpace, space) : null;
-    // A tracked controller's beam starts at the controller; a gaze or screen ray's at the eye (cursor only).
-    return pose ? { ...rayFromPose(pose.transform), pressed, beamFrom: source?.targetRayMode === 'tracked-pointer' ? rayFromPose(pose.transform).origin : null } : null;
-  };
-}
-
-/** Chaos: every hostile fixture of the gallery, loaded beside what is running. */
-function loadChaos(compositor: Compositor): void {
-  for (const fixture of HOSTILE_FIXTURES) compositor.load(`demos/hostile/${fixture.file}`);
+  compositor.hudPanel ??= new HudPanel(gl, (button) => actOnButton(compositor, button), () => compositor.clock.recentFrames(), () => loadableGuests(compositor, params.guests));
 }
 
 function downloadTrace(compositor: Compositor, seconds = 10): void {

@@ -1,0 +1,55 @@
+// What the in-headset HUD panel's buttons do, and what its loader row offers. (Chaos is shared
+// with the desktop HUD's button.)
+import type { Compositor } from '../compositor';
+import type { PanelButton } from './layout';
+import { DEFAULT_GUESTS } from '../url-params';
+import { HOSTILE_FIXTURES } from '../../demos/hostile/catalog';
+
+/** Acts on a pressed panel button: a layer's action, or the page's (load a guest, chaos). */
+export function actOnButton(compositor: Compositor, button: PanelButton): void {
+  switch (button.action) {
+    case 'retry':
+      compositor.retry(button.layer);
+      return;
+    case 'reload':
+      void compositor.editor.reload(button.layer);
+      return;
+    case 'undo':
+      compositor.editor.undo(button.layer);
+      return;
+    case 'redo':
+      compositor.editor.redo(button.layer);
+      return;
+    case 'unload':
+      compositor.unload(button.layer);
+      return;
+    case 'load':
+      if (button.url) compositor.load(button.url);
+      return;
+    case 'chaos':
+      loadChaos(compositor);
+      return;
+    default: {
+      const check: never = button.action;
+      return check;
+    }
+  }
+}
+
+/** What the headset's loader row offers: the demo guests, then the page's own and those loaded since, each once. */
+export function loadableGuests(compositor: Compositor, pageGuests: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const url of [...DEFAULT_GUESTS, ...pageGuests, ...[...compositor.layers()].map((l) => l.url)]) {
+    const absolute = new URL(url, location.href).href;
+    if (seen.has(absolute)) continue;
+    seen.add(absolute);
+    out.push(url);
+  }
+  return out;
+}
+
+/** Chaos: every hostile fixture of the gallery, loaded beside what is running. */
+export function loadChaos(compositor: Compositor): void {
+  for (const fixture of HOSTILE_FIXTURES) compositor.load(`demos/hostile/${fixture.file}`);
+}
