@@ -26,7 +26,6 @@ import { TraceRecorder, toChromeTrace } from './trace';
 import type { HudPanel, PointerFrame, PointerRay } from './hud-panel/hud-panel';
 import { rayHitsPanel, type Ray } from './pointing';
 import { PreviewLabels } from './live-edit/preview-label';
-import { DEFAULT_PROBE, initialProbe, probeStep, type ProbeState } from './policy/gpu-probe';
 import { isComposited } from './layer-state';
 import type { Viewport, WireView } from '../shared/protocol';
 
@@ -86,8 +85,6 @@ export class Compositor {
   private readonly owners = new Map<GuestHost, Layer>();
   /** Hot reload, vetting, version history (live-edit/editor.ts). */
   readonly editor: LiveEditor;
-  /** The GPU probe's state (policy/gpu-probe.ts). */
-  private probe: ProbeState = initialProbe();
   /** When a guest was last evicted as too slow (see Policy.evictionCooldownMs). */
   private lastEvictionAt = -Infinity;
   /** The quad or cylinder layer the controller points at, if any (stats().pointedLayer). */
@@ -402,43 +399,6 @@ export class Compositor {
       this.apply(layer, { type: 'respawned' });
       this.startGuest(layer);
     }, decision.delayMs);
-  }
-
-  /**
-   * Per frame: the GPU probe (policy/gpu-probe.ts). While the compositor itself is starved and
-   * nothing else explains it, it pauses suspects in turn; a guest whose pause alone lets the
-   * compositor recover is the hog, and is evicted like a guest too slow for the pacer.
-   */
-  probeForHog(now: number): void {
-    const suspects = [...this.layerMap.values()]
-      .filter((l) => l.role === 'live' && isComposited(l.state) && l.host !== null && l.started && !l.frozen)
-      // Most likely first: the biggest surfaces, then the most recently started.
-      .sort((a, b) => b.surface.width * b.surface.height - a.surface.width * a.surface.height || b.liveness.spawnedAt - a.liveness.spawnedAt)
-      .map((l) => l.id);
-    // A guest starting only ever slows the compositor, so it cannot fake a recovery; in a storm of
-    // restarts it must not hold the probe off. A recent eviction (its GPU work draining) and a
-    // version under vetting (a second worker) do.
-    const blocked = now - this.lastEvictionAt < this.policy.evictionCooldownMs || this.editor.stagingLayers().length > 0;
-    const step = probeStep(this.probe, {
-      at: now,
-      fps: this.clock.fpsOver(now, DEFAULT_PROBE.settleMs),
-      fpsLong: this.clock.fpsOver(now, DEFAULT_PROBE.starvedForMs),
-      nominalFps: 1000 / this.clock.nominalIntervalMs(),
-      blocked,
-      suspects,
-      idle: (id) => !this.layerMap.get(id)?.inFlight,
-    });
-    const before = this.probe;
-    this.probe = step.state;
-    if (step.state.kind === 'probing' && (before.kind !== 'probing' || before.group.join() !== step.state.group.join())) {
-      console.info(`[steadfast] the compositor is starved (${step.state.baselineFps.toFixed(1)} fps): pausing layer ${step.state.group.join(', ')} to see whether it recovers`);
-    }
-    for (const layer of this.layerMap.values()) layer.probePaused = step.paused.includes(layer.id);
-    const culprit = step.culprit && this.layerMap.get(step.culprit.id);
-    if (culprit && step.culprit) {
-      const { withFps, withoutFps } = step.culprit;
-      this.evict(culprit, `too slow for the GPU it shares: the compositor ran at ${withFps.toFixed(1)} fps with it and ${withoutFps.toFixed(1)} fps while it was paused`);
-    }
   }
 
   /** Evicts a guest the pacer found too slow even at the slowest pace: quarantined with the figures. */

@@ -47,13 +47,6 @@ export class FrameClock {
     return newest > oldest ? ((n - 1) * 1000) / (newest - oldest) : 0;
   }
 
-  /** Frames per second over the `ms` before `now` (as counted from the frames kept: up to 120). */
-  fpsOver(now: number, ms: number): number {
-    let frames = 0;
-    for (let k = Math.max(0, this.count - WINDOW); k < this.count; k++) if (this.stamps[k % WINDOW]! > now - ms) frames += 1;
-    return (frames * 1000) / ms;
-  }
-
   /**
    * The display's frame interval, ms: the shortest median interval seen, else 60 Hz. Deadlines
    * and the pacer's budgets use this, not the current rate, so a guest that slows the whole

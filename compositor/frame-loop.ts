@@ -73,7 +73,6 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
   compositor.skippedLiveness = !judgeLiveness;
   compositor.lastFrameAt = now;
   compositor.editor.beginFrame(now);
-  compositor.probeForHog(now);
   // The eyes this frame draws: views with pixels (an emulated single-eye view gives its second none).
   const eyes: { view: WireView; viewport: Viewport }[] = [];
   for (const view of pose.views) {
@@ -165,7 +164,7 @@ function watch(compositor: Compositor, layer: Layer, now: number, judgeLiveness:
 /** Step 5: one request in flight per guest, at the pace the pacer set; a busy guest is not asked again yet. */
 function requestNext(compositor: Compositor, layer: Layer, views: WireView[], head: PoseSample, now: number): void {
   layer.framesSinceRequest += 1;
-  if (!layer.host || !layer.started || layer.frozen || layer.handingOver || layer.probePaused || !wantsFrames(layer.state) || layer.inFlight !== null) return;
+  if (!layer.host || !layer.started || layer.frozen || layer.handingOver || !wantsFrames(layer.state) || layer.inFlight !== null) return;
   if (!pacerDue(layer.pacer, layer.framesSinceRequest)) return;
   const interval = compositor.clock.nominalIntervalMs();
   const request = scheduleRequest(compositor.nextFrameId++, now, compositor.frames, interval, layer.pacer.divisor);

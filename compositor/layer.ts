@@ -99,8 +99,6 @@ export class Layer {
   restores = false;
   /** Live editing is handing this layer's state to its next version: it is asked for no frames. */
   handingOver = false;
-  /** Paused by the GPU probe (policy/gpu-probe.ts): asked for no frames while it tests whether this is the hog. */
-  probePaused = false;
   /** Pose of the request in flight, of the delivered frame, and of the frame on screen. */
   requestPose: RequestPose | null = null;
   deliveredPose: RequestPose | null = null;
