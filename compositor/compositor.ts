@@ -25,6 +25,7 @@ import { LiveEditor } from './live-edit/editor';
 import { TraceRecorder, toChromeTrace } from './trace';
 import type { HudPanel, PointerFrame, PointerRay } from './hud-panel/hud-panel';
 import { rayHitsPanel, type Ray } from './pointing';
+import { nearestHit } from './pointer-beam';
 import { PreviewLabels } from './live-edit/preview-label';
 import { isComposited } from './layer-state';
 import type { Viewport, WireView } from '../shared/protocol';
@@ -241,9 +242,7 @@ export class Compositor {
 
   /** How far along a ray the nearest panel is (a composited quad or cylinder layer, or the HUD panel), metres; null if none. */
   reach(ray: Ray): number | null {
-    const hud = this.hudPanel?.hit(ray)?.t ?? null;
-    const layer = this.nearestPanelLayer(ray)?.t ?? null;
-    return hud === null ? layer : layer === null ? hud : Math.min(hud, layer);
+    return nearestHit(this.hudPanel?.hit(ray)?.t ?? null, this.nearestPanelLayer(ray)?.t ?? null);
   }
 
   /** The composited quad or cylinder layer a ray meets first, and how far along it. */
@@ -340,11 +339,12 @@ export class Compositor {
    * delivery, composites, misses, state changes (restarts among them) and reloads.
    */
   exportTrace(seconds = 10): ReturnType<typeof toChromeTrace> {
+    const events = this.trace.since(performance.now() - seconds * 1000);
     const names = new Map<number, string>();
     for (const layer of this.layerMap.values()) names.set(layer.id, layer.url);
     for (const staging of this.editor.stagingLayers()) names.set(staging.id, `new version of layer ${staging.parentId} (vetting): ${staging.url}`);
-    for (const e of this.trace.since(0)) if (e.layer !== undefined && !names.has(e.layer)) names.set(e.layer, e.args?.url !== undefined ? String(e.args.url) : '(gone)');
-    return toChromeTrace(this.trace.since(performance.now() - seconds * 1000), names, performance.timeOrigin);
+    for (const e of events) if (e.layer !== undefined && !names.has(e.layer)) names.set(e.layer, '(gone)');
+    return toChromeTrace(events, names, performance.timeOrigin);
   }
 
   /**

@@ -10,8 +10,8 @@
 //    for the pose predicted at the time that frame will be shown.
 // 6. Composite every running or stale layer's newest frame into each eye, in declared order,
 //    reprojected from the pose it was rendered for to this frame's pose (timewarp); then each new
-//    version under vetting as a small preview beside it, labelled with its progress; then the HUD panel (if shown) and the
-//    controller's beam and cursor, drawn at this frame's pose.
+//    version under vetting as a small preview beside it, labelled with its progress; then the HUD
+//    panel (if shown) and the controller's beam and cursor, drawn at this frame's pose.
 // Steps 3–5 run for versions under vetting too (their staging layers), exactly as for live ones.
 //
 // Each layer's work runs in its own try/catch naming the layer: a bad layer is crashed
@@ -105,7 +105,7 @@ function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, com
   compositor.passes.begin();
   const viewports = eyes.map((eye) => eye.viewport);
   const labels = staging.map((layer) => compositor.editor.previewLabel(layer));
-  compositor.previewLabels.keepOnly(staging.length === 0 ? NO_LAYERS : new Set(staging.map((layer) => layer.id)));
+  compositor.previewLabels.keepOnly(staging);
   eyes.forEach(({ viewport: target }, index) => {
     gl.viewport(target.x, target.y, target.width, target.height);
     for (const layer of compositor.layers()) {
@@ -236,7 +236,6 @@ const IDENTITY3 = mat3.create();
 /** Preview panels: a fraction of the eye, stacked up from its bottom-right corner. */
 const PREVIEW_SCALE = 0.3;
 const LABEL_SOURCE = { x: 0, y: 0, ...LABEL_PIXELS };
-const NO_LAYERS: ReadonlySet<number> = new Set();
 const PREVIEW_MARGIN = 8;
 
 /** Step 6: a new version under vetting, shown as rendered (no warp) in a small panel in the eye's corner. */

@@ -7,6 +7,8 @@
 // updated in place, so a button never vanishes under the pointer.
 import { ordinal, type CompositorStats, type LayerStats } from './stats';
 import { EDIT_SHORTCUTS } from './live-edit/shortcuts';
+import { previewLabelText } from './live-edit/preview-label';
+import { RateHistory, drawFramePlot, drawSparkline } from './hud-graphics';
 
 /** What the HUD's controls do. */
 export interface HudActions {
@@ -27,7 +29,6 @@ export interface HudActions {
 export const HUD_SHORTCUTS = `${EDIT_SHORTCUTS} · Alt+T export trace · Alt+H hide HUD · emulator: click to look (Esc releases), WASD move, Q/E down/up, Shift faster, V stereo/mono`;
 
 const REFRESH_MS = 250;
-const SPARK_SAMPLES = 60;
 
 interface LayerRow {
   root: HTMLLIElement;
@@ -41,9 +42,7 @@ interface LayerRow {
   error: HTMLElement;
   buttons: Record<'reload' | 'undo' | 'redo' | 'retry' | 'unload', HTMLButtonElement>;
   /** Frame rates sampled at each refresh, for the sparkline. */
-  rates: number[];
-  lastPresented: number;
-  lastAt: number;
+  rates: RateHistory;
 }
 
 export function mountHud(root: HTMLElement, read: () => CompositorStats, notes: readonly string[], actions: HudActions): () => void {
@@ -90,7 +89,11 @@ export function mountHud(root: HTMLElement, read: () => CompositorStats, notes: 
     const warp = stats.timewarp.enabled ? `timewarp on (${stats.timewarp.fallback}${stats.timewarp.prediction ? ', predicted' : ''})` : 'timewarp off';
     const pointing = stats.pointedLayer !== null ? ` · pointing at layer ${stats.pointedLayer}` : '';
     header.textContent = `${stats.session} · ${stats.fps.toFixed(0)} fps · ${stats.frameMs.toFixed(2)} ms/frame · ${stats.frames} frames · ${warp}${pointing}`;
-    drawPlot(plot, actions.recentFrames());
+    const g = plot.getContext('2d');
+    if (g) {
+      g.clearRect(0, 0, plot.width, plot.height);
+      drawFramePlot(g, actions.recentFrames(), { x: 0, y: 0, width: plot.width, height: plot.height });
+    }
     const now = performance.now();
     const seen = new Set<number>();
     stats.layers.forEach((layer, index) => {
@@ -135,9 +138,7 @@ function layerRow(id: number, actions: HudActions): LayerRow {
       retry: button('retry', 'hud-retry', () => actions.retry(id)),
       unload: button('unload', 'hud-unload', () => actions.unload(id)),
     },
-    rates: [],
-    lastPresented: 0,
-    lastAt: NaN,
+    rates: new RateHistory(),
   };
   row.spark.width = 60;
   row.spark.height = 14;
@@ -149,13 +150,8 @@ function layerRow(id: number, actions: HudActions): LayerRow {
 }
 
 function updateRow(row: LayerRow, layer: LayerStats, now: number): void {
-  if (!Number.isNaN(row.lastAt) && now > row.lastAt) {
-    row.rates.push(((layer.presented - row.lastPresented) * 1000) / (now - row.lastAt));
-    if (row.rates.length > SPARK_SAMPLES) row.rates.shift();
-  }
-  row.lastPresented = layer.presented;
-  row.lastAt = now;
-  const fps = row.rates.length > 0 ? row.rates[row.rates.length - 1]! : 0;
+  row.rates.sample(layer.presented, now);
+  const fps = row.rates.latest;
   row.root.className = `hud-layer state-${layer.state}`;
   row.root.title = layer.url;
   row.state.textContent = layer.state;
@@ -166,11 +162,13 @@ function updateRow(row: LayerRow, layer: LayerStats, now: number): void {
   const pace = layer.pacing > 1 ? ` · every ${ordinal(layer.pacing)} frame` : '';
   const version = layer.version > 0 ? ` · v${layer.version}/${layer.versions}` : '';
   row.figures.textContent = `${fps.toFixed(0)} fps${age} · missed ${layer.missed} · restarts ${layer.restarts}${version}${pace}`;
-  drawSpark(row.spark, row.rates);
+  const spark = row.spark.getContext('2d');
+  if (spark) {
+    spark.clearRect(0, 0, row.spark.width, row.spark.height);
+    drawSparkline(spark, row.rates.values, { x: 0, y: 0, width: row.spark.width, height: row.spark.height });
+  }
   const vetting = layer.reload.vetting;
-  row.vetting.textContent = vetting
-    ? `vetting ${vetting.revertTo !== undefined ? `version ${vetting.revertTo}` : 'new version'} (${vetting.trigger}): ${vetting.state}, ${vetting.frames}/${vetting.windowFrames} frames, ${vetting.fps.toFixed(0)} fps (preview bottom right)`
-    : '';
+  row.vetting.textContent = vetting ? `vetting ${previewLabelText(vetting)} (preview bottom right)` : '';
   row.vetting.hidden = !vetting;
   row.reason.textContent = layer.stateReason ?? '';
   row.reason.hidden = !layer.stateReason;
@@ -180,43 +178,6 @@ function updateRow(row: LayerRow, layer: LayerStats, now: number): void {
   row.buttons.undo.hidden = !(layer.version > 1);
   row.buttons.redo.hidden = !(layer.version > 0 && layer.version < layer.versions);
   row.buttons.reload.hidden = layer.state === 'closed';
-}
-
-/** Bars of frame intervals (light) with the compositor's own work (dark) and a 16.7 ms line. */
-function drawPlot(canvas: HTMLCanvasElement, frames: { interval: number[]; work: number[] }): void {
-  const g = canvas.getContext('2d');
-  if (!g) return;
-  const { width, height } = canvas;
-  const scale = height / 50; // 50 ms full height
-  g.clearRect(0, 0, width, height);
-  const n = frames.interval.length;
-  for (let i = 0; i < n; i++) {
-    const x = width - n + i;
-    const interval = Math.min(50, frames.interval[i]!);
-    g.fillStyle = interval > 20 ? '#e96' : '#6a8';
-    g.fillRect(x, height - interval * scale, 1, interval * scale);
-    g.fillStyle = '#246';
-    const work = Math.min(50, frames.work[i]!);
-    g.fillRect(x, height - work * scale, 1, work * scale);
-  }
-  g.fillStyle = '#fff8';
-  g.fillRect(0, Math.round(height - (1000 / 60) * scale), width, 1);
-}
-
-function drawSpark(canvas: HTMLCanvasElement, rates: number[]): void {
-  const g = canvas.getContext('2d');
-  if (!g) return;
-  const { width, height } = canvas;
-  g.clearRect(0, 0, width, height);
-  g.strokeStyle = '#8cf';
-  g.beginPath();
-  rates.forEach((r, i) => {
-    const x = width - rates.length + i;
-    const y = height - 1 - Math.min(1, r / 60) * (height - 2);
-    if (i === 0) g.moveTo(x, y);
-    else g.lineTo(x, y);
-  });
-  g.stroke();
 }
 
 function button(label: string, className: string, onClick: () => void): HTMLButtonElement {

@@ -312,25 +312,17 @@ const frameHostSchema = v.variant('type', [
   v.strictObject({ type: v.literal('worker-error'), message: clippedString(MAX_ERROR_MESSAGE) }),
 ]);
 
-const snapshotResultSchema = v.variant('ok', [
-  v.strictObject({ ok: v.literal(true), state: v.unknown() }),
-  v.strictObject({
-    ok: v.literal(false),
-    phase: phaseSchema,
-    message: clippedString(MAX_ERROR_MESSAGE),
-    stack: v.optional(clippedString(MAX_ERROR_STACK)),
-  }),
-]);
+/** A control call's failure: the guest phase, its message and stack (snapshot, restore). */
+const controlFailureSchema = v.strictObject({
+  ok: v.literal(false),
+  phase: phaseSchema,
+  message: clippedString(MAX_ERROR_MESSAGE),
+  stack: v.optional(clippedString(MAX_ERROR_STACK)),
+});
 
-const restoreResultSchema = v.variant('ok', [
-  v.strictObject({ ok: v.literal(true), restored: v.boolean() }),
-  v.strictObject({
-    ok: v.literal(false),
-    phase: phaseSchema,
-    message: clippedString(MAX_ERROR_MESSAGE),
-    stack: v.optional(clippedString(MAX_ERROR_STACK)),
-  }),
-]);
+const snapshotResultSchema = v.variant('ok', [v.strictObject({ ok: v.literal(true), state: v.unknown() }), controlFailureSchema]);
+
+const restoreResultSchema = v.variant('ok', [v.strictObject({ ok: v.literal(true), restored: v.boolean() }), controlFailureSchema]);
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 

@@ -9,6 +9,7 @@ import type { CompositorStats } from '../stats';
 import { quadClipFromPanel } from '../timewarp/layer-matrices';
 import type { QuadPass } from '../gl/quad-pass';
 import { uploadCanvas } from '../gl/canvas-texture';
+import { RateHistory, drawFramePlot, drawSparkline } from '../hud-graphics';
 import { PANEL_PIXELS, hitButton, panelLayout, sameButton, type PanelButton, type PanelLayout } from './layout';
 
 const REDRAW_MS = 100;
@@ -49,7 +50,7 @@ export class HudPanel {
   /** The button under the pointer, if any. */
   hovered: PanelButton | null = null;
   /** Per layer: fresh frames per second at each redraw, for its sparkline. */
-  private readonly rates = new Map<number, { values: number[]; presented: number; at: number }>();
+  private readonly rates = new Map<number, RateHistory>();
   private frames: { interval: number[]; work: number[] } = { interval: [], work: [] };
 
   constructor(
@@ -94,15 +95,9 @@ export class HudPanel {
     const seen = new Set<number>();
     for (const layer of stats.layers) {
       seen.add(layer.id);
-      const r = this.rates.get(layer.id);
-      if (!r) {
-        this.rates.set(layer.id, { values: [], presented: layer.presented, at: now });
-        continue;
-      }
-      if (now > r.at) r.values.push(((layer.presented - r.presented) * 1000) / (now - r.at));
-      if (r.values.length > 60) r.values.shift();
-      r.presented = layer.presented;
-      r.at = now;
+      let history = this.rates.get(layer.id);
+      if (!history) this.rates.set(layer.id, (history = new RateHistory()));
+      history.sample(layer.presented, now);
     }
     for (const id of this.rates.keys()) if (!seen.has(id)) this.rates.delete(id);
   }
@@ -127,39 +122,17 @@ export class HudPanel {
     g.lineWidth = 3;
     g.strokeRect(1.5, 1.5, width - 3, height - 3);
     // The compositor's last 300 frame times, top right (bars: interval; dark: its own work; line: 16.7 ms).
-    const plot = { x: width - 316, y: 8, w: 300, h: 24 };
+    const plot = { x: width - 316, y: 8, width: 300, height: 24 };
     g.fillStyle = '#0008';
-    g.fillRect(plot.x, plot.y, plot.w, plot.h);
-    const scale = plot.h / 50;
-    this.frames.interval.forEach((interval, i) => {
-      const x = plot.x + plot.w - this.frames.interval.length + i;
-      const h = Math.min(50, interval) * scale;
-      g.fillStyle = interval > 20 ? '#e96' : '#6a8';
-      g.fillRect(x, plot.y + plot.h - h, 1, h);
-      const w = Math.min(50, this.frames.work[i] ?? 0) * scale;
-      g.fillStyle = '#246';
-      g.fillRect(x, plot.y + plot.h - w, 1, w);
-    });
-    g.fillStyle = '#fff8';
-    g.fillRect(plot.x, Math.round(plot.y + plot.h - (1000 / 60) * scale), plot.w, 1);
+    g.fillRect(plot.x, plot.y, plot.width, plot.height);
+    drawFramePlot(g, this.frames, plot);
     g.font = '15px system-ui, sans-serif';
     for (const line of this.layout.lines) {
       g.fillStyle = line.colour;
       g.fillText(line.text, 16, line.y, width - (line.layer !== undefined ? 100 : 32));
       const rates = line.layer !== undefined ? this.rates.get(line.layer)?.values : undefined;
-      if (rates && rates.length > 1) {
-        // Sparkline: fresh frames per second over the last 6 s, at the line's right end.
-        g.strokeStyle = '#8cf';
-        g.lineWidth = 1.5;
-        g.beginPath();
-        rates.forEach((r, i) => {
-          const x = width - 76 + i;
-          const y = line.y - 2 - Math.min(1, r / 60) * 12;
-          if (i === 0) g.moveTo(x, y);
-          else g.lineTo(x, y);
-        });
-        g.stroke();
-      }
+      // Sparkline: fresh frames per second over the last 6 s, at the line's right end.
+      if (rates && rates.length > 1) drawSparkline(g, rates, { x: width - 76, y: line.y - 16, width: 60, height: 15 }, 1.5);
     }
     g.font = '12px system-ui, sans-serif';
     for (const b of this.layout.buttons) {

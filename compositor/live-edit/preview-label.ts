@@ -40,10 +40,10 @@ export class PreviewLabels {
     return texture;
   }
 
-  /** Frees the labels of versions no longer under vetting. */
-  keepOnly(ids: ReadonlySet<number>): void {
+  /** Frees the labels of versions no longer under vetting (`staging`: those still are). */
+  keepOnly(staging: readonly { id: number }[]): void {
     for (const [id, label] of this.labels) {
-      if (ids.has(id)) continue;
+      if (staging.some((layer) => layer.id === id)) continue;
       this.gl.deleteTexture(label.texture);
       this.labels.delete(id);
     }
