@@ -2,7 +2,7 @@
 // browser each), as ratios against the healthy guest alone measured in the same run; and
 // the watchdog's detection, kill and restart latencies from the hang fixture's history.
 import type { Browser, Page } from 'playwright-core';
-import { compositorUrl, launchBrowser, newPage } from '../test/browser/harness';
+import { compositorUrl, launchBrowser, newPage } from '../tooling/driver/harness';
 import { HOSTILE_FIXTURES } from '../demos/hostile/catalog';
 import type { CompositorStats } from '../compositor/stats';
 

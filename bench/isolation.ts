@@ -3,7 +3,7 @@
 //  - the most guests presenting at ≥ 55 fps (small surfaces);
 //  - terminate: how long a busy-looping guest's code keeps running after it is torn down.
 import type { Browser, Page } from 'playwright-core';
-import { compositorUrl, launchBrowser, newPage } from '../test/browser/harness';
+import { compositorUrl, launchBrowser, newPage } from '../tooling/driver/harness';
 import type { CompositorStats } from '../compositor/stats';
 
 type Isolation = 'worker' | 'sandbox';

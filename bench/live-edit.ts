@@ -8,8 +8,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { compositorUrl, launchBrowser, newPage } from '../test/browser/harness';
-import { capture } from '../test/browser/capture';
+import { compositorUrl, launchBrowser, newPage } from '../tooling/driver/harness';
+import { capture } from '../tooling/driver/capture';
 
 const EDITS = 20;
 const VIEWPORT = { width: 480, height: 240 };

@@ -16,8 +16,8 @@
 // Flags: --no-hostile, --no-isolation, --no-timewarp, --no-live-edit skip a section;
 // --only-isolation, --only-timewarp and --only-live-edit run just that one.
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, compositorUrl, newPage } from '../test/browser/harness';
-import { startServers } from '../test/browser/servers';
+import { launchBrowser, compositorUrl, newPage } from '../tooling/driver/harness';
+import { startServers } from '../tooling/driver/servers';
 import { benchHostile } from './hostile';
 import { benchIsolation } from './isolation';
 import { benchTimewarp } from './timewarp';

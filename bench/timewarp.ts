@@ -10,8 +10,8 @@
 //     and prediction each on and off; split by the age of the frame's pose (1 frame = the
 //     issue's "one frame of guest latency").
 import type { Browser, Page } from 'playwright-core';
-import { compositorUrl, launchBrowser, newPage } from '../test/browser/harness';
-import { capture, distance, markerCentroid, projectToCanvas } from '../test/browser/capture';
+import { compositorUrl, launchBrowser, newPage } from '../tooling/driver/harness';
+import { capture, distance, markerCentroid, projectToCanvas } from '../tooling/driver/capture';
 
 const VIEWPORT = { width: 1024, height: 512 };
 const SURFACE = '1024x512';

@@ -2,8 +2,8 @@
 // surfaces), presses chaos, and prints every 5 s for 80 s the compositor's frame rate and which
 // guests are still going, with the supervision policy's notices (quarantines).
 // The README's chaos figures come from it.
-import { launchBrowser, newPage } from '../test/browser/harness';
-import { startServers } from '../test/browser/servers';
+import { launchBrowser, newPage } from './driver/harness';
+import { startServers } from './driver/servers';
 const servers = await startServers();
 const browser = await launchBrowser();
 try {

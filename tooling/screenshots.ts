@@ -3,9 +3,9 @@
 // after the chaos button loaded the hostile gallery beside the demos. controller.png: the
 // in-headset HUD panel (hud=panel) with the emulated controller's beam on one of its buttons.
 import { resolve } from 'node:path';
-import { launchBrowser, newPage } from '../test/browser/harness';
-import { startServers } from '../test/browser/servers';
-import { capture, projectToCanvas } from '../test/browser/capture';
+import { launchBrowser, newPage } from './driver/harness';
+import { startServers } from './driver/servers';
+import { capture, projectToCanvas } from './driver/capture';
 
 const out = resolve(import.meta.dirname, '../docs/screenshots');
 const servers = await startServers();

@@ -1,7 +1,7 @@
 // What a user sees: guests' pixels in the composite, in both eyes, blended in order.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openCompositor, screenshotPixels, stats, waitForLayerState } from './harness';
+import { launchBrowser, openCompositor, screenshotPixels, stats, waitForLayerState } from '../../tooling/driver/harness';
 
 const app = inject('appUrl');
 let browser: Browser;

@@ -5,7 +5,7 @@
 // treats an out-of-process iframe's crash as the page's and then refuses to evaluate in it.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { compositorUrl, launchBrowser, newPage } from './harness';
+import { compositorUrl, launchBrowser, newPage } from '../../tooling/driver/harness';
 import type { CompositorStats } from '../../compositor/stats';
 
 const app = inject('appUrl');

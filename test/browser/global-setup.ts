@@ -1,6 +1,6 @@
 // Vitest global setup for the browser project: start the servers once for every test file.
 import type { TestProject } from 'vitest/node';
-import { startServers } from './servers';
+import { startServers } from '../../tooling/driver/servers';
 
 declare module 'vitest' {
   export interface ProvidedContext {

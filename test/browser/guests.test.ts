@@ -1,7 +1,7 @@
 // Guests by URL: cross-origin, bad input, the load/unload API, and the frame rate users rely on.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openCompositor, pageRafRate, screenshotPixels, stats, waitForLayerState } from './harness';
+import { launchBrowser, openCompositor, pageRafRate, screenshotPixels, stats, waitForLayerState } from '../../tooling/driver/harness';
 import { MAX_LAYERS } from '../../shared/limits';
 
 const app = inject('appUrl');

@@ -3,7 +3,7 @@
 // guest presents in ≥ 90 % of compositor frames, and the hostile layer ends as the policy says.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openCompositor, stats } from './harness';
+import { launchBrowser, openCompositor, stats } from '../../tooling/driver/harness';
 import { HOSTILE_FIXTURES, type HostileFixture } from '../../demos/hostile/catalog';
 import type { CompositorStats } from '../../compositor/stats';
 
@@ -76,7 +76,7 @@ function checkEnd(s: CompositorStats, id: number, fixture: HostileFixture, exact
   if (fixture.ends === 'quarantined') expect(layer.stateReason).toBeTruthy();
   // The healthy guest was never restarted. (At the very moment of the act it may be a frame late,
   // shown reprojected as 'stale'; that it is running again is checked once the act has settled.)
-  expect(s.layers[0]!.restarts).toBe(0);
+  expect(s.layers[0]!.restarts, `healthy guest restarted: ${describeLayer(s.layers[0]!)}`).toBe(0);
   expect(s.internalErrors).toBe(0);
 }
 
@@ -84,7 +84,12 @@ function checkEnd(s: CompositorStats, id: number, fixture: HostileFixture, exact
 async function expectHealthyRunning(page: Page) {
   await page.waitForFunction(() => window.compositor.stats().layers[0]!.state === 'running', null, { timeout: 2000, polling: 16 });
   const s = await stats(page);
-  expect(s.layers[0]!.restarts, 'healthy guest restarts').toBe(0);
+  expect(s.layers[0]!.restarts, `healthy guest restarted: ${describeLayer(s.layers[0]!)}`).toBe(0);
+}
+
+/** A layer's error and its last state changes, for a failure message. */
+function describeLayer(l: CompositorStats['layers'][number]): string {
+  return `${l.error ?? 'no error'}; history ${l.history.map((h) => `${h.state}(${h.event}, frame ${h.frame}, ${h.msSinceLife} ms since life)`).join(' → ')}`;
 }
 
 describe('each hostile guest beside a healthy one', () => {

@@ -4,8 +4,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, layer, openCompositor, stats, waitForLayerState } from './harness';
-import { capture, projectToCanvas } from './capture';
+import { launchBrowser, layer, openCompositor, stats, waitForLayerState } from '../../tooling/driver/harness';
+import { capture, projectToCanvas } from '../../tooling/driver/capture';
 import { HOSTILE_FIXTURES } from '../../demos/hostile/catalog';
 import { emulatedHand } from '../../compositor/emulator/hand';
 

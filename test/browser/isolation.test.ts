@@ -5,7 +5,7 @@
 // the suite can see a leak; sandboxed guests must score zero.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openCompositor } from './harness';
+import { launchBrowser, openCompositor } from '../../tooling/driver/harness';
 
 const app = inject('appUrl');
 const cross = inject('crossUrl');

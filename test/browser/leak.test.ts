@@ -1,7 +1,7 @@
 // A leak check: 1,000 guest crash/restart cycles leave the compositor's GL objects and JS heap flat.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { launchBrowser, openCompositor, stats } from './harness';
+import { launchBrowser, openCompositor, stats } from '../../tooling/driver/harness';
 
 const app = inject('appUrl');
 const CRASHERS = 8;

@@ -6,8 +6,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, layer, openCompositor, waitForLayerState } from './harness';
-import { capture } from './capture';
+import { launchBrowser, layer, openCompositor, waitForLayerState } from '../../tooling/driver/harness';
+import { capture } from '../../tooling/driver/capture';
 
 const app = inject('appUrl');
 const cross = inject('crossUrl'); // serves test/fixtures with CORS, from another origin

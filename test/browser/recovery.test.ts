@@ -2,7 +2,7 @@
 // guest, snapshots (and a throwing one), and the stale → dropped → restarting sequence.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openCompositor, screenshotPixels, stats, waitForLayerState } from './harness';
+import { launchBrowser, openCompositor, screenshotPixels, stats, waitForLayerState } from '../../tooling/driver/harness';
 
 const app = inject('appUrl');
 let browser: Browser;

@@ -4,8 +4,8 @@
 // at their world pose while the head moves.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openCompositor, waitForLayerState } from './harness';
-import { capture, distance, framesPass, markerCentroid, polygonCentroid, projectToCanvas, regionCentroid, yawPitchRoll, type Captured } from './capture';
+import { launchBrowser, openCompositor, waitForLayerState } from '../../tooling/driver/harness';
+import { capture, distance, framesPass, markerCentroid, polygonCentroid, projectToCanvas, regionCentroid, yawPitchRoll, type Captured } from '../../tooling/driver/capture';
 
 const app = inject('appUrl');
 const fixtures = inject('crossUrl'); // test/fixtures, served with CORS

@@ -1,3 +1,4 @@
+// Shared browser driver for tests, bench and tooling (tooling/driver/).
 // Reading a presented frame back (compositor.capture()) and measuring it: where a world point
 // projects in an eye, and where a marker's or a region's pixels actually are. Node side.
 import type { Page } from 'playwright-core';

@@ -1,3 +1,4 @@
+// Shared browser driver for tests, bench and tooling (tooling/driver/).
 // PNG decoding for screenshot assertions.
 import { PNG } from 'pngjs';
 

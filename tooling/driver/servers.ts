@@ -1,3 +1,4 @@
+// Shared browser driver for tests, bench and tooling (tooling/driver/).
 // Servers the browser tests and the bench run against: Vite's dev server (what `npm start`
 // runs) for the compositor, and a second origin serving guests with CORS headers.
 import http from 'node:http';

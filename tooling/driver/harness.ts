@@ -1,3 +1,4 @@
+// Shared browser driver for tests, bench and tooling (tooling/driver/).
 // Driving the compositor page in headless Chromium (Debian's chromium, playwright-core).
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumPath } from '../../scripts/chromium-path.mjs';
