@@ -9,6 +9,7 @@ import sirv from 'sirv';
 import { guestBundles } from './tooling/guest-bundles.ts';
 import { guestWatch } from './tooling/guest-watch.ts';
 import { pageCsp } from './tooling/page-csp.ts';
+import { chaosList } from './tooling/chaos-list.ts';
 
 const root = import.meta.dirname;
 
@@ -44,7 +45,7 @@ function rawGuestFiles(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [pageCsp(), rawGuestFiles(), guestBundles(root), guestWatch(root)],
+  plugins: [pageCsp(), chaosList(), rawGuestFiles(), guestBundles(root), guestWatch(root)],
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   optimizeDeps: {

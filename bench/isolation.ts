@@ -5,6 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { compositorUrl, launchBrowser, newPage } from '../tooling/driver/harness';
 import type { CompositorStats } from '../compositor/stats';
+import { median } from '../shared/median';
 
 type Isolation = 'worker' | 'sandbox';
 const MODES: Isolation[] = ['worker', 'sandbox'];
@@ -41,8 +42,6 @@ async function sample(page: Page, ms: number) {
     ms,
   );
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
 
 export async function benchIsolation(appUrl: string, crossUrl: string): Promise<void> {
   console.log('\n5. Isolation (sandboxed iframe per guest, own site and process) vs plain workers (baseline), one run');

@@ -1,8 +1,15 @@
 // One presented frame, read back: its pixels and the poses behind them. For tests and the bench
 // (timewarp accuracy is judged against the exact views of the frame the pixels came from).
-import type { LayerDeclaration, Viewport, WireView } from '../shared/protocol';
-import type { PresentedFrame } from './frame-loop';
+import { DEFAULT_LAYER, type LayerDeclaration, type Viewport, type WireView } from '../shared/protocol';
 import type { Layer } from './layer';
+import type { PoseSample } from './timewarp/prediction';
+
+/** What one frame presents: the head pose, its time, and each eye's view. */
+export interface PresentedFrame {
+  head: PoseSample;
+  views: WireView[];
+  viewports: Viewport[];
+}
 
 export interface CapturedView {
   eye: WireView['eye'];
@@ -60,12 +67,36 @@ export function captureFrame(gl: WebGL2RenderingContext, frame: PresentedFrame, 
     pixels,
     poseTime: frame.head.t,
     views: frame.views.map((view, i) => plain(view, frame.viewports[i] ?? { x: 0, y: 0, width: 0, height: 0 })),
-    layers: layers.map((layer) => ({
-      id: layer.id,
-      declaration: structuredClone(layer.declaration),
-      renderedViews: layer.shownViews?.map((view) => plain(view, view.viewport)) ?? null,
-      predictedMs: layer.shownPose?.aheadMs ?? null,
-      poseAgeMs: layer.shownPose ? frame.head.t - layer.shownPose.poseTime : null,
+    layers: layers.map(({ id, run }) => ({
+      id,
+      declaration: structuredClone(run?.declaration ?? DEFAULT_LAYER),
+      renderedViews: run?.shownViews?.map((view) => plain(view, view.viewport)) ?? null,
+      predictedMs: run?.shownPose?.aheadMs ?? null,
+      poseAgeMs: run?.shownPose ? frame.head.t - run.shownPose.poseTime : null,
     })),
   };
+}
+
+/** Captures asked for, answered at the end of the next presented frame. */
+export class CaptureQueue {
+  private waiting: { region: CaptureRegion | undefined; resolve: (capture: Capture) => void; reject: (error: unknown) => void }[] = [];
+
+  /** The pixels (all, or `region`) and poses of the next presented frame. */
+  ask(region?: CaptureRegion): Promise<Capture> {
+    return new Promise((resolve, reject) => this.waiting.push({ region, resolve, reject }));
+  }
+
+  /** Answers every waiting capture; runs at the end of a presented frame, its pose and viewports still bound. */
+  answer(gl: WebGL2RenderingContext, frame: PresentedFrame, layers: () => readonly Layer[]): void {
+    if (this.waiting.length === 0) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const { region, resolve, reject } of waiting) {
+      try {
+        resolve(captureFrame(gl, frame, layers(), region));
+      } catch (e) {
+        reject(e);
+      }
+    }
+  }
 }

@@ -3,272 +3,278 @@
 // 1. Ask for the next frame first, so nothing below can stop the loop. (A frame boundary: new
 //    versions that passed vetting take their layers over here.)
 // 2. Read the head pose for this frame, and fold it into the head's motion (for prediction).
-// 3. Take whatever each guest delivered since last time (never wait for one) and upload it.
-// 4. Watch each guest: a hung or never-starting one is crashed (the supervisor restarts it);
+// 3. Take whatever each run delivered since last time (never wait for one) and upload it.
+// 4. Watch each run: a hung or never-starting one is crashed (the supervisor restarts it);
 //    a missed deadline makes a layer stale, and a stale one past its grace is dropped.
-// 5. Ask every live guest that is not busy, and whose pace allows, for its next frame, rendered
-//    for the pose predicted at the time that frame will be shown.
+// 5. Ask every run that is not busy, and whose pace allows, for its next frame, rendered for the
+//    pose predicted at the time that frame will be shown.
 // 6. Composite every running or stale layer's newest frame into each eye, in declared order,
 //    reprojected from the pose it was rendered for to this frame's pose (timewarp); then each new
 //    version under vetting as a small preview beside it, labelled with its progress; then the HUD
 //    panel (if shown) and the controller's beam and cursor, drawn at this frame's pose.
-// Steps 3–5 run for versions under vetting too (their staging layers), exactly as for live ones.
+// Steps 3–5 run for the runs of versions under vetting too, exactly as for live ones.
 //
-// Each layer's work runs in its own try/catch naming the layer: a bad layer is crashed
-// and skipped (Monado's skip-and-log), never the frame.
-import { mat3, mat4, quat, vec3 } from 'gl-matrix';
-import type { Viewport, WireView } from '../shared/protocol';
-import type { Compositor } from './compositor';
+// Each run's work runs in its own try/catch naming it: a bad run is crashed and skipped
+// (Monado's skip-and-log), never the frame. This file owns the frame's own state (its count,
+// the head's motion, liveness skipping, its internal errors); what it acts on, it is lent.
+import { mat4, quat, vec3 } from 'gl-matrix';
+import type { Policy } from '../shared/limits';
+import { median } from '../shared/median';
+import type { WireView } from '../shared/protocol';
+import type { CaptureQueue } from './capture';
+import type { FrameClock } from './frame-clock';
+import type { Graphics } from './gl/graphics';
+import { drawLayer, drawPreview } from './gl/layer-draw';
+import type { GuestRun } from './guests/guest-run';
+import type { Supervisor } from './guests/supervisor';
+import type { HudPanel } from './hud-panel/hud-panel';
 import type { Layer } from './layer';
-import { isComposited, wantsFrames } from './layer-state';
-import { median, pacerDue } from './policy/pacer';
-import { nearestHit, pointerVisual } from './pointer-beam';
-import { LABEL_PIXELS } from './live-edit/preview-label';
-import { graceExpired, livenessVerdict, newlyMissed, scheduleRequest } from './policy/watchdog';
-import { framesUntilShown, movedViewMatrix, predictPose, recordPose, type PoseSample } from './timewarp/prediction';
+import { isComposited } from './layer-state';
+import type { Staging } from './live-edit/staging';
+import { pacerDue } from './policy/pacer';
+import { livenessVerdict, newlyMissed, scheduleRequest } from './policy/watchdog';
+import { nearestHit, pointerVisual } from './pointer/beam';
+import type { PanelTarget, Pointing } from './pointer/pointing';
+import type { Eye, PointerSource } from './pointer/ray';
+import type { CompositorStats } from './stats';
+import { framesUntilShown, initialMotion, movedViewMatrix, predictPose, recordPose, type HeadMotion, type PoseSample } from './timewarp/prediction';
 import { requestViews } from './timewarp/request-views';
-import { cylinderFromClip, depthReprojection, projectionWarp, quadClipFromPanel } from './timewarp/layer-matrices';
+import type { TimewarpSettings } from './timewarp/settings';
+import type { TraceRecorder } from './trace';
 
 const CLEAR_COLOR = [0.02, 0.02, 0.03, 1] as const;
 
-export function startFrameLoop(session: XRSession, space: XRReferenceSpace, compositor: Compositor): void {
-  // Runs once per display refresh, called by the XR session (headset or emulator).
-  const onXRFrame: XRFrameRequestCallback = (time, frame) => {
-    session.requestAnimationFrame(onXRFrame);
-    const started = performance.now();
-    try {
-      presentFrame(frame, time, space, compositor);
-    } catch (e) {
-      compositor.internalErrors += 1;
-      compositor.lastInternalError = e instanceof Error ? e.message : String(e);
-      console.error('[steadfast] frame failed outside any layer', e);
-    }
-    const work = performance.now() - started;
-    compositor.clock.record(started, work);
-    compositor.trace.record({ kind: 'frame', t: started, dur: work, args: { frame: compositor.frames } });
+/** What the frame loop reads and acts on, lent by compositor.ts. */
+export interface FrameWorld {
+  readonly gl: WebGL2RenderingContext;
+  readonly graphics: Graphics;
+  readonly policy: Policy;
+  readonly timewarp: TimewarpSettings;
+  readonly clock: FrameClock;
+  readonly trace: TraceRecorder;
+  readonly supervisor: Supervisor;
+  readonly pointing: Pointing;
+  readonly captures: CaptureQueue;
+  now(): number;
+  /** Layers in compositing order. */
+  layers(): Iterable<Layer>;
+  /** Live editing: versions under vetting, what each preview's label says, and the frame boundary where vetted versions swap in. */
+  readonly editor: {
+    beginFrame(now: number): void;
+    stagings(): Staging[];
+    previewLabel(staging: Staging): string | null;
+    /** A trigger press selected this layer (the edit shortcuts act on it). */
+    select(id: number): void;
   };
-  session.requestAnimationFrame(onXRFrame);
+  /** The in-headset HUD panel, when shown. */
+  hudPanel(): HudPanel | null;
+  /** Where the controller points, when there is one. */
+  pointer(): PointerSource | null;
+  /** The time a frame's pose holds, ms. */
+  poseTimeOf(frame: XRFrame, time: number): number;
+  stats(): CompositorStats;
 }
 
-/** What one frame presents: the head pose, its time, and each eye's view. */
-export interface PresentedFrame {
-  head: PoseSample;
-  views: WireView[];
-  viewports: Viewport[];
-}
+export class FrameLoop {
+  /** Compositor frames presented. */
+  frames = 0;
+  /** Frame ids handed to guests; one counter for all runs. */
+  private nextFrameId = 1;
+  /** The head's recent motion, for predicting where it will be. */
+  motion: HeadMotion = initialMotion();
+  /** Errors caught in the frame's own work, outside any run (should stay 0). */
+  internalErrors = 0;
+  lastInternalError: string | undefined;
+  /** When the previous frame started (the watchdog skips judging hangs after a stall). */
+  private lastFrameAt = -Infinity;
+  /** Whether the previous frame skipped judging liveness (it never skips two in a row). */
+  private skippedLiveness = false;
 
-function presentFrame(frame: XRFrame, time: number, space: XRReferenceSpace, compositor: Compositor): void {
-  const glLayer = frame.session.renderState.baseLayer;
-  const pose = frame.getViewerPose(space);
-  if (!glLayer || !pose) return;
-  const now = compositor.now();
-  const { position: p, orientation: o } = pose.transform;
-  const head: PoseSample = { t: compositor.poseTimeOf(frame, time), position: vec3.fromValues(p.x, p.y, p.z), orientation: quat.fromValues(o.x, o.y, o.z, o.w) };
-  compositor.motion = recordPose(compositor.motion, head);
-  // After a stall of the compositor's own thread, guests' messages may still be queued behind
-  // it: judge nobody hung in the first frame after it, so they can be read first. Never skip two
-  // frames running, or a compositor slowed for good (by a GPU hog, say) would judge no one.
-  const stalled = now - compositor.lastFrameAt >= compositor.policy.hangMs / 2;
-  const judgeLiveness = !stalled || compositor.skippedLiveness;
-  compositor.skippedLiveness = !judgeLiveness;
-  compositor.lastFrameAt = now;
-  compositor.editor.beginFrame(now);
-  // The eyes this frame draws: views with pixels (an emulated single-eye view gives its second none).
-  const eyes: { view: WireView; viewport: Viewport }[] = [];
-  for (const view of pose.views) {
-    const vp = glLayer.getViewport(view);
-    if (vp && vp.width > 0 && vp.height > 0) eyes.push({ view: toWireView(view), viewport: { x: vp.x, y: vp.y, width: vp.width, height: vp.height } });
+  constructor(private readonly world: FrameWorld) {}
+
+  /** Starts presenting: one frame per display refresh of the XR session (headset or emulator). */
+  start(session: XRSession, space: XRReferenceSpace): void {
+    // Runs once per display refresh, called by the XR session.
+    const onXRFrame: XRFrameRequestCallback = (time, frame) => {
+      session.requestAnimationFrame(onXRFrame);
+      const started = performance.now();
+      try {
+        this.present(frame, time, space);
+      } catch (e) {
+        this.internalError(e instanceof Error ? e.message : String(e));
+        console.error('[steadfast] frame failed outside any layer', e);
+      }
+      const work = performance.now() - started;
+      this.world.clock.record(started, work);
+      this.world.trace.record({ kind: 'frame', t: started, dur: work, args: { frame: this.frames } });
+    };
+    session.requestAnimationFrame(onXRFrame);
   }
-  const views = eyes.map((eye) => eye.view);
-  const gl = compositor.gl;
-  const contextLost = gl.isContextLost();
 
-  const staging = compositor.editor.stagingLayers();
-  for (const layer of [...compositor.layers(), ...staging]) {
-    guarded(compositor, layer, () => {
-      layer.host?.beginFrame();
-      takeDelivered(compositor, layer, contextLost);
-      if (!watch(compositor, layer, now, judgeLiveness)) return;
-      requestNext(compositor, layer, views, head, now);
+  private internalError(message: string): void {
+    this.internalErrors += 1;
+    this.lastInternalError = message;
+  }
+
+  private present(frame: XRFrame, time: number, space: XRReferenceSpace): void {
+    const world = this.world;
+    const glLayer = frame.session.renderState.baseLayer;
+    const pose = frame.getViewerPose(space);
+    if (!glLayer || !pose) return;
+    const now = world.now();
+    const { position: p, orientation: o } = pose.transform;
+    const head: PoseSample = { t: world.poseTimeOf(frame, time), position: vec3.fromValues(p.x, p.y, p.z), orientation: quat.fromValues(o.x, o.y, o.z, o.w) };
+    this.motion = recordPose(this.motion, head);
+    // After a stall of the compositor's own thread, guests' messages may still be queued behind
+    // it: judge nobody hung in the first frame after it, so they can be read first. Never skip two
+    // frames running, or a compositor slowed for good (by a GPU hog, say) would judge no one.
+    const stalled = now - this.lastFrameAt >= world.policy.hangMs / 2;
+    const judgeLiveness = !stalled || this.skippedLiveness;
+    this.skippedLiveness = !judgeLiveness;
+    this.lastFrameAt = now;
+    world.editor.beginFrame(now);
+    // The eyes this frame draws: views with pixels (an emulated single-eye view gives its second none).
+    const eyes: Eye[] = [];
+    for (const view of pose.views) {
+      const vp = glLayer.getViewport(view);
+      if (vp && vp.width > 0 && vp.height > 0) eyes.push({ view: toWireView(view), viewport: { x: vp.x, y: vp.y, width: vp.width, height: vp.height } });
+    }
+    const views = eyes.map((eye) => eye.view);
+    const gl = world.gl;
+    const contextLost = gl.isContextLost();
+
+    const stagings = world.editor.stagings();
+    const runs: GuestRun[] = [];
+    for (const layer of world.layers()) if (layer.liveRun) runs.push(layer.liveRun);
+    for (const staging of stagings) if (staging.run && !staging.run.retired) runs.push(staging.run);
+    for (const run of runs) {
+      this.guarded(run, () => {
+        run.host.beginFrame();
+        this.takeDelivered(run, contextLost);
+        if (!this.watch(run, now, judgeLiveness)) return;
+        this.requestNext(run, views, head, now);
+      });
+    }
+    if (contextLost) return; // nothing can be drawn until the context is restored (main.ts rebuilds it)
+
+    gl.bindFramebuffer(gl.FRAMEBUFFER, glLayer.framebuffer);
+    gl.disable(gl.SCISSOR_TEST);
+    gl.clearColor(...CLEAR_COLOR);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    const hud = world.hudPanel();
+    const pointer = world.pointing.read(world.pointer()?.(frame, space, eyes) ?? null);
+    hud?.update(() => world.stats(), now, pointer);
+    const selected = world.pointing.aim(pointer, hud?.hovered != null, panelTargets(world.layers()));
+    if (selected !== null) world.editor.select(selected);
+    const pointerSeen = pointer.ray ? pointerVisual(pointer.ray, nearestHit(hud?.hitT ?? null, world.pointing.pointedAt)) : null;
+    const graphics = world.graphics;
+    graphics.passes.begin();
+    const viewports = eyes.map((eye) => eye.viewport);
+    const labels = stagings.map((staging) => world.editor.previewLabel(staging));
+    graphics.previewLabels.keepOnly(stagings);
+    eyes.forEach(({ viewport: target }, index) => {
+      gl.viewport(target.x, target.y, target.width, target.height);
+      for (const layer of world.layers()) {
+        const run = layer.liveRun;
+        if (run && isComposited(layer.state)) this.guarded(run, () => drawLayer(graphics, layer.id, run, index, views[index]!, target, world.timewarp));
+      }
+      stagings.forEach((staging, n) => {
+        const run = staging.run;
+        if (run && !run.retired) this.guarded(run, () => drawPreview(graphics, staging.id, run, index, target, n, labels[n] ?? null));
+      });
+      gl.viewport(target.x, target.y, target.width, target.height);
+      hud?.render(graphics.passes.quad, views[index]!);
+      if (pointerSeen) graphics.passes.pointer.draw(pointerSeen, views[index]!);
+    });
+    this.frames += 1;
+    world.captures.answer(gl, { head, views, viewports }, () => [...world.layers()]);
+  }
+
+  /** Step 3: upload the newest delivered frame, if there is one; that is fresh content this frame. */
+  private takeDelivered(run: GuestRun, contextLost: boolean): void {
+    const delivered = run.takeDelivered();
+    if (!delivered) return;
+    if (contextLost) {
+      delivered.bitmap.close();
+      return;
+    }
+    this.world.graphics.textures.upload(run.owner.id, delivered.bitmap);
+    this.world.trace.record({ kind: 'composite', t: performance.now(), layer: run.owner.id, args: { frameId: delivered.frameId } });
+    run.shownViews = delivered.views;
+    run.shownPose = run.deliveredPose;
+    this.world.supervisor.shown(run);
+  }
+
+  /** Step 4: the watchdog. Returns false when the run was crashed and needs nothing more this frame. */
+  private watch(run: GuestRun, now: number, judgeLiveness: boolean): boolean {
+    const { policy, supervisor, trace } = this.world;
+    if (run.retired) return false;
+    const verdict = judgeLiveness ? livenessVerdict(run.liveness, now, policy) : 'ok';
+    if (verdict === 'hang') {
+      const during = run.inFlight ? 'frame()' : 'between frames';
+      supervisor.crash(run, { phase: 'hang', message: `no frame and no sign of life for ${Math.round(now - run.liveness.lastLifeAt)} ms (limit ${policy.hangMs} ms, during ${during})` });
+      return false;
+    }
+    if (verdict === 'startup') {
+      supervisor.crash(run, { phase: 'startup', message: `no first frame within ${policy.startupMs} ms of starting (${run.started ? 'setup finished, frame() never returned' : 'still loading or in setup()'})` });
+      return false;
+    }
+    if (run.inFlight && newlyMissed(run.inFlight, this.frames)) {
+      run.inFlight.missed = true;
+      trace.record({ kind: 'miss', t: performance.now(), layer: run.owner.id, args: { frameId: run.inFlight.frameId } });
+      supervisor.missed(run);
+    }
+    supervisor.staleFrame(run);
+    return true;
+  }
+
+  /** Step 5: one request in flight per run, at the pace the pacer set; a busy run is not asked again yet. */
+  private requestNext(run: GuestRun, views: WireView[], head: PoseSample, now: number): void {
+    const { clock, timewarp, trace, supervisor } = this.world;
+    run.framesSinceRequest += 1;
+    if (run.retired || !run.started || run.handingOver || run.inFlight !== null || !supervisor.wantsFrames(run)) return;
+    if (!pacerDue(run.pacer, run.framesSinceRequest)) return;
+    const interval = clock.nominalIntervalMs();
+    const request = scheduleRequest(this.nextFrameId++, now, this.frames, interval, run.pacer.divisor);
+    const aheadMs = timewarp.prediction ? framesUntilShown(median(run.pacer.samples), interval) * interval : 0;
+    run.inFlight = request;
+    run.requestPose = { poseTime: head.t, aheadMs };
+    run.framesSinceRequest = 0;
+    trace.record({ kind: 'request', t: performance.now(), layer: run.owner.id, args: { frameId: request.frameId, pace: run.pacer.divisor, predictedMs: Math.round(aheadMs * 10) / 10 } });
+    run.host.requestFrame({
+      type: 'frame-request',
+      frameId: request.frameId,
+      time: now,
+      deadline: request.deadline,
+      views: requestViews(run.declaration, this.predictedViews(views, head, aheadMs), run.surface),
     });
   }
-  if (contextLost) return; // nothing can be drawn until the context is restored (main.ts rebuilds it)
 
-  gl.bindFramebuffer(gl.FRAMEBUFFER, glLayer.framebuffer);
-  gl.disable(gl.SCISSOR_TEST);
-  gl.clearColor(...CLEAR_COLOR);
-  gl.clear(gl.COLOR_BUFFER_BIT);
-  const pointer = compositor.readPointer(compositor.pointer?.(frame, space, eyes) ?? null);
-  compositor.hudPanel?.update(() => compositor.stats(), now, pointer);
-  compositor.pointAt(pointer, compositor.hudPanel?.hovered != null);
-  const pointerSeen = pointer.ray ? pointerVisual(pointer.ray, nearestHit(compositor.hudPanel?.hitT ?? null, compositor.pointedAt)) : null;
-  compositor.passes.begin();
-  const viewports = eyes.map((eye) => eye.viewport);
-  const labels = staging.map((layer) => compositor.editor.previewLabel(layer));
-  compositor.previewLabels.keepOnly(staging);
-  eyes.forEach(({ viewport: target }, index) => {
-    gl.viewport(target.x, target.y, target.width, target.height);
-    for (const layer of compositor.layers()) {
-      if (isComposited(layer.state)) guarded(compositor, layer, () => drawLayer(compositor, layer, index, views[index]!, target));
-    }
-    staging.forEach((layer, n) => guarded(compositor, layer, () => drawPreview(compositor, layer, index, target, n, labels[n] ?? null)));
-    gl.viewport(target.x, target.y, target.width, target.height);
-    compositor.hudPanel?.render(compositor.passes.quad, views[index]!);
-    if (pointerSeen) compositor.passes.pointer.draw(pointerSeen, views[index]!);
-  });
-  compositor.frames += 1;
-  compositor.afterPresent({ head, views, viewports });
-}
-
-/** Step 3: upload the newest delivered frame, if there is one; that is fresh content this frame. */
-function takeDelivered(compositor: Compositor, layer: Layer, contextLost: boolean): void {
-  const delivered = layer.takeDelivered();
-  if (!delivered) return;
-  if (contextLost) {
-    delivered.bitmap.close();
-    return;
+  /** The views as they will be `aheadMs` from now if the head keeps its velocity (the views themselves at 0). */
+  private predictedViews(views: WireView[], head: PoseSample, aheadMs: number): WireView[] {
+    const predicted = aheadMs > 0 ? predictPose(this.motion, aheadMs) : null;
+    if (!predicted) return views;
+    return views.map((view) => ({ ...view, viewMatrix: movedViewMatrix(view.viewMatrix, head, predicted, mat4.create()) as Float32Array }));
   }
-  compositor.textures.upload(layer.id, delivered.bitmap);
-  compositor.trace.record({ kind: 'composite', t: performance.now(), layer: layer.id, args: { frameId: delivered.frameId } });
-  layer.shownViews = delivered.views;
-  layer.shownPose = layer.deliveredPose;
-  layer.presented += 1;
-}
 
-/** Step 4: the watchdog. Returns false when the layer was crashed and needs nothing more this frame. */
-function watch(compositor: Compositor, layer: Layer, now: number, judgeLiveness: boolean): boolean {
-  if (!layer.host) return false;
-  const verdict = judgeLiveness ? livenessVerdict(layer.liveness, now, compositor.policy) : 'ok';
-  if (verdict === 'hang') {
-    const during = layer.inFlight ? 'frame()' : 'between frames';
-    compositor.crash(layer, { phase: 'hang', message: `no frame and no sign of life for ${Math.round(now - layer.liveness.lastLifeAt)} ms (limit ${compositor.policy.hangMs} ms, during ${during})` });
-    return false;
-  }
-  if (verdict === 'startup') {
-    compositor.crash(layer, { phase: 'startup', message: `no first frame within ${compositor.policy.startupMs} ms of starting (${layer.started ? 'setup finished, frame() never returned' : 'still loading or in setup()'})` });
-    return false;
-  }
-  if (layer.inFlight && newlyMissed(layer.inFlight, compositor.frames)) {
-    layer.inFlight.missed = true;
-    layer.missed += 1;
-    compositor.trace.record({ kind: 'miss', t: performance.now(), layer: layer.id, args: { frameId: layer.inFlight.frameId } });
-    compositor.apply(layer, { type: 'deadline-missed' });
-  }
-  if (layer.state === 'stale') {
-    layer.staleFrames += 1;
-    if (graceExpired(layer.staleFrames, compositor.policy)) compositor.apply(layer, { type: 'grace-expired' });
-  }
-  return true;
-}
-
-/** Step 5: one request in flight per guest, at the pace the pacer set; a busy guest is not asked again yet. */
-function requestNext(compositor: Compositor, layer: Layer, views: WireView[], head: PoseSample, now: number): void {
-  layer.framesSinceRequest += 1;
-  if (!layer.host || !layer.started || layer.frozen || layer.handingOver || !wantsFrames(layer.state) || layer.inFlight !== null) return;
-  if (!pacerDue(layer.pacer, layer.framesSinceRequest)) return;
-  const interval = compositor.clock.nominalIntervalMs();
-  const request = scheduleRequest(compositor.nextFrameId++, now, compositor.frames, interval, layer.pacer.divisor);
-  const aheadMs = compositor.timewarp.prediction ? framesUntilShown(median(layer.pacer.samples), interval) * interval : 0;
-  layer.inFlight = request;
-  layer.requestPose = { poseTime: head.t, aheadMs };
-  layer.framesSinceRequest = 0;
-  compositor.trace.record({ kind: 'request', t: performance.now(), layer: layer.id, args: { frameId: request.frameId, pace: layer.pacer.divisor, predictedMs: Math.round(aheadMs * 10) / 10 } });
-  layer.host.requestFrame({
-    type: 'frame-request',
-    frameId: request.frameId,
-    time: now,
-    deadline: request.deadline,
-    views: requestViews(layer.declaration, predictedViews(compositor, views, head, aheadMs), layer.surface),
-  });
-}
-
-/** The views as they will be `aheadMs` from now if the head keeps its velocity (the views themselves at 0). */
-function predictedViews(compositor: Compositor, views: WireView[], head: PoseSample, aheadMs: number): WireView[] {
-  const predicted = aheadMs > 0 ? predictPose(compositor.motion, aheadMs) : null;
-  if (!predicted) return views;
-  return views.map((view) => ({ ...view, viewMatrix: movedViewMatrix(view.viewMatrix, head, predicted, mat4.create()) as Float32Array }));
-}
-
-const scratchWarp = mat3.create();
-const scratchMatrix = mat4.create();
-
-/**
- * Step 6: draw a layer into eye `index` (view `current`, viewport `target`), by its type:
- * projection layers reprojected from the pose they were rendered for (by depth where they give
- * it, else by rotation), quad and cylinder layers placed in the world at the current pose.
- */
-function drawLayer(compositor: Compositor, layer: Layer, index: number, current: WireView, target: Viewport): void {
-  const texture = compositor.textures.get(layer.id);
-  if (!texture || !layer.shownViews) return;
-  const surface = { width: texture.width, height: texture.height };
-  const passes = compositor.passes;
-  const declaration = layer.declaration;
-  switch (declaration.type) {
-    case 'projection': {
-      const rendered = layer.shownViews[index];
-      if (!rendered) return;
-      const depth = rendered.depthViewport;
-      if (depth && compositor.timewarp.enabled) {
-        const reproject = depthReprojection(rendered, current, scratchMatrix);
-        if (reproject) passes.depthWarp.draw(texture.texture, rendered.viewport, depth, surface, reproject, target);
-        return;
-      }
-      const warp = projectionWarp(rendered, current, compositor.timewarp.enabled, scratchWarp);
-      passes.projection.draw(texture.texture, rendered.viewport, surface, warp, compositor.timewarp.fallback === 'clamp');
-      return;
-    }
-    case 'quad':
-      passes.quad.draw(texture.texture, quadClipFromPanel(declaration, current, scratchMatrix));
-      return;
-    case 'cylinder': {
-      const inverse = cylinderFromClip(declaration, current, scratchMatrix);
-      if (inverse) passes.cylinder.draw(texture.texture, inverse, declaration);
-      return;
-    }
-    default: {
-      const check: never = declaration;
-      return check;
-    }
-  }
-}
-
-const IDENTITY3 = mat3.create();
-/** Preview panels: a fraction of the eye, stacked up from its bottom-right corner. */
-const PREVIEW_SCALE = 0.3;
-const LABEL_SOURCE = { x: 0, y: 0, ...LABEL_PIXELS };
-const PREVIEW_MARGIN = 8;
-
-/** Step 6: a new version under vetting, shown as rendered (no warp) in a small panel in the eye's corner. */
-function drawPreview(compositor: Compositor, staging: Layer, index: number, eye: Viewport, n: number, label: string | null): void {
-  const texture = compositor.textures.get(staging.id);
-  const views = staging.shownViews;
-  if (!texture || !views) return;
-  const src = (views[index] ?? views[0])!.viewport;
-  const width = Math.round(eye.width * PREVIEW_SCALE);
-  const height = Math.max(1, Math.round((width * src.height) / Math.max(1, src.width)));
-  const labelHeight = Math.max(1, Math.round((width * LABEL_PIXELS.height) / LABEL_PIXELS.width));
-  const x = eye.x + eye.width - width - PREVIEW_MARGIN;
-  const y = eye.y + PREVIEW_MARGIN + n * (height + labelHeight + PREVIEW_MARGIN);
-  compositor.gl.viewport(x, y, width, height);
-  compositor.passes.projection.draw(texture.texture, src, { width: texture.width, height: texture.height }, IDENTITY3, true);
-  if (label === null) return;
-  // Its progress and measured frame rate, just above it.
-  compositor.gl.viewport(x, y + height, width, labelHeight);
-  compositor.passes.projection.draw(compositor.previewLabels.texture(staging.id, label), LABEL_SOURCE, LABEL_PIXELS, IDENTITY3, true);
-}
-
-function guarded(compositor: Compositor, layer: Layer, work: () => void): void {
-  try {
-    work();
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+  /** Runs `work` for one run; anything it throws crashes that run (named), never the frame. */
+  private guarded(run: GuestRun, work: () => void): void {
     try {
-      compositor.crash(layer, { phase: 'composite', message, stack: e instanceof Error ? e.stack : undefined });
-    } catch (inner) {
-      compositor.internalErrors += 1;
-      compositor.lastInternalError = `layer ${layer.id}: ${inner instanceof Error ? inner.message : String(inner)}`;
+      work();
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      try {
+        this.world.supervisor.crash(run, { phase: 'composite', message, stack: e instanceof Error ? e.stack : undefined });
+      } catch (inner) {
+        this.internalError(`layer ${run.owner.id}: ${inner instanceof Error ? inner.message : String(inner)}`);
+      }
     }
   }
+}
+
+/** The layers the pointer can meet this frame: the composited ones. */
+function* panelTargets(layers: Iterable<Layer>): Iterable<PanelTarget> {
+  for (const layer of layers) if (layer.run && isComposited(layer.state)) yield { id: layer.id, declaration: layer.run.declaration };
 }
 
 /** The XR view as sent to guests: matrices copied, viewport to be filled per surface. */

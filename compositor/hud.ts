@@ -5,7 +5,8 @@
 // chaos button, trace export and the keyboard shortcuts. It reads stats() a few times a second;
 // guest-supplied text is set with textContent, never as HTML. Elements are kept per layer and
 // updated in place, so a button never vanishes under the pointer.
-import { ordinal, type CompositorStats, type LayerStats } from './stats';
+import type { CompositorStats, LayerStats } from './stats';
+import { ordinal } from './policy/pacer';
 import { EDIT_SHORTCUTS } from './live-edit/shortcuts';
 import { previewLabelText } from './live-edit/preview-label';
 import { RateHistory, drawFramePlot, drawSparkline } from './hud-graphics';

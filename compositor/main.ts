@@ -1,15 +1,14 @@
 // Boot: read the URL, make the GL context, start the guests, then start presenting,
 // on the emulator at once or on a headset after "Enter VR".
 import { Compositor } from './compositor';
-import { startFrameLoop } from './frame-loop';
 import { mountHud } from './hud';
 import { parsePageParams } from './url-params';
 import { headsetAvailable, startImmersive } from './xr-session';
 import { installEmulator } from './emulator/install';
 import { attachControls } from './emulator/controls';
 import { attachController } from './emulator/controller';
-import { controllerPointer } from './xr-input';
-import { actOnButton, loadChaos, loadableGuests } from './hud-panel/panel-actions';
+import { controllerPointer } from './pointer/xr-input';
+import { actOnButton, chaosGuests, loadChaos, loadableGuests } from './hud-panel/panel-actions';
 import type { CompositorStats } from './stats';
 import type { Capture, CaptureRegion } from './capture';
 import { checkMotion, type Keyframe } from './emulator/motion';
@@ -83,6 +82,8 @@ declare global {
 }
 
 const params = parsePageParams(location.search);
+/** The guests the chaos buttons load, as the page lists them. */
+const chaos = chaosGuests(document);
 const canvas = document.querySelector<HTMLCanvasElement>('#view')!;
 const hudRoot = document.querySelector<HTMLElement>('#hud')!;
 const enterButton = document.querySelector<HTMLButtonElement>('#enter-vr')!;
@@ -142,7 +143,7 @@ if (!gl) {
       reload: (id) => void compositor.editor.reload(id),
       unload: (id) => compositor.unload(id),
       load: (url) => void compositor.load(url),
-      chaos: () => loadChaos(compositor),
+      chaos: () => loadChaos(compositor, chaos),
       exportTrace: () => downloadTrace(compositor),
       recentFrames: () => compositor.clock.recentFrames(),
     });
@@ -202,7 +203,7 @@ async function begin(compositor: Compositor, gl: WebGL2RenderingContext, mode: '
       compositor.session = 'none';
       if (mode === 'immersive') enterButton.hidden = false;
     });
-    startFrameLoop(session, space, compositor);
+    compositor.present(session, space);
   } catch (e) {
     showStatus(`Could not start the XR session: ${e instanceof Error ? e.message : String(e)}`);
     if (mode === 'immersive') enterButton.hidden = false;
@@ -278,7 +279,7 @@ function watchContext(compositor: Compositor): void {
 
 function showHudPanel(compositor: Compositor, gl: WebGL2RenderingContext): void {
   // Runs when the controller's trigger is pressed on one of the panel's buttons.
-  compositor.hudPanel ??= new HudPanel(gl, (button) => actOnButton(compositor, button), () => compositor.clock.recentFrames(), () => loadableGuests(compositor, params.guests));
+  compositor.hudPanel ??= new HudPanel(gl, (button) => actOnButton(compositor, button, chaos), () => compositor.clock.recentFrames(), () => loadableGuests(compositor, params.guests));
 }
 
 function downloadTrace(compositor: Compositor, seconds = 10): void {

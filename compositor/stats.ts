@@ -1,6 +1,10 @@
-// The shape of window.compositor.stats(): plain data, a public contract (README "Diagnostics").
+// window.compositor.stats(): its shape (plain data, a public contract: README "Diagnostics"), and
+// projectStats, the pure projection of the compositor's state onto it.
 import type { LayerState } from './layer-state';
-import type { ErrorPhase, LastVetting, LayerHistoryEntry } from './layer';
+import { describeError, type ErrorPhase, type LastVetting, type Layer, type LayerHistoryEntry } from './layer';
+import { liveVersion } from './live-edit/history';
+import { median } from '../shared/median';
+import { DEFAULT_LAYER } from '../shared/protocol';
 import type { VettingState } from './live-edit/vetting';
 import type { VersionTrigger } from './live-edit/history';
 import type { Policy } from '../shared/limits';
@@ -109,7 +113,53 @@ export interface CompositorStats {
   layers: LayerStats[];
 }
 
-/** "2nd", "3rd", "4th" … for pacing text ("asked every 3rd frame"); '' for 1. */
-export function ordinal(n: number): string {
-  return n === 1 ? '' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
+/** Everything stats() reports, as the compositor holds it. */
+export interface StatsSource extends Omit<CompositorStats, 'layers' | 'policy' | 'timewarp'> {
+  policy: Policy;
+  timewarp: TimewarpSettings;
+  layers: Iterable<Layer>;
+  /** When the newest head pose held, ms (undefined before the first frame). */
+  latestPoseTime: number | undefined;
+  /** Live editing's figures for a layer. */
+  reloadStats(layer: Layer): ReloadStats;
+}
+
+/** The stats() object: copies only, so nothing a caller does to it reaches the compositor. */
+export function projectStats(source: StatsSource): CompositorStats {
+  const { layers, latestPoseTime, reloadStats, policy, timewarp, ...figures } = source;
+  return { ...figures, policy: { ...policy }, timewarp: { ...timewarp }, layers: [...layers].map((layer) => layerStats(layer, latestPoseTime, reloadStats(layer))) };
+}
+
+function layerStats(layer: Layer, latestPoseTime: number | undefined, reload: ReloadStats): LayerStats {
+  const run = layer.run;
+  const live = layer.liveRun;
+  const shownPose = run?.shownPose ?? null;
+  return {
+    id: layer.id,
+    url: layer.url,
+    state: layer.state,
+    presented: layer.presented,
+    missed: layer.missed,
+    restarts: layer.restarts,
+    error: layer.error ? describeError(layer.url, layer.error) : undefined,
+    errorPhase: layer.error?.phase,
+    errorStack: layer.error?.stack,
+    stateReason: layer.stateReason,
+    pacing: run?.pacer.divisor ?? 1,
+    latencyMs: run?.lastLatencyMs ?? 0,
+    medianLatencyMs: median(run?.pacer.samples ?? []),
+    surface: { ...layer.surface },
+    renderMs: run?.lastRenderMs ?? 0,
+    superseded: layer.superseded,
+    strayMessages: layer.pastStrayMessages + (live?.host.strayMessages ?? 0),
+    droppedMessages: layer.pastDroppedMessages + (live?.host.droppedMessages ?? 0),
+    history: layer.history.map((h) => ({ ...h })),
+    declaration: structuredClone(run?.declaration ?? DEFAULT_LAYER),
+    frozen: layer.frozen,
+    poseAgeMs: shownPose && latestPoseTime !== undefined ? latestPoseTime - shownPose.poseTime : undefined,
+    predictedMs: shownPose?.aheadMs,
+    version: liveVersion(layer.versions)?.number ?? 0,
+    versions: layer.versions.versions.length,
+    reload,
+  };
 }

@@ -2,19 +2,14 @@
 // what it is handed. Guest authors and outside test suites rely on this exact shape;
 // extend it, never break it (README "Guest contract").
 import type * as THREE_NS from 'three';
-import type { Eye, LayerDeclaration, Viewport } from './protocol';
+import type { LayerDeclaration, WireView } from './protocol';
 
-export interface GuestView {
-  eye: Eye;
-  /** Column-major clip-from-eye matrix (asymmetric frusta allowed). */
-  projectionMatrix: Float32Array;
-  /** Column-major eye-from-world matrix. */
-  viewMatrix: Float32Array;
-  /** Where this view goes on `ctx.canvas`, in pixels, origin bottom-left (gl.viewport order). */
-  viewport: Viewport;
-  /** Extension, depth layers only: where this view's packed depth goes (see README "Layer types"). */
-  depthViewport?: Viewport | undefined;
-}
+/**
+ * One view to render this frame: the wire view itself (the runtime hands the frame request's views
+ * over as they are), so its fields are documented once, on WireView in protocol.ts: eye, projection
+ * and view matrices, viewport on `ctx.canvas`, and (extension, depth layers) depthViewport.
+ */
+export type GuestView = WireView;
 
 export interface StereoThreeRenderer {
   renderer: THREE_NS.WebGLRenderer;

@@ -6,88 +6,123 @@
 //     postMessage with the bitmap transferred);
 //   - the control port: comlink RPC for rare calls (init, snapshot), each with a deadline.
 // Everything that arrives from a guest is untrusted: it is parsed with the valibot
-// schemas below before any field is used.
+// schemas below before any field is used. Each type that has a schema is inferred from
+// it (v.InferOutput), so the parsed shape and the declared one are the same by construction;
+// only what the compositor sends (and never parses) is written as a plain interface.
 import * as v from 'valibot';
 import { MAX_ERROR_MESSAGE, MAX_ERROR_STACK, MAX_SURFACE_SIDE, MAX_URL_LENGTH, MAX_VIEWS, MIN_SURFACE_SIDE } from './limits';
 
-export type Eye = 'left' | 'right' | 'none';
+// Field checks the schemas share.
+const finite = v.pipe(v.number(), v.finite());
+const side = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SURFACE_SIDE));
+const metres = v.pipe(finite, v.minValue(-1e4), v.maxValue(1e4));
+const size = v.pipe(finite, v.minValue(1e-3), v.maxValue(1e4));
+const surfaceSide = v.pipe(v.number(), v.integer(), v.minValue(MIN_SURFACE_SIDE), v.maxValue(MAX_SURFACE_SIDE));
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const clippedString = (max: number) => v.pipe(v.string(), v.transform((s) => (s.length > max ? `${s.slice(0, max)}…` : s)));
+const errorMessage = clippedString(MAX_ERROR_MESSAGE);
+const errorStack = v.optional(clippedString(MAX_ERROR_STACK));
+
+const matrix16 = v.custom<Float32Array>(
+  (x) => x instanceof Float32Array && x.length === 16 && x.every(Number.isFinite),
+  'expected a Float32Array of 16 finite numbers',
+);
+
+const eyeSchema = v.picklist(['left', 'right', 'none']);
+export type Eye = v.InferOutput<typeof eyeSchema>;
 
 /** A rectangle in surface pixels, origin bottom-left (WebGL's convention, as XRViewport). */
-export interface Viewport { x: number; y: number; width: number; height: number }
+const viewportSchema = v.strictObject({ x: side, y: side, width: side, height: side });
+export type Viewport = v.InferOutput<typeof viewportSchema>;
 
-/** One view a guest renders: where the eye is, how it projects, and where on the surface it goes. */
-export interface WireView {
-  eye: Eye;
-  /** Column-major clip-from-eye matrix. */
-  projectionMatrix: Float32Array;
+/**
+ * One view a guest renders: where the eye is, how it projects, and where on the surface it goes.
+ * Guests get these as they are (`ctx.views`, shared/guest-contract.ts GuestView).
+ */
+const viewSchema = v.strictObject({
+  eye: eyeSchema,
+  /** Column-major clip-from-eye matrix (asymmetric frusta allowed). */
+  projectionMatrix: matrix16,
   /** Column-major eye-from-world matrix (the inverse of the eye's pose). */
-  viewMatrix: Float32Array;
-  viewport: Viewport;
+  viewMatrix: matrix16,
+  /** Where this view goes on the surface (the guest's `ctx.canvas`), in pixels, origin bottom-left (gl.viewport order). */
+  viewport: viewportSchema,
   /**
-   * Depth layers only: where this view's depth image goes on the surface. The guest writes each
-   * pixel's window depth (gl_FragCoord.z) packed into RGB, most significant byte in red, as
-   * three.js's RGBDepthPacking does; alpha 1. Cleared to white (depth 1) where nothing is drawn.
+   * Depth layers only (a guest-contract extension, README "Layer types"): where this view's depth
+   * image goes on the surface. The guest writes each pixel's window depth (gl_FragCoord.z) packed
+   * into RGB, most significant byte in red, as three.js's RGBDepthPacking does; alpha 1. Cleared
+   * to white (depth 1) where nothing is drawn.
    */
-  depthViewport?: Viewport | undefined;
-}
+  depthViewport: v.optional(viewportSchema),
+});
+export type WireView = v.InferOutput<typeof viewSchema>;
 
 // ---------------------------------------------------------------------------
 // Layer declarations: what kind of layer a guest is, declared once in its module's default
 // export (`layer`) and reported by the runtime when it starts (InitResult).
 
+export const MAX_OVERSCAN = 0.5;
+
 /** A position in metres, in the compositor's reference space (local-floor: y up, -z ahead). */
-export type Vec3 = [number, number, number];
+const vec3Schema = v.strictTuple([metres, metres, metres]);
+export type Vec3 = v.InferOutput<typeof vec3Schema>;
+
 /** A unit quaternion [x, y, z, w]. */
-export type Quat = [number, number, number, number];
+const quatSchema = v.pipe(
+  v.strictTuple([finite, finite, finite, finite]),
+  v.check((q) => Math.abs(Math.hypot(...q) - 1) < 1e-3, 'orientation must be a unit quaternion [x, y, z, w]'),
+);
+export type Quat = v.InferOutput<typeof quatSchema>;
+
+const surfaceDeclarationSchema = v.strictObject({ width: surfaceSide, height: surfaceSide });
+export type SurfaceDeclaration = v.InferOutput<typeof surfaceDeclarationSchema>;
 
 /** A stereo layer covering the whole view (the default). */
-export interface ProjectionLayerDeclaration {
-  type: 'projection';
+const projectionLayerSchema = v.strictObject({
+  type: v.literal('projection'),
   /**
    * Extra field of view the guest renders on each side, as a fraction of the view's width and
    * height (0.1 = 10 % more each side), so small turns never reveal an edge under timewarp. 0..0.5.
    */
-  overscan?: number | undefined;
+  overscan: v.optional(v.pipe(finite, v.minValue(0), v.maxValue(MAX_OVERSCAN))),
   /** The guest also renders depth (see WireView.depthViewport), for positional timewarp. */
-  depth?: boolean | undefined;
-}
+  depth: v.optional(v.boolean()),
+});
+export type ProjectionLayerDeclaration = v.InferOutput<typeof projectionLayerSchema>;
 
 /** A flat world-space panel: its centre pose and size in metres. The surface fills it (mono). */
-export interface QuadLayerDeclaration {
-  type: 'quad';
-  position: Vec3;
-  orientation?: Quat | undefined;
-  width: number;
-  height: number;
+const quadLayerSchema = v.strictObject({
+  type: v.literal('quad'),
+  position: vec3Schema,
+  orientation: v.optional(quatSchema),
+  width: size,
+  height: size,
   /** Its own surface size in pixels (default: the page's surface size). */
-  surface?: SurfaceDeclaration | undefined;
-}
-
-export interface SurfaceDeclaration {
-  width: number;
-  height: number;
-}
+  surface: v.optional(surfaceDeclarationSchema),
+});
+export type QuadLayerDeclaration = v.InferOutput<typeof quadLayerSchema>;
 
 /**
  * A section of a cylinder around its axis (the pose's +y), seen from inside: radius and height in
  * metres, centralAngle in radians centred on the pose's -z. The surface fills it (mono).
  */
-export interface CylinderLayerDeclaration {
-  type: 'cylinder';
-  position: Vec3;
-  orientation?: Quat | undefined;
-  radius: number;
-  centralAngle: number;
-  height: number;
+const cylinderLayerSchema = v.strictObject({
+  type: v.literal('cylinder'),
+  position: vec3Schema,
+  orientation: v.optional(quatSchema),
+  radius: size,
+  centralAngle: v.pipe(finite, v.minValue(1e-3), v.maxValue(2 * Math.PI)),
+  height: size,
   /** Its own surface size in pixels (default: the page's surface size). */
-  surface?: SurfaceDeclaration | undefined;
-}
+  surface: v.optional(surfaceDeclarationSchema),
+});
+export type CylinderLayerDeclaration = v.InferOutput<typeof cylinderLayerSchema>;
 
-export type LayerDeclaration = ProjectionLayerDeclaration | QuadLayerDeclaration | CylinderLayerDeclaration;
+const layerDeclarationSchema = v.variant('type', [projectionLayerSchema, quadLayerSchema, cylinderLayerSchema]);
+export type LayerDeclaration = v.InferOutput<typeof layerDeclarationSchema>;
 export type LayerType = LayerDeclaration['type'];
 export const LAYER_TYPES: readonly LayerType[] = ['projection', 'quad', 'cylinder'];
 export const DEFAULT_LAYER: ProjectionLayerDeclaration = { type: 'projection' };
-export const MAX_OVERSCAN = 0.5;
 
 /**
  * The size of the bitmaps a layer delivers, from the page's surface size: a depth layer's surface
@@ -99,8 +134,9 @@ export function surfaceSize(layer: LayerDeclaration, base: { width: number; heig
 }
 
 /** Where in its life a guest failed. */
-export type GuestPhase = 'load' | 'setup' | 'frame' | 'snapshot' | 'restore' | 'runtime';
-export const GUEST_PHASES: readonly GuestPhase[] = ['load', 'setup', 'frame', 'snapshot', 'restore', 'runtime'];
+const phaseSchema = v.picklist(['load', 'setup', 'frame', 'snapshot', 'restore', 'runtime']);
+export type GuestPhase = v.InferOutput<typeof phaseSchema>;
+export const GUEST_PHASES: readonly GuestPhase[] = phaseSchema.options;
 
 // ---------------------------------------------------------------------------
 // Compositor -> guest (frame port)
@@ -120,29 +156,36 @@ export type HostMessage = FrameRequest;
 // ---------------------------------------------------------------------------
 // Guest -> compositor (frame port)
 
-export interface FrameDelivery {
-  type: 'frame';
-  frameId: number;
-  bitmap: ImageBitmap;
-  /** The views the frame was rendered for (its pose), echoed for timewarp. */
-  views: WireView[];
-  /** Time the guest spent in frame(ctx) plus the bitmap transfer, ms. */
-  renderMs: number;
-}
+const bitmapSchema = v.custom<ImageBitmap>(
+  (x) => typeof ImageBitmap !== 'undefined' && x instanceof ImageBitmap,
+  'expected an ImageBitmap',
+);
 
-export interface GuestErrorReport {
-  type: 'error';
-  phase: GuestPhase;
-  message: string;
-  stack?: string | undefined;
-}
+const frameSchema = v.strictObject({
+  type: v.literal('frame'),
+  frameId: count,
+  bitmap: bitmapSchema,
+  /** The views the frame was rendered for (its pose), echoed for timewarp. */
+  views: v.pipe(v.array(viewSchema), v.minLength(1), v.maxLength(MAX_VIEWS)),
+  /** Time the guest spent in frame(ctx) plus the bitmap transfer, ms. */
+  renderMs: v.pipe(finite, v.minValue(0)),
+});
+export type FrameDelivery = v.InferOutput<typeof frameSchema>;
+
+const errorSchema = v.strictObject({
+  type: v.literal('error'),
+  phase: phaseSchema,
+  message: errorMessage,
+  stack: errorStack,
+});
+export type GuestErrorReport = v.InferOutput<typeof errorSchema>;
 
 /** Sent every HEARTBEAT_MS while the guest's thread is free: the watchdog's sign of life. */
-export interface Heartbeat {
-  type: 'alive';
-}
+const heartbeatSchema = v.strictObject({ type: v.literal('alive') });
+export type Heartbeat = v.InferOutput<typeof heartbeatSchema>;
 
-export type GuestMessage = FrameDelivery | GuestErrorReport | Heartbeat;
+const guestMessageSchema = v.variant('type', [frameSchema, errorSchema, heartbeatSchema]);
+export type GuestMessage = v.InferOutput<typeof guestMessageSchema>;
 
 // ---------------------------------------------------------------------------
 // Control plane (comlink over the control port)
@@ -161,19 +204,41 @@ export interface InitParams {
   state?: unknown;
 }
 
-export type InitResult =
-  /** `restores`: the module has restore() (live editing hands it the state at the swap). */
-  | { ok: true; layer: LayerDeclaration; restores?: boolean | undefined }
-  | { ok: false; phase: GuestPhase; message: string; stack?: string | undefined; line?: number | undefined };
+/** A control call's failure: the guest phase, its message and stack (init adds a line). */
+const controlFailureSchema = v.strictObject({
+  ok: v.literal(false),
+  phase: phaseSchema,
+  message: errorMessage,
+  stack: errorStack,
+});
 
-export type SnapshotResult =
-  | { ok: true; state: unknown }
-  | { ok: false; phase: GuestPhase; message: string; stack?: string | undefined };
+const initResultSchema = v.variant('ok', [
+  v.strictObject({
+    ok: v.literal(true),
+    layer: layerDeclarationSchema,
+    /** The module has restore() (live editing hands it the state at the swap). */
+    restores: v.optional(v.boolean()),
+  }),
+  v.strictObject({
+    ...controlFailureSchema.entries,
+    /** The source line the failure is on, where known (syntax errors). */
+    line: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  }),
+]);
+export type InitResult = v.InferOutput<typeof initResultSchema>;
 
-/** `restored`: whether the guest has a restore() that took the state (false: it has none). */
-export type RestoreResult =
-  | { ok: true; restored: boolean }
-  | { ok: false; phase: GuestPhase; message: string; stack?: string | undefined };
+const snapshotResultSchema = v.variant('ok', [v.strictObject({ ok: v.literal(true), state: v.unknown() }), controlFailureSchema]);
+export type SnapshotResult = v.InferOutput<typeof snapshotResultSchema>;
+
+const restoreResultSchema = v.variant('ok', [
+  v.strictObject({
+    ok: v.literal(true),
+    /** Whether the guest has a restore() that took the state (false: it has none). */
+    restored: v.boolean(),
+  }),
+  controlFailureSchema,
+]);
+export type RestoreResult = v.InferOutput<typeof restoreResultSchema>;
 
 /** What the guest runtime exposes on its control port. */
 export interface GuestControl {
@@ -206,123 +271,16 @@ export interface FrameBootMessage {
   name: string;
 }
 
-export type FrameHostMessage =
+const frameHostSchema = v.variant('type', [
   /** Messages guest code posted on its worker's public channel since the last report. */
-  | { type: 'stray'; count: number }
+  v.strictObject({ type: v.literal('stray'), count }),
   /** The worker failed to start, or an error escaped it. */
-  | { type: 'worker-error'; message: string };
+  v.strictObject({ type: v.literal('worker-error'), message: errorMessage }),
+]);
+export type FrameHostMessage = v.InferOutput<typeof frameHostSchema>;
 
 // ---------------------------------------------------------------------------
-// Schemas for everything that comes back from a guest.
-
-const finite = v.pipe(v.number(), v.finite());
-const side = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SURFACE_SIDE));
-
-const matrix16 = v.custom<Float32Array>(
-  (x) => x instanceof Float32Array && x.length === 16 && x.every(Number.isFinite),
-  'expected a Float32Array of 16 finite numbers',
-);
-
-const viewportSchema = v.strictObject({ x: side, y: side, width: side, height: side });
-
-const viewSchema = v.strictObject({
-  eye: v.picklist(['left', 'right', 'none']),
-  projectionMatrix: matrix16,
-  viewMatrix: matrix16,
-  viewport: viewportSchema,
-  depthViewport: v.optional(viewportSchema),
-});
-
-const metres = v.pipe(finite, v.minValue(-1e4), v.maxValue(1e4));
-const size = v.pipe(finite, v.minValue(1e-3), v.maxValue(1e4));
-const vec3Schema = v.strictTuple([metres, metres, metres]);
-const quatSchema = v.pipe(
-  v.strictTuple([finite, finite, finite, finite]),
-  v.check((q) => Math.abs(Math.hypot(...q) - 1) < 1e-3, 'orientation must be a unit quaternion [x, y, z, w]'),
-);
-
-const surfaceSide = v.pipe(v.number(), v.integer(), v.minValue(MIN_SURFACE_SIDE), v.maxValue(MAX_SURFACE_SIDE));
-const surfaceDeclarationSchema = v.strictObject({ width: surfaceSide, height: surfaceSide });
-
-const layerDeclarationSchema = v.variant('type', [
-  v.strictObject({
-    type: v.literal('projection'),
-    overscan: v.optional(v.pipe(finite, v.minValue(0), v.maxValue(MAX_OVERSCAN))),
-    depth: v.optional(v.boolean()),
-  }),
-  v.strictObject({
-    type: v.literal('quad'),
-    position: vec3Schema,
-    orientation: v.optional(quatSchema),
-    width: size,
-    height: size,
-    surface: v.optional(surfaceDeclarationSchema),
-  }),
-  v.strictObject({
-    type: v.literal('cylinder'),
-    position: vec3Schema,
-    orientation: v.optional(quatSchema),
-    radius: size,
-    centralAngle: v.pipe(finite, v.minValue(1e-3), v.maxValue(2 * Math.PI)),
-    height: size,
-    surface: v.optional(surfaceDeclarationSchema),
-  }),
-]);
-
-const bitmapSchema = v.custom<ImageBitmap>(
-  (x) => typeof ImageBitmap !== 'undefined' && x instanceof ImageBitmap,
-  'expected an ImageBitmap',
-);
-
-const phaseSchema = v.picklist(GUEST_PHASES);
-const clippedString = (max: number) => v.pipe(v.string(), v.transform((s) => (s.length > max ? `${s.slice(0, max)}…` : s)));
-
-const frameSchema = v.strictObject({
-  type: v.literal('frame'),
-  frameId: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  bitmap: bitmapSchema,
-  views: v.pipe(v.array(viewSchema), v.minLength(1), v.maxLength(MAX_VIEWS)),
-  renderMs: v.pipe(finite, v.minValue(0)),
-});
-
-const errorSchema = v.strictObject({
-  type: v.literal('error'),
-  phase: phaseSchema,
-  message: clippedString(MAX_ERROR_MESSAGE),
-  stack: v.optional(clippedString(MAX_ERROR_STACK)),
-});
-
-const heartbeatSchema = v.strictObject({ type: v.literal('alive') });
-
-const guestMessageSchema = v.variant('type', [frameSchema, errorSchema, heartbeatSchema]);
-
-const initResultSchema = v.variant('ok', [
-  v.strictObject({ ok: v.literal(true), layer: layerDeclarationSchema, restores: v.optional(v.boolean()) }),
-  v.strictObject({
-    ok: v.literal(false),
-    phase: phaseSchema,
-    message: clippedString(MAX_ERROR_MESSAGE),
-    stack: v.optional(clippedString(MAX_ERROR_STACK)),
-    line: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  }),
-]);
-
-const frameHostSchema = v.variant('type', [
-  v.strictObject({ type: v.literal('stray'), count: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
-  v.strictObject({ type: v.literal('worker-error'), message: clippedString(MAX_ERROR_MESSAGE) }),
-]);
-
-/** A control call's failure: the guest phase, its message and stack (snapshot, restore). */
-const controlFailureSchema = v.strictObject({
-  ok: v.literal(false),
-  phase: phaseSchema,
-  message: clippedString(MAX_ERROR_MESSAGE),
-  stack: v.optional(clippedString(MAX_ERROR_STACK)),
-});
-
-const snapshotResultSchema = v.variant('ok', [v.strictObject({ ok: v.literal(true), state: v.unknown() }), controlFailureSchema]);
-
-const restoreResultSchema = v.variant('ok', [v.strictObject({ ok: v.literal(true), restored: v.boolean() }), controlFailureSchema]);
+// Parsing: one entry point per inbound message, each total (never throws).
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 

@@ -6,9 +6,8 @@
 // click that is not a drag. While the mouse is outside the view and not captured there is no
 // controller (the session's input sources are empty).
 import { mat4, vec3 } from 'gl-matrix';
-import type { Ray } from '../pointing';
-import { BEAM_REACH } from '../pointer-beam';
-import { rayThrough } from '../hud-panel/hud-panel';
+import { BEAM_REACH } from '../pointer/beam';
+import { rayThrough, type Ray } from '../pointer/ray';
 import { emulatedHand } from './hand';
 import type { EmulatedEye, EmulatorDevice } from './emulator-device';
 

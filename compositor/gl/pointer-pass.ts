@@ -4,7 +4,7 @@
 // placed by pointer-beam.ts; this only shades them. Premultiplied alpha, like every layer.
 import { mat4 } from 'gl-matrix';
 import type { WireView } from '../../shared/protocol';
-import { beamFromUnit, cursorFromUnit, eyePosition, type PointerVisual } from '../pointer-beam';
+import { beamFromUnit, cursorFromUnit, eyePosition, type PointerVisual } from '../pointer/beam';
 import { createProgram } from './shader';
 import { PLACED_SQUARE_VERTEX, uniformLocations } from './uniforms';
 

@@ -2,8 +2,9 @@
 // in front of the wearer and to the left, on top of every layer. Its text is drawn on a 2-D canvas
 // a few times a second; its buttons answer the controller: the button under its ray lights up, and
 // a trigger press on a button acts on its layer (the ray and cursor are the pointer pass's).
-import { mat4, quat, vec3, vec4 } from 'gl-matrix';
-import { rayHitsPanel, type Ray } from '../pointing';
+import { mat4 } from 'gl-matrix';
+import { rayHitsPanel } from '../pointer/panel-hit';
+import type { PointerFrame, Ray } from '../pointer/ray';
 import type { QuadLayerDeclaration, WireView } from '../../shared/protocol';
 import type { CompositorStats } from '../stats';
 import { quadClipFromPanel } from '../timewarp/layer-matrices';
@@ -23,21 +24,6 @@ export const PANEL_POSE: QuadLayerDeclaration = {
   width: 0.64,
   height: 0.4,
 };
-
-/** A pointing ray in world space (metres) and whether its trigger is held. */
-export interface PointerRay {
-  origin: vec3;
-  direction: vec3;
-  pressed: boolean;
-  /** Where its beam is drawn from (the controller), or null for a ray from the eye (cursor only). */
-  beamFrom: vec3 | null;
-}
-
-/** This frame's pointer: its ray (null when there is none), and whether its trigger went down this frame. */
-export interface PointerFrame {
-  ray: PointerRay | null;
-  clicked: boolean;
-}
 
 export class HudPanel {
   private readonly canvas = new OffscreenCanvas(PANEL_PIXELS.width, PANEL_PIXELS.height);
@@ -144,26 +130,4 @@ export class HudPanel {
     }
     this.texture = uploadCanvas(this.gl, this.texture, this.canvas);
   }
-}
-
-/** A ray from a view's eye through a point of its viewport (GL pixels, origin bottom-left). */
-export function rayThrough(view: Pick<WireView, 'projectionMatrix' | 'viewMatrix'>, viewport: { x: number; y: number; width: number; height: number }, x: number, y: number): { origin: vec3; direction: vec3 } | null {
-  const clipFromWorld = mat4.multiply(mat4.create(), view.projectionMatrix as mat4, view.viewMatrix as mat4);
-  const worldFromClip = mat4.invert(mat4.create(), clipFromWorld);
-  if (!worldFromClip) return null;
-  const nx = ((x - viewport.x) / viewport.width) * 2 - 1;
-  const ny = ((y - viewport.y) / viewport.height) * 2 - 1;
-  const near = vec4.transformMat4(vec4.create(), [nx, ny, -1, 1], worldFromClip);
-  const far = vec4.transformMat4(vec4.create(), [nx, ny, 1, 1], worldFromClip);
-  const origin = vec3.fromValues(near[0] / near[3], near[1] / near[3], near[2] / near[3]);
-  const direction = vec3.normalize(vec3.create(), vec3.sub(vec3.create(), vec3.fromValues(far[0] / far[3], far[1] / far[3], far[2] / far[3]), origin));
-  return { origin, direction };
-}
-
-/** The ray of an XR input source's target-ray pose (position, and -z of its orientation). */
-export function rayFromPose(transform: XRRigidTransform): { origin: vec3; direction: vec3 } {
-  const p = transform.position;
-  const o = transform.orientation;
-  const direction = vec3.transformQuat(vec3.create(), [0, 0, -1], quat.fromValues(o.x, o.y, o.z, o.w));
-  return { origin: vec3.fromValues(p.x, p.y, p.z), direction };
 }

@@ -1,12 +1,26 @@
 // What the in-headset HUD panel's buttons do, and what its loader row offers. (Chaos is shared
-// with the desktop HUD's button.)
+// with the desktop HUD's button; its guests are the page's to name: see chaosGuests.)
+import * as v from 'valibot';
 import type { Compositor } from '../compositor';
 import type { PanelButton } from './layout';
 import { DEFAULT_GUESTS } from '../url-params';
-import { HOSTILE_FIXTURES } from '../../demos/hostile/catalog';
+
+/** The id of the page's JSON block listing the chaos guests (written by tooling/chaos-list.ts). */
+const CHAOS_LIST_ID = 'steadfast-chaos-guests';
+const chaosListSchema = v.array(v.string());
+
+/** The guests chaos loads, as the page lists them (none if it lists none, or lists them wrongly). */
+export function chaosGuests(page: Document): string[] {
+  try {
+    const parsed = v.safeParse(chaosListSchema, JSON.parse(page.getElementById(CHAOS_LIST_ID)?.textContent ?? '[]'));
+    return parsed.success ? parsed.output : [];
+  } catch {
+    return [];
+  }
+}
 
 /** Acts on a pressed panel button: a layer's action, or the page's (load a guest, chaos). */
-export function actOnButton(compositor: Compositor, button: PanelButton): void {
+export function actOnButton(compositor: Compositor, button: PanelButton, chaos: readonly string[]): void {
   switch (button.action) {
     case 'retry':
       compositor.retry(button.layer);
@@ -27,7 +41,7 @@ export function actOnButton(compositor: Compositor, button: PanelButton): void {
       if (button.url) compositor.load(button.url);
       return;
     case 'chaos':
-      loadChaos(compositor);
+      loadChaos(compositor, chaos);
       return;
     default: {
       const check: never = button.action;
@@ -49,7 +63,7 @@ export function loadableGuests(compositor: Compositor, pageGuests: readonly stri
   return out;
 }
 
-/** Chaos: every hostile fixture of the gallery, loaded beside what is running. */
-export function loadChaos(compositor: Compositor): void {
-  for (const fixture of HOSTILE_FIXTURES) compositor.load(`demos/hostile/${fixture.file}`);
+/** Chaos: every hostile fixture of the gallery (as the page lists them), loaded beside what is running. */
+export function loadChaos(compositor: Compositor, chaos: readonly string[]): void {
+  for (const url of chaos) compositor.load(url);
 }

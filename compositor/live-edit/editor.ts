@@ -1,17 +1,18 @@
 // Live editing, the effects: a new version runs in a staging worker beside the live one, is vetted
 // (it loads, sets up with the live version's state, delivers a preview frame, holds the
 // frame-rate budget over the vetting window), is handed the live version's latest state (its
-// restore(), if it has one), and only then takes its layer over, at a frame boundary. A rejected version changes nothing but the layer's error. The decisions are pure
-// (vetting.ts, history.ts); the compositor lends this class what it needs through EditorHost.
+// restore(), if it has one), and only then takes its layer over, at a frame boundary: the new
+// version's run is handed to the layer. A rejected version changes nothing but the layer's error.
+// The decisions are pure (vetting.ts, history.ts); the compositor lends this class what it needs
+// through EditorHost, and the supervisor reports vetting runs' events to it (VersionEvents).
 // See README "Live editing".
-import { describeError, Layer, type LayerError } from '../layer';
-import type { LayerEvent } from '../layer-state';
-import type { GuestHost } from '../guest-host';
+import { describeError, type Layer, type LayerError } from '../layer';
 import type { Policy } from '../../shared/limits';
 import type { FrameClock } from '../frame-clock';
 import type { TraceRecorder } from '../trace';
 import type { ReloadStats } from '../stats';
-import { median } from '../policy/pacer';
+import type { Supervisor, VersionEvents } from '../guests/supervisor';
+import { median } from '../../shared/median';
 import { directImports } from '../../shared/module-imports';
 import { startVetting, vet, vettingRate, type VettingEvent } from './vetting';
 import { addVersion, liveVersion, makeLive, nextVersion, previousVersion, versionNumbered, type VersionTrigger } from './history';
@@ -36,20 +37,15 @@ export interface EditorHost {
   readonly policy: Policy;
   readonly clock: FrameClock;
   readonly trace: TraceRecorder;
-  /** Hands a layer's texture to another layer (a vetted version taking its layer over). */
+  /** Hands a vetting's texture to its layer (a vetted version taking its layer over). */
   renameTexture(from: number, to: number): void;
   readonly options: { watch?: boolean | undefined; vetFrames?: number | undefined };
   layer(id: number): Layer | undefined;
   layers(): Iterable<Layer>;
-  newLayerId(): number;
-  /** Spawns a worker for the layer (its `source`), handing `state` to setup. */
-  startGuest(layer: Layer, state?: unknown): void;
-  /** Ends the layer's guest and frees its frames and texture. */
-  teardown(layer: Layer): void;
-  apply(layer: Layer, event: LayerEvent): void;
-  /** From now on, messages from `host` belong to `layer`. */
-  bindHost(host: GuestHost, layer: Layer): void;
-  unbindHost(host: GuestHost): void;
+  /** A fresh id for a vetting (its texture and trace events), from the layers' sequence. */
+  newId(): number;
+  /** Starts vetting runs, ends runs, and applies the layer's swap. */
+  readonly supervisor: Pick<Supervisor, 'startVetting' | 'teardown' | 'applyTo'>;
 }
 
 /** How much slower than the live version a new one may be while both run side by side. */
@@ -64,7 +60,7 @@ const withoutQuery = (url: string): string => {
   }
 };
 
-export class LiveEditor {
+export class LiveEditor implements VersionEvents {
   /** New versions under vetting, by the id of the live layer they are for. */
   private readonly stagings = new Map<number, Staging>();
   private readonly poller: Poller;
@@ -92,9 +88,14 @@ export class LiveEditor {
     this.poller.unwatch(layer.url);
   }
 
-  /** New versions being vetted, as layers: the frame loop feeds and watches them like any guest. */
-  stagingLayers(): Layer[] {
-    return [...this.stagings.values()].map((entry) => entry.layer);
+  /** New versions being vetted: the frame loop feeds and watches their runs like any guest's. */
+  stagingList(): Staging[] {
+    return [...this.stagings.values()];
+  }
+
+  /** The version under vetting for a layer, if any. */
+  staging(layerId: number): Staging | undefined {
+    return this.stagings.get(layerId);
   }
 
   /** Guests on `origin` get their changes from the dev server's watcher, so they are not polled. */
@@ -120,12 +121,12 @@ export class LiveEditor {
    */
   async reload(id: number, trigger: VersionTrigger = 'api', force = false): Promise<boolean> {
     const layer = this.host.layer(id);
-    if (!layer || layer.role !== 'live' || layer.state === 'closed') return false;
+    if (!layer || layer.state === 'closed') return false;
     let source: FetchedSource;
     try {
       source = await fetchSource(layer.url);
     } catch (e) {
-      layer.setError({ phase: 'reload', message: `load: ${e instanceof Error ? e.message : String(e)}` });
+      layer.error = { phase: 'reload', message: `load: ${e instanceof Error ? e.message : String(e)}` };
       return false;
     }
     const live = liveVersion(layer.versions);
@@ -136,7 +137,7 @@ export class LiveEditor {
 
   /** Vets `pending` as the layer's next version: now, or after the one being vetted (a newer one replaces a queued one). */
   proposeVersion(layer: Layer, pending: PendingVersion): void {
-    if (layer.state === 'closed' || layer.role !== 'live' || this.host.layer(layer.id) !== layer) return;
+    if (layer.state === 'closed' || this.host.layer(layer.id) !== layer) return;
     this.lastEdited = layer.id;
     if (this.stagings.has(layer.id)) {
       layer.queued = pending;
@@ -185,7 +186,7 @@ export class LiveEditor {
       const live = this.host.layer(id);
       if (!live) this.endStaging(id, entry);
       else if (entry.vetting.state === 'passed') this.swapIn(live, entry);
-      else this.vetEvent(entry.layer, { type: 'tick', at: now, previewDeadlineMs: this.host.policy.startupMs });
+      else this.vetEvent(entry, { type: 'tick', at: now, previewDeadlineMs: this.host.policy.startupMs });
     }
   }
 
@@ -195,45 +196,49 @@ export class LiveEditor {
    */
   vetBudgetMs(live: Layer): number {
     const interval = this.host.clock.nominalIntervalMs();
-    if (!live.host || live.pacer.samples.length === 0) return this.host.policy.maxDivisor * interval;
-    return Math.max(live.pacer.divisor * interval, VETTING_SHARE * median(live.pacer.samples));
+    const run = live.liveRun;
+    if (!run || run.pacer.samples.length === 0) return this.host.policy.maxDivisor * interval;
+    return Math.max(run.pacer.divisor * interval, VETTING_SHARE * median(run.pacer.samples));
   }
 
   async beginVetting(layer: Layer, pending: PendingVersion): Promise<void> {
-    const staging = new Layer(this.host.newLayerId(), layer.url, layer.surface);
-    staging.role = 'staging';
-    staging.parentId = layer.id;
-    staging.source = pending.source;
-    const entry: Staging = { layer: staging, vetting: startVetting(this.host.now()), pending, stateCarried: false, stateRestored: false };
+    const entry: Staging = { id: this.host.newId(), layerId: layer.id, run: null, vetting: startVetting(this.host.now()), pending, stateCarried: false, stateRestored: false };
     this.stagings.set(layer.id, entry);
-    this.host.trace.record({ kind: 'reload', t: performance.now(), layer: layer.id, args: { outcome: 'vetting', trigger: pending.trigger, hash: pending.hash, stagingLayer: staging.id } });
+    this.host.trace.record({ kind: 'reload', t: performance.now(), layer: layer.id, args: { outcome: 'vetting', trigger: pending.trigger, hash: pending.hash, stagingLayer: entry.id } });
     layer.lastVetting = null;
     // The live version's state, taken now: as vetting begins, just before the new version's worker
     // starts (its setup gets it as ctx.state). The live version keeps running meanwhile.
     let state: unknown;
-    if (layer.host && layer.started) {
-      const result = await layer.host.snapshot().catch(() => null);
+    const live = layer.liveRun;
+    if (live?.started) {
+      const result = await live.host.snapshot().catch(() => null);
       if (result?.ok) {
         state = result.state;
         entry.stateCarried = true;
       }
     }
     if (this.stagings.get(layer.id) !== entry) return; // unloaded, or ended, meanwhile
-    this.host.startGuest(staging, state);
+    this.host.supervisor.startVetting(entry, layer.url, layer.surface, state);
   }
 
-  vettingFrame(staging: Layer): void {
-    const live = this.host.layer(staging.parentId);
-    if (!live) return;
-    this.vetEvent(staging, { type: 'frame', at: this.host.now(), latencyMs: staging.lastLatencyMs, windowFrames: this.host.options.vetFrames ?? VETTING_FRAMES, budgetMs: this.vetBudgetMs(live) });
+  /** Runs when the supervisor hears that a vetting run loaded and set up. */
+  vettingStarted(staging: Staging): void {
+    this.vetEvent(staging, { type: 'started', at: this.host.now() });
   }
 
-  vetEvent(staging: Layer, event: VettingEvent): void {
-    const entry = this.stagings.get(staging.parentId);
-    if (!entry || entry.layer !== staging) return;
+  /** Runs when a vetting run delivered a frame: judge it against the layer's budget. */
+  vettingFrame(staging: Staging): void {
+    const live = this.host.layer(staging.layerId);
+    if (!live || !staging.run) return;
+    this.vetEvent(staging, { type: 'frame', at: this.host.now(), latencyMs: staging.run.lastLatencyMs, windowFrames: this.host.options.vetFrames ?? VETTING_FRAMES, budgetMs: this.vetBudgetMs(live) });
+  }
+
+  vetEvent(staging: Staging, event: VettingEvent): void {
+    const entry = this.stagings.get(staging.layerId);
+    if (entry !== staging) return;
     const was = entry.vetting.state;
     entry.vetting = vet(entry.vetting, event);
-    if (entry.vetting.state === 'rejected') this.endStaging(staging.parentId, entry);
+    if (entry.vetting.state === 'rejected') this.endStaging(staging.layerId, entry);
     else if (entry.vetting.state === 'handing-over' && was !== 'handing-over') void this.handOver(entry);
     // A version that passed waits for the next frame boundary (beginFrame).
   }
@@ -245,11 +250,11 @@ export class LiveEditor {
    * did during vetting is lost. A version without restore() keeps the state it set up with.
    */
   private async handOver(entry: Staging): Promise<void> {
-    const staging = entry.layer;
-    const live = this.host.layer(staging.parentId);
-    const still = () => this.stagings.get(staging.parentId) === entry;
-    if (!live || !staging.restores || !live.host || !live.started || !staging.host) {
-      this.vetEvent(staging, { type: 'handed-over' });
+    const live = this.host.layer(entry.layerId)?.liveRun;
+    const fresh = entry.run;
+    const still = () => this.stagings.get(entry.layerId) === entry;
+    if (!live || !fresh || fresh.retired || !fresh.restores || !live.started) {
+      this.vetEvent(entry, { type: 'handed-over' });
       return;
     }
     live.handingOver = true;
@@ -257,23 +262,23 @@ export class LiveEditor {
     if (!still()) return;
     if (!snapshot?.ok) {
       // The live version cannot say its state now: the new one keeps what it set up with.
-      this.vetEvent(staging, { type: 'handed-over' });
+      this.vetEvent(entry, { type: 'handed-over' });
       return;
     }
-    const restored = await staging.host.restore(snapshot.state).catch((e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }));
+    const restored = await fresh.host.restore(snapshot.state).catch((e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }));
     if (!still()) return;
     if (!restored.ok) {
       live.handingOver = false;
-      this.vetEvent(staging, { type: 'failed', phase: 'restore', message: restored.message });
+      this.vetEvent(entry, { type: 'failed', phase: 'restore', message: restored.message });
       return;
     }
     entry.stateRestored = restored.restored;
-    this.vetEvent(staging, { type: 'handed-over' });
+    this.vetEvent(entry, { type: 'handed-over' });
   }
 
-  /** A staging guest failed (load, setup, a crash or hang before the window is through): its version is rejected. */
-  rejectVersion(staging: Layer, error: LayerError): void {
-    this.vetEvent(staging, { type: 'failed', phase: vettingPhaseOf(error.phase, staging.started), message: error.message, line: error.line });
+  /** Runs when a vetting run failed (load, setup, a crash or hang before the window is through): its version is rejected. */
+  vettingFailed(staging: Staging, error: LayerError, started: boolean): void {
+    this.vetEvent(staging, { type: 'failed', phase: vettingPhaseOf(error.phase, started), message: error.message, line: error.line });
   }
 
   /** Ends a staging (rejected, or its layer gone): its worker goes, a rejection is reported, a queued version starts. */
@@ -281,13 +286,13 @@ export class LiveEditor {
     const current = this.stagings.get(id);
     if (!current || (entry && current !== entry)) return;
     this.stagings.delete(id);
-    this.host.teardown(current.layer);
+    this.host.supervisor.teardown(current.run);
     const live = this.host.layer(id);
-    if (live) live.handingOver = false;
+    if (live?.liveRun) live.liveRun.handingOver = false;
     const rejection = current.vetting.rejection;
     if (live && rejection) {
       const where = rejection.line !== undefined && !rejection.message.includes(`line ${rejection.line}`) ? ` (line ${rejection.line})` : '';
-      live.setError({ phase: 'reload', message: `${rejection.phase} failed: ${rejection.message}${where}`, line: rejection.line });
+      live.error = { phase: 'reload', message: `${rejection.phase} failed: ${rejection.message}${where}`, line: rejection.line };
       live.lastVetting = { outcome: 'rejected', phase: rejection.phase, message: rejection.message, line: rejection.line, hash: current.pending.hash, trigger: current.pending.trigger };
       this.host.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'rejected', phase: rejection.phase, message: rejection.message.slice(0, 200) } });
       console.warn(`[steadfast] ${describeError(live.url, live.error!)}`);
@@ -297,38 +302,15 @@ export class LiveEditor {
 
   /** A vetted version takes its layer over: the old worker is disposed, the new one keeps its frames. */
   swapIn(live: Layer, entry: Staging): void {
-    const staging = entry.layer;
     this.stagings.delete(live.id);
-    if (live.host) {
-      live.pastStrayMessages += live.host.strayMessages;
-      live.pastDroppedMessages += live.host.droppedMessages;
-      this.host.unbindHost(live.host);
-      live.host.terminate();
-    }
-    live.releaseFrames();
-    live.handingOver = false;
-    live.restores = staging.restores;
-    this.host.renameTexture(staging.id, live.id);
-    const host = staging.host!;
-    live.host = host;
-    this.host.bindHost(host, live);
-    staging.host = null;
-    live.started = staging.started;
-    live.declaration = staging.declaration;
-    live.inFlight = staging.inFlight;
-    live.delivered = staging.delivered;
-    live.shownViews = staging.shownViews;
-    live.requestPose = staging.requestPose;
-    live.deliveredPose = staging.deliveredPose;
-    live.shownPose = staging.shownPose;
-    live.liveness = staging.liveness;
-    live.pacer = staging.pacer;
-    live.framesSinceRequest = staging.framesSinceRequest;
-    live.staleFrames = 0;
-    live.lastLatencyMs = staging.lastLatencyMs;
-    live.lastRenderMs = staging.lastRenderMs;
-    live.lastDeliveryFrame = staging.lastDeliveryFrame;
-    staging.delivered = null;
+    const run = entry.run!;
+    // The old run ends (its counts go to the layer); the new one, frames, pose and pace as they
+    // are, now works for the layer, and its texture becomes the layer's.
+    this.host.supervisor.teardown(live.run);
+    this.host.renameTexture(entry.id, live.id);
+    run.owner = { kind: 'layer', id: live.id };
+    run.staleFrames = 0;
+    live.run = run;
     live.source = entry.pending.source;
     live.versions =
       entry.pending.revertTo !== undefined
@@ -339,7 +321,7 @@ export class LiveEditor {
     live.restartHistory = [];
     live.lastVetting = { outcome: 'passed', hash: entry.pending.hash, trigger: entry.pending.trigger, restored: entry.stateRestored };
     this.host.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'passed', version: liveVersion(live.versions)?.number ?? 0 } });
-    this.host.apply(live, { type: 'version-swapped' });
+    this.host.supervisor.applyTo(live, { type: 'version-swapped' });
     console.info(`[steadfast] layer ${live.id} now runs version ${liveVersion(live.versions)?.number} (${entry.pending.trigger}) ${live.url}`);
     void this.trackDependencies(live);
     this.watchForChanges(live, entry.pending.hash);
@@ -353,8 +335,8 @@ export class LiveEditor {
     void this.beginVetting(live, next);
   }
 
-  /** The first version of a layer is in: record it, and watch its file for changes. */
-  recordFirstVersion(layer: Layer): void {
+  /** Runs when a layer's first version is running: record it, and watch its file for changes. */
+  firstVersion(layer: Layer): void {
     const hash = layer.source === null ? '' : sourceHash(layer.source);
     layer.versions = addVersion(layer.versions, { url: layer.url, hash, time: Date.now(), trigger: 'load', source: layer.source });
     void this.trackDependencies(layer);
@@ -383,9 +365,8 @@ export class LiveEditor {
   }
 
   /** What the label over a version's preview panel says (null if it is not under vetting). */
-  previewLabel(staging: Layer): string | null {
-    const entry = this.stagings.get(staging.parentId);
-    return entry?.layer === staging ? previewLabelText(this.vettingStats(entry)) : null;
+  previewLabel(staging: Staging): string | null {
+    return this.stagings.get(staging.layerId) === staging ? previewLabelText(this.vettingStats(staging)) : null;
   }
 
   private vettingStats(entry: Staging): NonNullable<ReloadStats['vetting']> {
@@ -398,7 +379,7 @@ export class LiveEditor {
       revertTo: entry.pending.revertTo,
       stateCarried: entry.stateCarried,
       stateRestored: entry.stateRestored,
-      stagingId: entry.layer.id,
+      stagingId: entry.id,
     };
   }
 

@@ -1,6 +1,6 @@
-// A new version of a guest on its way in: the staging layer it runs in (its own worker, same
-// isolation as live guests), the vetting of it, and what it is (source, hash, where it came from).
-import type { Layer } from '../layer';
+// A new version of a guest on its way in: the run it is vetted in (its own worker, same isolation
+// as live guests), the vetting of it, and what it is (source, hash, where it came from).
+import type { GuestRun } from '../guests/guest-run';
 import type { VersionTrigger } from './history';
 import type { Vetting, VettingPhase } from './vetting';
 
@@ -13,8 +13,12 @@ export interface PendingVersion {
 }
 
 export interface Staging {
-  /** The layer the new version runs in while vetted (role 'staging', never composited as a layer). */
-  layer: Layer;
+  /** Its own id (its preview's texture and its trace events carry it; never a layer). */
+  id: number;
+  /** The live layer it is a new version of. */
+  layerId: number;
+  /** The worker the new version runs in while vetted; null until the live state is taken. */
+  run: GuestRun | null;
   vetting: Vetting;
   pending: PendingVersion;
   /** Whether the live version's snapshot() gave a state to hand the new version's setup. */

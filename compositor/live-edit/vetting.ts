@@ -7,6 +7,8 @@
 //
 // Handing over: the live version is asked for no more frames, its snapshot() is taken and given
 // to the new version's restore() (if it has one); then it takes the layer over (live-edit/editor.ts).
+import { median } from '../../shared/median';
+
 export type VettingState = 'starting' | 'previewing' | 'measuring' | 'handing-over' | 'passed' | 'rejected';
 
 /** Where a rejected version failed (README "Live editing"). */
@@ -81,10 +83,4 @@ export function vettingRate(v: Vetting, intervalMs: number): number {
   if (v.latencies.length === 0) return 0;
   const perFrame = Math.max(intervalMs, median(v.latencies));
   return 1000 / (Math.ceil(perFrame / intervalMs - 1e-6) * intervalMs);
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

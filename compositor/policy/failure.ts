@@ -3,7 +3,18 @@
 //   fail     the guest can never work as loaded (bad module, setup threw): state `failed`.
 //   restart  a crash: the supervisor restarts it, or quarantines it past the restart limit.
 //   record   worth showing, not worth ending the guest for.
-import type { ErrorPhase } from '../layer';
+import type { GuestPhase } from '../../shared/protocol';
+
+/** Where a layer's error came from: a guest phase, or what the compositor saw; 'reload': a new version was rejected. */
+export type ErrorPhase = GuestPhase | 'composite' | 'protocol' | 'hang' | 'startup' | 'reload';
+
+export interface LayerError {
+  phase: ErrorPhase;
+  message: string;
+  stack?: string | undefined;
+  /** The guest source line, where known (syntax errors). */
+  line?: number | undefined;
+}
 
 export type FailureAction = 'fail' | 'restart' | 'record';
 

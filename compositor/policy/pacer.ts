@@ -4,6 +4,7 @@
 // state out. Frame-return latency (request → delivery) includes the guest's GPU time,
 // since a frame cannot be transferred before its GPU work is done.
 import type { Policy } from '../../shared/limits';
+import { median } from '../../shared/median';
 
 export type PacerPolicy = Pick<Policy, 'maxDivisor' | 'pacerWindow' | 'pacerLateFraction'>;
 
@@ -41,11 +42,9 @@ export function pacerDue(state: PacerState, framesSinceRequest: number): boolean
   return framesSinceRequest >= state.divisor;
 }
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/** "2nd", "3rd", "4th" … for pacing text ("asked every 3rd frame"); '' for 1. */
+export function ordinal(n: number): string {
+  return n === 1 ? '' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
 }
 
 /**

@@ -1,62 +1,233 @@
-// One test per point a guest can fail (load, setup, frame, snapshot) and what each means for
-// its layer, driven through the policy functions and the one transition function with a fake clock.
-import { describe, expect, it } from 'vitest';
-import { failureAction } from '../../compositor/policy/failure';
-import { onCrash } from '../../compositor/policy/supervisor';
-import { transition, type LayerState } from '../../compositor/layer-state';
+// Every point a guest can fail at, driven through the real supervisor (guests/supervisor.ts) with
+// fake guest hosts and a fake clock: what each failure does to the layer (state, error, restarts),
+// that the worker is ended only after the dispatch that reported it, and that a failing version
+// under vetting is rejected without touching its live layer.
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Supervisor, type VersionEvents } from '../../compositor/guests/supervisor';
+import type { GuestHost, GuestHostEvents, StartVersion } from '../../compositor/guest-host';
+import { Layer } from '../../compositor/layer';
+import type { LayerError } from '../../compositor/policy/failure';
+import type { Staging } from '../../compositor/live-edit/staging';
+import { startVetting } from '../../compositor/live-edit/vetting';
+import { FrameClock } from '../../compositor/frame-clock';
+import { TraceRecorder } from '../../compositor/trace';
 import { DEFAULT_POLICY } from '../../shared/limits';
+import type { InitResult } from '../../shared/protocol';
 
-/** What a layer in `state` becomes after a failure in `phase` at time `now`, given earlier crashes. */
-function afterFailure(state: LayerState, phase: Parameters<typeof failureAction>[0], history: number[], now: number): LayerState {
-  const action = failureAction(phase);
-  if (action === 'record') return state;
-  if (action === 'fail') return transition(state, { type: 'failed' });
-  const decision = onCrash(history, now, DEFAULT_POLICY);
-  return transition(state, { type: decision.action === 'quarantine' ? 'quarantined' : 'crashed' });
+/** A guest host that never starts a worker: the test settles its start and sends its events. */
+class FakeHost implements GuestHost {
+  terminated = false;
+  strayMessages = 0;
+  droppedMessages = 0;
+  private settle!: (result: InitResult) => void;
+  readonly started = new Promise<InitResult>((resolve) => (this.settle = resolve));
+  constructor(
+    readonly events: GuestHostEvents,
+    readonly version: StartVersion,
+  ) {}
+  start = () => this.started;
+  requestFrame = () => {};
+  snapshot = () => Promise.resolve({ ok: true as const, state: undefined });
+  restore = () => Promise.resolve({ ok: true as const, restored: false });
+  beginFrame = () => {};
+  terminate = () => void (this.terminated = true);
+  /** The guest finished loading and setting up, or failed to. */
+  async init(result: InitResult = { ok: true, layer: { type: 'projection' } }): Promise<void> {
+    this.settle(result);
+    await flush();
+  }
 }
 
-describe('failure points', () => {
-  it('load: a module that cannot load fails the layer (a restart would fail the same way)', () => {
-    expect(afterFailure('loading', 'load', [], 0)).toBe('failed');
+/** Lets pending promise callbacks run (the supervisor's `start().then`), fake timers or not. */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+let now = 0;
+let hosts: FakeHost[] = [];
+let layers: Map<number, Layer>;
+let stagings: Map<number, Staging>;
+let failures: { staging: Staging; error: LayerError; started: boolean }[];
+let supervisor: Supervisor;
+
+function makeSupervisor(): Supervisor {
+  const versions: VersionEvents = {
+    staging: (id) => stagings.get(id),
+    vettingStarted: () => {},
+    vettingFrame: () => {},
+    vettingFailed: (staging, error, started) => failures.push({ staging, error, started }),
+    firstVersion: () => {},
+  };
+  return new Supervisor({
+    now: () => now,
+    policy: DEFAULT_POLICY,
+    isolation: 'worker',
+    clock: new FrameClock(),
+    trace: new TraceRecorder(),
+    frames: () => 0,
+    layer: (id) => layers.get(id),
+    layers: () => layers.values(),
+    releaseTexture: () => {},
+    versions,
+    spawn: (_url, _surface, events, _isolation, version) => {
+      const host = new FakeHost(events, version ?? {});
+      hosts.push(host);
+      return host;
+    },
+  });
+}
+
+/** A layer whose first run has started (set up, asked for nothing yet). */
+async function runningLayer(id = 1): Promise<{ layer: Layer; host: FakeHost }> {
+  const layer = new Layer(id, `http://guests.test/${id}.js`, { width: 8, height: 8 });
+  layers.set(id, layer);
+  supervisor.startLayer(layer);
+  const host = hosts.at(-1)!;
+  await host.init();
+  return { layer, host };
+}
+
+describe('failure points, through the supervisor', () => {
+  beforeAll(() => {
+    // Keep the supervisor's logging quiet.
+    console.debug = console.info = console.warn = () => {};
+  });
+  beforeEach(() => {
+    now = 10_000;
+    hosts = [];
+    layers = new Map();
+    stagings = new Map();
+    failures = [];
+    supervisor = makeSupervisor();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('load: a module that cannot load fails the layer, and its worker ends', async () => {
+    const layer = new Layer(1, 'http://guests.test/bad.js', { width: 8, height: 8 });
+    layers.set(1, layer);
+    supervisor.startLayer(layer);
+    await hosts[0]!.init({ ok: false, phase: 'load', message: 'SyntaxError: Unexpected token' });
+    expect(layer.state).toBe('failed');
+    expect(layer.error).toMatchObject({ phase: 'load', message: 'SyntaxError: Unexpected token' });
+    expect(hosts[0]!.terminated).toBe(true);
+    expect(layer.liveRun).toBeNull();
   });
 
-  it('setup: a setup that throws fails the layer', () => {
-    expect(afterFailure('loading', 'setup', [], 0)).toBe('failed');
+  it('setup: a setup that throws fails the layer (no restart: it would throw again)', async () => {
+    const layer = new Layer(1, 'http://guests.test/a.js', { width: 8, height: 8 });
+    layers.set(1, layer);
+    supervisor.startLayer(layer);
+    await hosts[0]!.init({ ok: false, phase: 'setup', message: 'boom' });
+    expect(layer.state).toBe('failed');
+    expect(layer.restarts).toBe(0);
+    expect(hosts).toHaveLength(1);
   });
 
-  it('frame: a throwing frame is a crash: restarting, then quarantined past the restart limit', () => {
-    expect(afterFailure('running', 'frame', [], 10_000)).toBe('restarting');
-    expect(afterFailure('running', 'frame', [9_000, 8_000, 7_000], 10_000)).toBe('quarantined');
+  it('frame: a thrown frame crashes the run; its worker ends after the dispatch; a new run starts after the backoff', async () => {
+    vi.useFakeTimers();
+    const { layer, host } = await runningLayer();
+    host.events.onError({ type: 'error', phase: 'frame', message: 'frame exploded' });
+    expect(layer.state).toBe('restarting');
+    expect(layer.restarts).toBe(1);
+    // libwayland's rule: not torn down inside its own callback...
+    expect(host.terminated).toBe(false);
+    await Promise.resolve();
+    // ...but right after it.
+    expect(host.terminated).toBe(true);
+    vi.advanceTimersByTime(DEFAULT_POLICY.backoffBaseMs);
+    expect(layer.state).toBe('loading');
+    expect(hosts).toHaveLength(2);
+    expect(layer.liveRun?.host).toBe(hosts[1]);
   });
 
-  it('snapshot: a throwing snapshot is reported and the guest keeps running', () => {
-    expect(afterFailure('running', 'snapshot', [], 0)).toBe('running');
+  it('frame, again and again: past the restart limit the layer is quarantined and not restarted', async () => {
+    vi.useFakeTimers();
+    const { layer } = await runningLayer();
+    for (let i = 0; i <= DEFAULT_POLICY.maxRestarts; i++) {
+      hosts.at(-1)!.events.onError({ type: 'error', phase: 'frame', message: `crash ${i}` });
+      if (layer.state === 'quarantined') break;
+      now += 100;
+      vi.advanceTimersByTime(DEFAULT_POLICY.backoffMaxMs);
+      expect(layer.state).toBe('loading');
+      await hosts.at(-1)!.init();
+    }
+    expect(layer.state).toBe('quarantined');
+    expect(layer.stateReason).toMatch(/crashed \d+ times within/);
+    expect(layer.restarts).toBe(DEFAULT_POLICY.maxRestarts);
+    const spawned = hosts.length;
+    vi.advanceTimersByTime(60_000);
+    expect(hosts).toHaveLength(spawned);
   });
 
-  it('hang, start-up timeout, protocol violation and compositor-side errors are crashes', () => {
-    for (const phase of ['hang', 'startup', 'protocol', 'composite'] as const) {
-      expect(afterFailure('running', phase, [], 0)).toBe('restarting');
+  it('snapshot, restore and runtime errors are recorded; the guest keeps running', async () => {
+    for (const phase of ['snapshot', 'restore', 'runtime'] as const) {
+      const { layer, host } = await runningLayer(layers.size + 1);
+      host.events.onError({ type: 'error', phase, message: `${phase} trouble` });
+      await Promise.resolve();
+      expect(layer.error?.phase).toBe(phase);
+      expect(layer.restarts).toBe(0);
+      expect(host.terminated).toBe(false);
+      expect(layer.liveRun?.host).toBe(host);
     }
   });
 
-  it('an error guest code throws outside our calls is recorded only', () => {
-    expect(afterFailure('running', 'runtime', [], 0)).toBe('running');
+  it('hang, start-up timeout, protocol violation and compositor-side errors are crashes', async () => {
+    for (const phase of ['hang', 'startup', 'protocol', 'composite'] as const) {
+      const { layer } = await runningLayer(layers.size + 1);
+      supervisor.crash(layer.liveRun!, { phase, message: `${phase} trouble` });
+      expect(layer.state, phase).toBe('restarting');
+      expect(layer.error?.phase).toBe(phase);
+    }
   });
 
-  it('a restarting layer comes back through loading, and a quarantined one only when retried', () => {
-    expect(transition('restarting', { type: 'respawned' })).toBe('loading');
-    expect(transition('quarantined', { type: 'frame-delivered' })).toBe('quarantined');
-    expect(transition('quarantined', { type: 'retried' })).toBe('loading');
-    expect(transition('failed', { type: 'retried' })).toBe('loading');
+  it('a protocol violation from the host is a crash, with the reason as its error', async () => {
+    const { layer, host } = await runningLayer();
+    host.events.onProtocolError('malformed message: type: Invalid type');
+    expect(layer.state).toBe('restarting');
+    expect(layer.error).toEqual({ phase: 'protocol', message: 'malformed message: type: Invalid type' });
   });
 
-  it('stale and dropped: a missed deadline makes a running layer stale, the grace drops it, a frame restores it', () => {
-    let s: LayerState = 'running';
-    s = transition(s, { type: 'deadline-missed' });
-    expect(s).toBe('stale');
-    s = transition(s, { type: 'grace-expired' });
-    expect(s).toBe('dropped');
-    expect(transition(s, { type: 'frame-delivered' })).toBe('running');
-    expect(transition('loading', { type: 'deadline-missed' })).toBe('loading');
+  it('a frame of the wrong size is a protocol violation (its bitmap closed)', async () => {
+    const { layer, host } = await runningLayer();
+    let closed = false;
+    const bitmap = { width: 4, height: 4, close: () => (closed = true) } as unknown as ImageBitmap;
+    host.events.onFrame({ type: 'frame', frameId: 1, bitmap, views: [], renderMs: 1 });
+    expect(closed).toBe(true);
+    expect(layer.state).toBe('restarting');
+    expect(layer.error?.message).toBe("frame is 4×4, the layer's surface is 8×8");
+  });
+
+  it('a retired run is deaf: what its worker still sends changes nothing', async () => {
+    const { layer, host } = await runningLayer();
+    host.events.onError({ type: 'error', phase: 'frame', message: 'first' });
+    host.events.onError({ type: 'error', phase: 'frame', message: 'second' });
+    host.events.onProtocolError('late');
+    expect(layer.restarts).toBe(1);
+    expect(layer.error?.message).toBe('first');
+  });
+
+  it('a version under vetting that fails is rejected; its live layer is untouched', async () => {
+    const { layer, host: liveHost } = await runningLayer();
+    const staging: Staging = { id: 99, layerId: layer.id, run: null, vetting: startVetting(now), pending: { source: 'x', hash: 'h', trigger: 'api' }, stateCarried: false, stateRestored: false };
+    stagings.set(layer.id, staging);
+    supervisor.startVetting(staging, layer.url, layer.surface, { n: 1 });
+    const vettingHost = hosts.at(-1)!;
+    expect(vettingHost.version).toEqual({ source: 'x', state: { n: 1 } });
+    await vettingHost.init();
+    vettingHost.events.onError({ type: 'error', phase: 'frame', message: 'new version throws' });
+    expect(failures).toEqual([{ staging, error: { phase: 'frame', message: 'new version throws', stack: undefined }, started: true }]);
+    expect(layer.state).toBe('loading');
+    expect(layer.error).toBeUndefined();
+    expect(layer.restarts).toBe(0);
+    expect(layer.liveRun?.host).toBe(liveHost);
+  });
+
+  it('a failure unload beat to it changes nothing', async () => {
+    const { layer, host } = await runningLayer();
+    supervisor.teardown(layer.run);
+    layers.delete(layer.id);
+    host.events.onError({ type: 'error', phase: 'frame', message: 'too late' });
+    expect(layer.error).toBeUndefined();
+    expect(layer.restarts).toBe(0);
   });
 });

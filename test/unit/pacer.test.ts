@@ -1,6 +1,7 @@
 // The pacer over synthetic frame-return latencies: throttle to every 2nd, every 3rd frame, then evict; recover.
 import { describe, expect, it } from 'vitest';
-import { bestLatency, initialPacer, median, pacerDue, pacerRecord, standsOut, type PacerState } from '../../compositor/policy/pacer';
+import { bestLatency, initialPacer, pacerDue, pacerRecord, standsOut, type PacerState } from '../../compositor/policy/pacer';
+import { median } from '../../shared/median';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
 const policy = DEFAULT_POLICY; // window 8, 75 % late means steadily slow, at most every 3rd frame

@@ -1,7 +1,7 @@
 // The controller's look: beam and cursor geometry (pure; hand-worked cases).
 import { describe, expect, it } from 'vitest';
 import { mat4, quat, vec3, vec4 } from 'gl-matrix';
-import { BEAM_REACH, BEAM_WIDTH, CURSOR_ANGLE, beamFromUnit, cursorFromUnit, eyePosition, nearestHit, pointerVisual } from '../../compositor/pointer-beam';
+import { BEAM_REACH, BEAM_WIDTH, CURSOR_ANGLE, beamFromUnit, cursorFromUnit, eyePosition, nearestHit, pointerVisual } from '../../compositor/pointer/beam';
 
 const at = (m: mat4, x: number, y: number) => {
   const p = vec4.transformMat4(vec4.create(), [x, y, 0, 1], m);

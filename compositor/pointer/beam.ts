@@ -4,7 +4,7 @@
 // (gl-matrix only): each returns world from a unit square (−0.5..0.5 in x and y, z = 0), the same
 // square the quad pass draws.
 import { mat4, vec3 } from 'gl-matrix';
-import type { PointerRay } from './hud-panel/hud-panel';
+import type { PointerRay } from './ray';
 
 /** How far the beam reaches when its ray meets nothing, metres. */
 export const BEAM_REACH = 2.5;

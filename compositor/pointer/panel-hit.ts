@@ -2,14 +2,9 @@
 // ray (projection layers fill the view, so pointing picks no one of them). The HUD panel (a quad)
 // and the layers share this. Pure geometry.
 import { mat4, vec4 } from 'gl-matrix';
-import type { CylinderLayerDeclaration, LayerDeclaration, QuadLayerDeclaration } from '../shared/protocol';
-import { layerPose } from './timewarp/layer-matrices';
-
-/** A ray in world space, metres. */
-export interface Ray {
-  origin: ArrayLike<number>;
-  direction: ArrayLike<number>;
-}
+import type { CylinderLayerDeclaration, LayerDeclaration, QuadLayerDeclaration } from '../../shared/protocol';
+import { layerPose } from '../timewarp/layer-matrices';
+import type { Ray } from './ray';
 
 /** Where a ray meets a panel: `t` along the ray, (u, v) across the panel (0..1, v = 0 at its top). */
 export interface PanelHit {

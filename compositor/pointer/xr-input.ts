@@ -1,10 +1,9 @@
 // The session's controller as the compositor's pointer: the same code reads a headset's
 // controller and the emulator's (a webxr-polyfill input source driven by the mouse).
-import type { Compositor } from './compositor';
-import { rayFromPose, type PointerRay } from './hud-panel/hud-panel';
+import { rayFromPose, type PointerRay, type PointerSource } from './ray';
 
 /** The session's first tracked controller (else its first input source): its target ray, and its select (trigger) state. */
-export function controllerPointer(session: XRSession): NonNullable<Compositor['pointer']> {
+export function controllerPointer(session: XRSession): PointerSource {
   let pressed = false;
   // Run when the controller's trigger goes down and comes up.
   session.addEventListener('selectstart', () => (pressed = true));

@@ -1,0 +1,128 @@
+// One guest worker's life: its host (the channel to the worker), its frame slots, the poses of
+// its frames, its liveness, its pace and its counters. A layer's live version has a run; a
+// version under vetting has a run; swapping a version in hands its run to the layer (a new
+// `owner`); a restart is a new run. Nothing here outlives the worker, except that a layer keeps
+// its last run, retired, for stats() until the next one starts.
+//
+// Slots follow Monado's multi-client compositor: `inFlight` is the request the guest is working
+// on (scheduled), `delivered` the newest finished frame not yet shown. The render loop never
+// waits on either; it takes whatever is in `delivered`, and a newer delivery replaces (and
+// closes) an older one at once, so a run never holds more than one bitmap.
+import { DEFAULT_LAYER, type FrameDelivery, type LayerDeclaration, type WireView } from '../../shared/protocol';
+import type { GuestHost, Surface } from '../guest-host';
+import { initialPacer, type PacerState } from '../policy/pacer';
+import type { InFlight, Liveness } from '../policy/watchdog';
+
+/**
+ * Who a run works for now, by id (the supervisor finds the object and checks it still holds this
+ * run): a layer's live version, or a version under vetting for layer `layerId`. `id` is the one its
+ * texture and trace events carry.
+ */
+export type RunOwner = { kind: 'layer'; id: number } | { kind: 'vetting'; id: number; layerId: number };
+
+/** The pose a frame was asked for: when the pose it started from held, and how far ahead it was predicted. */
+export interface RequestPose {
+  poseTime: number;
+  aheadMs: number;
+}
+
+/** What became of a delivered frame: taken (replacing an unshown one or not), or closed as answering no request. */
+export type Delivery = 'taken' | 'superseded' | 'unasked';
+
+export class GuestRun {
+  /** Retired: its worker is ended (or about to be); nothing it sends counts any more. */
+  retired = false;
+  /** True once the guest has loaded and set up: from then on it is asked for frames. */
+  started = false;
+  /** What kind of layer the guest declared (known once it has started; projection until then). */
+  declaration: LayerDeclaration = DEFAULT_LAYER;
+  /** The guest has restore(): a version under vetting is handed the live state at the swap. */
+  restores = false;
+  /** Live editing is handing this run's state to the next version: it is asked for no frames. */
+  handingOver = false;
+  inFlight: InFlight | null = null;
+  delivered: FrameDelivery | null = null;
+  /** The views (pose) the frame now on screen was rendered for; null before the first frame. */
+  shownViews: WireView[] | null = null;
+  /** Pose of the request in flight, of the delivered frame, and of the frame on screen. */
+  requestPose: RequestPose | null = null;
+  deliveredPose: RequestPose | null = null;
+  shownPose: RequestPose | null = null;
+  /** The guest's own time for its last frame, ms. */
+  lastRenderMs = 0;
+  /** Request → delivery time of the last frame, ms (includes the guest's GPU time). */
+  lastLatencyMs = 0;
+  liveness: Liveness;
+  pacer: PacerState = initialPacer();
+  /** Compositor frames since this run was last asked for a frame. */
+  framesSinceRequest = Infinity;
+  /** Consecutive compositor frames its layer has been stale. */
+  staleFrames = 0;
+
+  constructor(
+    public owner: RunOwner,
+    readonly host: GuestHost,
+    readonly url: string,
+    readonly surface: Surface,
+    spawnedAt: number,
+    /** Compositor frame count when its layer's guest last delivered a frame (carried from the run before). */
+    public lastDeliveryFrame = 0,
+  ) {
+    this.liveness = { spawnedAt, lastLifeAt: spawnedAt, firstFrameAt: null };
+  }
+
+  /** Running and not retired: it may be asked for frames and its messages count. */
+  get active(): boolean {
+    return !this.retired;
+  }
+
+  /** A frame arrived. Closes it (and says so) if it answers no request. */
+  deliver(frame: FrameDelivery, now: number): Delivery {
+    if (!this.inFlight || frame.frameId !== this.inFlight.frameId) {
+      frame.bitmap.close();
+      return 'unasked';
+    }
+    this.lastLatencyMs = now - this.inFlight.sentAt;
+    this.inFlight = null;
+    let outcome: Delivery = 'taken';
+    if (this.delivered) {
+      this.delivered.bitmap.close();
+      outcome = 'superseded';
+    }
+    this.delivered = frame;
+    this.deliveredPose = this.requestPose;
+    this.requestPose = null;
+    this.lastRenderMs = frame.renderMs;
+    return outcome;
+  }
+
+  /** Takes the newest delivered frame, if any; the caller must close its bitmap. */
+  takeDelivered(): FrameDelivery | null {
+    const frame = this.delivered;
+    this.delivered = null;
+    return frame;
+  }
+
+  /** Drops every held frame and request. */
+  releaseFrames(): void {
+    this.delivered?.bitmap.close();
+    this.delivered = null;
+    this.inFlight = null;
+    this.shownViews = null;
+    this.requestPose = this.deliveredPose = this.shownPose = null;
+  }
+
+  /**
+   * Ends this run: no message of its counts from now on, its frames are freed now, and its worker
+   * is terminated once the current dispatch is over (libwayland's rule: never destroy a client
+   * inside its own callback). Idempotent.
+   */
+  retire(): void {
+    if (this.retired) return;
+    this.retired = true;
+    this.started = false;
+    this.handingOver = false;
+    this.releaseFrames();
+    queueMicrotask(() => this.host.terminate());
+  }
+}

@@ -1,0 +1,354 @@
+// Supervision, the effects: starting guest workers (runs), taking what they report, and acting on
+// their failures as the pure policies decide (policy/failure.ts: fail, restart or record;
+// policy/supervisor.ts: restart with backoff or quarantine; policy/eviction.ts: too slow to keep).
+// A run works for a layer's live version or for a version under vetting (guests/guest-run.ts); a
+// vetting run's failure rejects the version (live-edit/editor.ts decides the rest) and never
+// touches the live layer. Every teardown ends the worker after the current dispatch (GuestRun.retire).
+import type { Policy } from '../../shared/limits';
+import { surfaceSize, type FrameDelivery, type InitResult } from '../../shared/protocol';
+import type { spawnGuest, Isolation, StartVersion, Surface } from '../guest-host';
+import type { FrameClock } from '../frame-clock';
+import { describeError, type Layer } from '../layer';
+import { wantsFrames, type LayerEvent } from '../layer-state';
+import type { Staging } from '../live-edit/staging';
+import { evictionReason } from '../policy/eviction';
+import { failureAction, type LayerError } from '../policy/failure';
+import { bestLatency, ordinal, pacerRecord } from '../policy/pacer';
+import { onCrash } from '../policy/supervisor';
+import { graceExpired } from '../policy/watchdog';
+import type { TraceRecorder } from '../trace';
+import { GuestRun, type RunOwner } from './guest-run';
+
+/** What live editing hears from the supervisor about versions and their vetting runs. */
+export interface VersionEvents {
+  /** The version under vetting for layer `layerId`, if any. */
+  staging(layerId: number): Staging | undefined;
+  /** A vetting run loaded and set up. */
+  vettingStarted(staging: Staging): void;
+  /** A vetting run delivered a frame (its latency is on the run). */
+  vettingFrame(staging: Staging): void;
+  /** A vetting run failed: its version is rejected. `started`: it had set up before it failed. */
+  vettingFailed(staging: Staging, error: LayerError, started: boolean): void;
+  /** A layer's first version is running: record it in the history. */
+  firstVersion(layer: Layer): void;
+}
+
+/** What the supervisor borrows from the compositor. */
+export interface SupervisorHost {
+  now(): number;
+  readonly policy: Policy;
+  readonly isolation: Isolation;
+  readonly clock: FrameClock;
+  readonly trace: TraceRecorder;
+  /** Compositor frames presented so far. */
+  frames(): number;
+  layer(id: number): Layer | undefined;
+  layers(): Iterable<Layer>;
+  /** Frees the texture of the layer or vetting with this id. */
+  releaseTexture(id: number): void;
+  /** Starts a guest's worker (guest-host.ts's spawnGuest; a fake in unit tests). */
+  readonly spawn: typeof spawnGuest;
+  readonly versions: VersionEvents;
+}
+
+/** A run's owner, found: the layer it runs, or the version it vets; null once neither holds it. */
+type Found = { kind: 'layer'; layer: Layer } | { kind: 'vetting'; staging: Staging };
+
+export class Supervisor {
+  /** When a guest was last evicted as too slow (see Policy.evictionCooldownMs). */
+  private lastEvictionAt = -Infinity;
+
+  constructor(private readonly host: SupervisorHost) {}
+
+  /** Starts a worker for a layer's live version: its source (or URL). Its last run's figures go. */
+  startLayer(layer: Layer): void {
+    layer.stateReason = undefined;
+    layer.run = this.spawn({ kind: 'layer', id: layer.id }, layer.url, layer.surface, { source: layer.source ?? undefined }, layer.run?.lastDeliveryFrame ?? 0);
+  }
+
+  /** Starts the worker a version is vetted in, handing `state` to its setup. */
+  startVetting(staging: Staging, url: string, surface: Surface, state: unknown): void {
+    staging.run = this.spawn({ kind: 'vetting', id: staging.id, layerId: staging.layerId }, url, surface, { source: staging.pending.source, state }, 0);
+  }
+
+  /** Applies a lifecycle event to the run's layer (a vetting run has no layer state of its own). */
+  apply(run: GuestRun, event: LayerEvent): void {
+    const found = this.find(run);
+    if (found?.kind === 'layer') this.applyTo(found.layer, event);
+  }
+
+  /** Applies a lifecycle event, stamped with the clock and frame count. */
+  applyTo(layer: Layer, event: LayerEvent): void {
+    const before = layer.state;
+    layer.apply(event, this.host.now(), this.host.frames());
+    if (layer.state !== before) this.host.trace.record({ kind: 'state', t: performance.now(), layer: layer.id, args: { to: layer.state, event: event.type } });
+  }
+
+  /** Whether the run may be asked for a frame: its layer wants frames and is not frozen (a vetting always may). */
+  wantsFrames(run: GuestRun): boolean {
+    const found = this.find(run);
+    if (!found) return false;
+    switch (found.kind) {
+      case 'layer':
+        return !found.layer.frozen && wantsFrames(found.layer.state);
+      case 'vetting':
+        return true;
+      default: {
+        const check: never = found;
+        return check;
+      }
+    }
+  }
+
+  /** The frame loop showed fresh content of the run. */
+  shown(run: GuestRun): void {
+    const found = this.find(run);
+    if (found?.kind === 'layer') found.layer.presented += 1;
+  }
+
+  /** The run's request passed its deadline undelivered. */
+  missed(run: GuestRun): void {
+    const found = this.find(run);
+    if (found?.kind !== 'layer') return;
+    found.layer.missed += 1;
+    this.applyTo(found.layer, { type: 'deadline-missed' });
+  }
+
+  /** Per frame, for a watched run: a stale layer counts its frames, and past its grace is dropped. */
+  staleFrame(run: GuestRun): void {
+    const found = this.find(run);
+    if (found?.kind !== 'layer' || found.layer.state !== 'stale') return;
+    run.staleFrames += 1;
+    if (graceExpired(run.staleFrames, this.host.policy)) this.applyTo(found.layer, { type: 'grace-expired' });
+  }
+
+  /**
+   * Acts on a failure as policy/failure.ts says: record it, fail the layer, or crash it (the
+   * supervisor restarts it with backoff, or quarantines it past the restart limit). A vetting
+   * run's failure (any but a recorded one) rejects its version.
+   */
+  report(run: GuestRun, error: LayerError): void {
+    const found = this.find(run);
+    if (!found) return;
+    const action = failureAction(error.phase);
+    switch (found.kind) {
+      case 'vetting':
+        if (action !== 'record') this.host.versions.vettingFailed(found.staging, error, run.started);
+        return;
+      case 'layer':
+        if (action === 'record') {
+          found.layer.error = error;
+          console.warn(`[steadfast] ${describeError(found.layer.url, error)}`);
+        } else if (action === 'fail') this.fail(found.layer, error);
+        else this.crashLayer(found.layer, error);
+        return;
+      default: {
+        const check: never = found;
+        return check;
+      }
+    }
+  }
+
+  /** Ends a misbehaving run (hang, failed start, protocol violation, an error drawing it): a crash. */
+  crash(run: GuestRun, error: LayerError): void {
+    const found = this.find(run);
+    if (!found) return;
+    switch (found.kind) {
+      case 'vetting':
+        return this.host.versions.vettingFailed(found.staging, error, run.started);
+      case 'layer':
+        return this.crashLayer(found.layer, error);
+      default: {
+        const check: never = found;
+        return check;
+      }
+    }
+  }
+
+  /** Fails a layer for good: records why, ends its guest, frees its frames. */
+  fail(layer: Layer, error: LayerError): void {
+    layer.error = error;
+    console.warn(`[steadfast] ${describeError(layer.url, error)}`);
+    this.teardown(layer.run);
+    this.host.releaseTexture(layer.id);
+    this.applyTo(layer, { type: 'failed' });
+  }
+
+  /**
+   * Ends a run: its messages stop counting and its frames and texture are freed now, its worker
+   * after the current dispatch. A layer's run adds its message counts to the layer's.
+   */
+  teardown(run: GuestRun | null): void {
+    if (!run) return;
+    if (!run.retired) {
+      const found = this.find(run);
+      if (found?.kind === 'layer') {
+        found.layer.pastStrayMessages += run.host.strayMessages;
+        found.layer.pastDroppedMessages += run.host.droppedMessages;
+      }
+      run.retire();
+    }
+    this.host.releaseTexture(run.owner.id);
+  }
+
+  /** Spawns a worker; its events find the run's owner when they arrive (a swap may have changed it). */
+  private spawn(owner: RunOwner, url: string, surface: Surface, version: StartVersion, lastDeliveryFrame: number): GuestRun {
+    // Assigned just below; the worker cannot report before this function returns.
+    let run!: GuestRun;
+    const host = this.host.spawn(
+      url,
+      surface,
+      {
+        // Runs for every valid message from this guest: its thread is alive.
+        onLife: () => {
+          if (!run.retired) run.liveness.lastLifeAt = this.host.now();
+        },
+        // Runs when this guest delivers a validated frame.
+        onFrame: (frame) => this.frameArrived(run, frame),
+        // Runs when this guest reports an error it caught in one of its phases.
+        onError: (report) => this.report(run, { phase: report.phase, message: report.message, stack: report.stack }),
+        // Runs when this guest breaks the protocol or floods: a crash (its worker ends after this dispatch).
+        onProtocolError: (reason) => this.crash(run, { phase: 'protocol', message: reason }),
+      },
+      this.host.isolation,
+      version,
+    );
+    run = new GuestRun(owner, host, url, surface, this.host.now(), lastDeliveryFrame);
+    // Runs when the guest has loaded and set up (or failed to).
+    void host.start().then((result) => this.started(run, result));
+    return run;
+  }
+
+  private started(run: GuestRun, result: InitResult): void {
+    const found = this.find(run);
+    if (!found) return;
+    if (!result.ok) {
+      this.report(run, { phase: result.phase, message: result.message, stack: result.stack, line: result.line });
+      return;
+    }
+    run.declaration = result.layer;
+    run.restores = result.restores ?? false;
+    run.started = true;
+    if (found.kind === 'vetting') this.host.versions.vettingStarted(found.staging);
+    else if (found.layer.versions.live < 0) this.host.versions.firstVersion(found.layer);
+  }
+
+  private frameArrived(run: GuestRun, frame: FrameDelivery): void {
+    const found = this.find(run);
+    if (!found) return frame.bitmap.close();
+    const { width, height } = frame.bitmap;
+    const expected = surfaceSize(run.declaration, run.surface);
+    if (width !== expected.width || height !== expected.height) {
+      frame.bitmap.close();
+      this.crash(run, { phase: 'protocol', message: `frame is ${width}×${height}, the layer's surface is ${expected.width}×${expected.height}` });
+      return;
+    }
+    const now = this.host.now();
+    const delivery = run.deliver(frame, now);
+    if (delivery === 'unasked') return;
+    if (delivery === 'superseded' && found.kind === 'layer') found.layer.superseded += 1;
+    this.host.trace.record({ kind: 'deliver', t: performance.now() - run.lastLatencyMs, dur: run.lastLatencyMs, layer: run.owner.id, args: { frameId: frame.frameId, renderMs: Math.round(frame.renderMs * 100) / 100 } });
+    run.liveness.firstFrameAt ??= now;
+    run.lastDeliveryFrame = this.host.frames();
+    run.staleFrames = 0;
+    this.apply(run, { type: 'frame-delivered' });
+    this.pace(run, found);
+  }
+
+  /** Feeds the frame's return latency to the pacer; a live guest too slow even at the slowest pace is evicted. */
+  private pace(run: GuestRun, found: Found): void {
+    const before = run.pacer.divisor;
+    const interval = this.host.clock.nominalIntervalMs();
+    run.pacer = pacerRecord(run.pacer, run.lastLatencyMs, interval, this.host.policy);
+    if (found.kind === 'vetting') {
+      // A new version is judged by its vetting, never evicted.
+      this.host.versions.vettingFrame(found.staging);
+      return;
+    }
+    const layer = found.layer;
+    if (run.pacer.divisor !== before) {
+      layer.stateReason = run.pacer.divisor > 1 ? `throttled: asked every ${ordinal(run.pacer.divisor)} frame (frames take ${Math.round(run.lastLatencyMs)} ms)` : undefined;
+      console.info(`[steadfast] layer ${layer.id} pace 1/${before} → 1/${run.pacer.divisor} ${layer.url}`);
+    }
+    const reason = evictionReason(
+      { pacer: run.pacer, intervalMs: interval, now: this.host.now(), lastEvictionAt: this.lastEvictionAt, othersStarting: this.othersStarting(layer), othersBestMs: this.otherBestLatencies(layer) },
+      this.host.policy,
+    );
+    if (reason !== null) this.evict(layer, reason);
+  }
+
+  /** Evicts a guest too slow even at the slowest pace: quarantined with the figures. */
+  private evict(layer: Layer, reason: string): void {
+    this.lastEvictionAt = this.host.now();
+    layer.error = { phase: 'frame', message: reason };
+    this.teardown(layer.run);
+    layer.stateReason = reason;
+    this.applyTo(layer, { type: 'quarantined' });
+  }
+
+  /** Ends a misbehaving layer's guest and restarts it with backoff, or quarantines it. Never waits for its thread. */
+  private crashLayer(layer: Layer, error: LayerError): void {
+    if (layer.state === 'restarting' || layer.state === 'quarantined' || layer.state === 'failed' || layer.state === 'closed') return;
+    layer.error = error;
+    console.warn(`[steadfast] ${describeError(layer.url, error)}`);
+    this.teardown(layer.run);
+    const decision = onCrash(layer.restartHistory, this.host.now(), this.host.policy);
+    layer.restartHistory = decision.history;
+    if (decision.action === 'quarantine') {
+      layer.stateReason = decision.reason;
+      this.applyTo(layer, { type: 'quarantined' });
+      return;
+    }
+    this.applyTo(layer, { type: 'crashed' });
+    layer.restarts += 1;
+    this.host.trace.record({ kind: 'restart', t: performance.now(), layer: layer.id, args: { phase: error.phase, reason: error.message.slice(0, 200), inMs: decision.delayMs } });
+    // Runs after the backoff: spawn a fresh worker, unless the layer was unloaded or retried meanwhile.
+    setTimeout(() => {
+      if (layer.state !== 'restarting' || this.host.layer(layer.id) !== layer) return;
+      this.applyTo(layer, { type: 'respawned' });
+      this.startLayer(layer);
+    }, decision.delayMs);
+  }
+
+  /**
+   * Whether another guest is loading or restarting. Starting a guest (a process, a 1 MB runtime
+   * to parse, a module to fetch) loads the whole machine for a moment and makes every guest look
+   * slow; nobody is evicted for slowness until that has passed.
+   */
+  private othersStarting(except: Layer): boolean {
+    for (const layer of this.host.layers()) {
+      if (layer !== except && (layer.state === 'loading' || layer.state === 'restarting')) return true;
+    }
+    return false;
+  }
+
+  /** Fastest recent frame-return latencies of the other layers whose guests are delivering frames. */
+  private otherBestLatencies(except: Layer): number[] {
+    const out: number[] = [];
+    for (const layer of this.host.layers()) {
+      const run = layer.liveRun;
+      if (layer !== except && run && run.pacer.samples.length > 0) out.push(bestLatency(run.pacer));
+    }
+    return out;
+  }
+
+  /** The layer or vetting this run works for, if it still holds the run and the run is not retired. */
+  private find(run: GuestRun): Found | null {
+    if (run.retired) return null;
+    const owner = run.owner;
+    switch (owner.kind) {
+      case 'layer': {
+        const layer = this.host.layer(owner.id);
+        return layer && layer.run === run ? { kind: 'layer', layer } : null;
+      }
+      case 'vetting': {
+        const staging = this.host.versions.staging(owner.layerId);
+        return staging && staging.run === run ? { kind: 'vetting', staging } : null;
+      }
+      default: {
+        const check: never = owner;
+        return check;
+      }
+    }
+  }
+}
