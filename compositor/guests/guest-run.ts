@@ -59,16 +59,21 @@ export class GuestRun {
   /** Consecutive compositor frames its layer has been stale. */
   staleFrames = 0;
 
+  /** The channel to its worker. */
+  readonly host: GuestHost;
+
   constructor(
     public owner: RunOwner,
-    readonly host: GuestHost,
     readonly url: string,
     readonly surface: Surface,
     spawnedAt: number,
     /** Compositor frame count when its layer's guest last delivered a frame (carried from the run before). */
-    public lastDeliveryFrame = 0,
+    public lastDeliveryFrame: number,
+    /** Starts its worker, whose events report on this run. */
+    spawn: (run: GuestRun) => GuestHost,
   ) {
     this.liveness = { spawnedAt, lastLifeAt: spawnedAt, firstFrameAt: null };
+    this.host = spawn(this);
   }
 
   /** Running and not retired: it may be asked for frames and its messages count. */

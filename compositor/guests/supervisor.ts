@@ -193,29 +193,28 @@ export class Supervisor {
 
   /** Spawns a worker; its events find the run's owner when they arrive (a swap may have changed it). */
   private spawn(owner: RunOwner, url: string, surface: Surface, version: StartVersion, lastDeliveryFrame: number): GuestRun {
-    // Assigned just below; the worker cannot report before this function returns.
-    let run!: GuestRun;
-    const host = this.host.spawn(
-      url,
-      surface,
-      {
-        // Runs for every valid message from this guest: its thread is alive.
-        onLife: () => {
-          if (!run.retired) run.liveness.lastLifeAt = this.host.now();
+    const run = new GuestRun(owner, url, surface, this.host.now(), lastDeliveryFrame, (self) =>
+      this.host.spawn(
+        url,
+        surface,
+        {
+          // Runs for every valid message from this guest: its thread is alive.
+          onLife: () => {
+            if (!self.retired) self.liveness.lastLifeAt = this.host.now();
+          },
+          // Runs when this guest delivers a validated frame.
+          onFrame: (frame) => this.frameArrived(self, frame),
+          // Runs when this guest reports an error it caught in one of its phases.
+          onError: (report) => this.report(self, { phase: report.phase, message: report.message, stack: report.stack }),
+          // Runs when this guest breaks the protocol or floods: a crash (its worker ends after this dispatch).
+          onProtocolError: (reason) => this.crash(self, { phase: 'protocol', message: reason }),
         },
-        // Runs when this guest delivers a validated frame.
-        onFrame: (frame) => this.frameArrived(run, frame),
-        // Runs when this guest reports an error it caught in one of its phases.
-        onError: (report) => this.report(run, { phase: report.phase, message: report.message, stack: report.stack }),
-        // Runs when this guest breaks the protocol or floods: a crash (its worker ends after this dispatch).
-        onProtocolError: (reason) => this.crash(run, { phase: 'protocol', message: reason }),
-      },
-      this.host.isolation,
-      version,
+        this.host.isolation,
+        version,
+      ),
     );
-    run = new GuestRun(owner, host, url, surface, this.host.now(), lastDeliveryFrame);
     // Runs when the guest has loaded and set up (or failed to).
-    void host.start().then((result) => this.started(run, result));
+    void run.host.start().then((result) => this.started(run, result));
     return run;
   }
 

@@ -24,7 +24,7 @@ export async function fetchSource(url: string): Promise<FetchedSource> {
   try {
     response = await fetch(url, { cache: 'no-cache', mode: 'cors', credentials: 'omit', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   } catch (e) {
-    throw new Error(`could not fetch ${url}: ${e instanceof Error && e.name === 'TimeoutError' ? `no answer in ${FETCH_TIMEOUT_MS / 1000} s` : 'network error, or no CORS header'}`);
+    throw new Error(`could not fetch ${url}: ${e instanceof Error && e.name === 'TimeoutError' ? `no answer in ${FETCH_TIMEOUT_MS / 1000} s` : 'network error, or no CORS header'}`, { cause: e });
   }
   if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
   const type = response.headers.get('content-type') ?? '(none)';

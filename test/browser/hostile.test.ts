@@ -48,7 +48,7 @@ async function waitForEnd(page: Page, ids: number[], timeout = 40_000) {
   } catch (e) {
     const s = await stats(page);
     const pending = s.layers.filter((l) => ids.includes(l.id) && !['failed', 'quarantined'].includes(l.state));
-    throw new Error(`${(e as Error).message}\nstill going: ${pending.map((l) => `${l.url} ${l.state} pacing ${l.pacing} median ${l.medianLatencyMs.toFixed(0)} ms`).join('; ')}`);
+    throw new Error(`${(e as Error).message}\nstill going: ${pending.map((l) => `${l.url} ${l.state} pacing ${l.pacing} median ${l.medianLatencyMs.toFixed(0)} ms`).join('; ')}`, { cause: e });
   }
 }
 
@@ -148,7 +148,9 @@ describe('all hostile guests at once', () => {
     });
     let crashed = false;
     page.on('crash', () => (crashed = true));
-    await page.waitForFunction(() => window.compositor.stats().layers[0]!.state === 'running', null, { timeout: 30_000 });
+    await page.waitForFunction(() => window.compositor.stats().layers[0]!.state === 'running', null, { timeout: 30_000 }).catch(async (e: Error) => {
+      throw new Error(`${e.message}\nhealthy guest: ${(await stats(page)).layers[0]!.state}, ${describeLayer((await stats(page)).layers[0]!)}`);
+    });
     const ids = HOSTILE_FIXTURES.map((_, i) => i + 2);
     const start = await read(page);
     await waitForEnd(page, ids, 90_000);

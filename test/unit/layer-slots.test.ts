@@ -19,7 +19,7 @@ function frame(frameId: number): FrameDelivery & { bitmap: FakeBitmap } {
 }
 
 /** A run on a host that does nothing (the slots never touch it). */
-const newRun = () => new GuestRun({ kind: 'layer', id: 1 }, {} as GuestHost, 'u', { width: 8, height: 8 }, 0);
+const newRun = () => new GuestRun({ kind: 'layer', id: 1 }, 'u', { width: 8, height: 8 }, 0, 0, () => ({}) as GuestHost);
 
 describe('a run\'s frame slots', () => {
   beforeAll(() => {
