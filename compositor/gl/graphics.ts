@@ -1,6 +1,6 @@
 // Every GL resource the compositor owns on its context: the passes, the layers' textures and the
 // preview labels, made together and remade together after a context loss.
-import { PreviewLabels } from '../live-edit/preview-label';
+import { PreviewLabels } from './preview-labels';
 import { LayerTextures } from './layer-textures';
 import { Passes } from './passes';
 

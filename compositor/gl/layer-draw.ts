@@ -3,7 +3,7 @@
 import { mat3, mat4 } from 'gl-matrix';
 import type { Viewport, WireView } from '../../shared/protocol';
 import type { GuestRun } from '../guests/guest-run';
-import { LABEL_PIXELS } from '../live-edit/preview-label';
+import { LABEL_PIXELS } from './preview-labels';
 import { cylinderFromClip, depthReprojection, projectionWarp, quadClipFromPanel } from '../timewarp/layer-matrices';
 import type { TimewarpSettings } from '../timewarp/settings';
 import type { Graphics } from './graphics';
