@@ -32,7 +32,7 @@ import type { Layer } from './layer';
 import { isComposited } from './layer-state';
 import type { Staging } from './live-edit/staging';
 import { pacerDue } from './policy/pacer';
-import { livenessVerdict, newlyMissed, scheduleRequest } from './policy/watchdog';
+import { livenessVerdict, newlyMissed, NO_LIFE_FACTOR, scheduleRequest, STARTING_HANG_MS } from './policy/watchdog';
 import { nearestHit, pointerVisual } from './pointer/beam';
 import type { PanelTarget, Pointing } from './pointer/pointing';
 import type { Eye, PointerSource } from './pointer/ray';
@@ -146,12 +146,16 @@ export class FrameLoop {
     const stagings = world.editor.stagings();
     const runs: GuestRun[] = [];
     for (const layer of world.layers()) if (layer.liveRun) runs.push(layer.liveRun);
-    for (const staging of stagings) if (staging.run && !staging.run.retired) runs.push(staging.run);
+    const vettingRuns: GuestRun[] = [];
+    for (const staging of stagings) if (staging.run && !staging.run.retired) vettingRuns.push(staging.run);
+    runs.push(...vettingRuns);
+    // A burst of guests starting starves every guest's thread for a while: the hang limit widens.
+    const starting = world.supervisor.anyStarting(vettingRuns);
     for (const run of runs) {
       this.guarded(run, () => {
         run.host.beginFrame();
         this.takeDelivered(run, contextLost);
-        if (!this.watch(run, now, judgeLiveness)) return;
+        if (!this.watch(run, now, judgeLiveness, starting)) return;
         this.requestNext(run, views, head, now);
       });
     }
@@ -206,18 +210,29 @@ export class FrameLoop {
   }
 
   /** Step 4: the watchdog. Returns false when the run was crashed and needs nothing more this frame. */
-  private watch(run: GuestRun, now: number, judgeLiveness: boolean): boolean {
+  private watch(run: GuestRun, now: number, judgeLiveness: boolean, othersStarting: boolean): boolean {
     const { policy, supervisor, trace } = this.world;
     if (run.retired) return false;
-    const verdict = judgeLiveness ? livenessVerdict(run.liveness, now, policy) : 'ok';
-    if (verdict === 'hang') {
-      const during = run.inFlight ? 'frame()' : 'between frames';
-      supervisor.crash(run, { phase: 'hang', message: `no frame and no sign of life for ${Math.round(now - run.liveness.lastLifeAt)} ms (limit ${policy.hangMs} ms, during ${during})` });
-      return false;
-    }
-    if (verdict === 'startup') {
-      supervisor.crash(run, { phase: 'startup', message: `no first frame within ${policy.startupMs} ms of starting (${run.started ? 'setup finished, frame() never returned' : 'still loading or in setup()'})` });
-      return false;
+    const verdict = judgeLiveness ? livenessVerdict(run.liveness, now, policy, othersStarting) : 'ok';
+    switch (verdict) {
+      case 'ok':
+        break;
+      case 'hang': {
+        const during = run.inFlight ? 'frame()' : 'between frames';
+        const limit = othersStarting ? Math.max(policy.hangMs, STARTING_HANG_MS) : policy.hangMs;
+        supervisor.crash(run, { phase: 'hang', message: `no frame and no sign of life for ${Math.round(now - run.liveness.lastLifeAt)} ms (limit ${limit} ms, during ${during})` });
+        return false;
+      }
+      case 'startup':
+        supervisor.crash(run, { phase: 'startup', message: `no first frame within ${policy.startupMs} ms of starting (${run.started ? 'setup finished, frame() never returned' : 'still loading or in setup()'})` });
+        return false;
+      case 'silent':
+        supervisor.crash(run, { phase: 'startup', message: `no first frame within ${NO_LIFE_FACTOR * policy.startupMs} ms of starting (its runtime never answered)` });
+        return false;
+      default: {
+        const check: never = verdict;
+        return check;
+      }
     }
     if (run.inFlight && newlyMissed(run.inFlight, this.frames)) {
       run.inFlight.missed = true;

@@ -11,7 +11,7 @@
 import { DEFAULT_LAYER, type FrameDelivery, type LayerDeclaration, type WireView } from '../../shared/protocol';
 import type { GuestHost, Surface } from '../guest-host';
 import { initialPacer, type PacerState } from '../policy/pacer';
-import type { InFlight, Liveness } from '../policy/watchdog';
+import { newLiveness, type InFlight, type Liveness } from '../policy/watchdog';
 
 /**
  * Who a run works for now, by id (the supervisor finds the object and checks it still holds this
@@ -72,7 +72,7 @@ export class GuestRun {
     /** Starts its worker, whose events report on this run. */
     spawn: (run: GuestRun) => GuestHost,
   ) {
-    this.liveness = { spawnedAt, lastLifeAt: spawnedAt, firstFrameAt: null };
+    this.liveness = newLiveness(spawnedAt);
     this.host = spawn(this);
   }
 

@@ -15,7 +15,7 @@ import { evictionReason } from '../policy/eviction';
 import { failureAction, type LayerError } from '../policy/failure';
 import { bestLatency, ordinal, pacerRecord } from '../policy/pacer';
 import { onCrash } from '../policy/supervisor';
-import { graceExpired } from '../policy/watchdog';
+import { graceExpired, noteLife } from '../policy/watchdog';
 import type { TraceRecorder } from '../trace';
 import { GuestRun, type RunOwner } from './guest-run';
 
@@ -200,7 +200,7 @@ export class Supervisor {
         {
           // Runs for every valid message from this guest: its thread is alive.
           onLife: () => {
-            if (!self.retired) self.liveness.lastLifeAt = this.host.now();
+            if (!self.retired) noteLife(self.liveness, this.host.now());
           },
           // Runs when this guest delivers a validated frame.
           onFrame: (frame) => this.frameArrived(self, frame),
@@ -307,6 +307,13 @@ export class Supervisor {
       this.applyTo(layer, { type: 'respawned' });
       this.startLayer(layer);
     }, decision.delayMs);
+  }
+
+  /** Whether any guest is starting: a layer loading or restarting, or a version under vetting before its first frame. */
+  anyStarting(vettingRuns: Iterable<GuestRun>): boolean {
+    for (const layer of this.host.layers()) if (layer.state === 'loading' || layer.state === 'restarting') return true;
+    for (const run of vettingRuns) if (run.liveness.firstFrameAt === null) return true;
+    return false;
   }
 
   /**

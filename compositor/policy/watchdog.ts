@@ -2,8 +2,14 @@
 //   - A frame request carries a deadline; passing it without a delivery is one `missed`.
 //   - A layer that missed is `stale` and still shown with its last frame, for `graceFrames`
 //     compositor frames; then it is `dropped` until it delivers again.
-//   - A started guest with no frame and no sign of life for `hangMs` is hung.
-//   - A guest without a first frame `startupMs` after spawning failed to start.
+//   - A started guest with no frame and no sign of life for `hangMs` is hung. While other guests
+//     are starting (a burst of spawns: processes, runtimes to compile, on few cores), a guest's
+//     thread can be starved of the CPU for longer without being hung: then the limit is at least
+//     STARTING_HANG_MS.
+//   - A guest without a first frame `startupMs` after its runtime first said it was alive failed
+//     to start. The time before that (a process, the runtime to load and compile, queued behind
+//     other guests' spawns) is the platform's, not the guest's: a runtime that never says anything
+//     fails only after NO_LIFE_FACTOR × startupMs.
 import type { Policy } from '../../shared/limits';
 
 export type WatchdogPolicy = Pick<Policy, 'graceFrames' | 'hangMs' | 'startupMs'>;
@@ -13,15 +19,38 @@ export interface Liveness {
   spawnedAt: number;
   /** Last message of any kind from the guest runtime (frame, heartbeat, error). */
   lastLifeAt: number;
+  /** When the current worker's runtime first said it was alive (its first heartbeat); null before. */
+  firstLifeAt: number | null;
   /** When the current worker's first frame arrived; null before. */
   firstFrameAt: number | null;
 }
 
-export type LivenessVerdict = 'ok' | 'hang' | 'startup';
+export function newLiveness(spawnedAt: number): Liveness {
+  return { spawnedAt, lastLifeAt: spawnedAt, firstLifeAt: null, firstFrameAt: null };
+}
 
-export function livenessVerdict(l: Liveness, now: number, policy: WatchdogPolicy): LivenessVerdict {
-  if (l.firstFrameAt === null) return now - l.spawnedAt > policy.startupMs ? 'startup' : 'ok';
-  return now - l.lastLifeAt > policy.hangMs ? 'hang' : 'ok';
+/** A sign of life from the guest at `now`. */
+export function noteLife(l: Liveness, now: number): void {
+  l.lastLifeAt = now;
+  l.firstLifeAt ??= now;
+}
+
+/** The least hang limit while other guests are starting, ms. */
+export const STARTING_HANG_MS = 1_000;
+/** A runtime that never says it is alive fails to start after this many start-up limits. */
+export const NO_LIFE_FACTOR = 2;
+
+/** 'startup': no first frame in time; 'silent': its runtime never said it was alive; 'hang': alive once, silent too long. */
+export type LivenessVerdict = 'ok' | 'hang' | 'startup' | 'silent';
+
+/** Judges a guest's liveness at `now`; `othersStarting`: another guest is loading or restarting. */
+export function livenessVerdict(l: Liveness, now: number, policy: WatchdogPolicy, othersStarting = false): LivenessVerdict {
+  if (l.firstFrameAt === null) {
+    if (l.firstLifeAt === null) return now - l.spawnedAt > NO_LIFE_FACTOR * policy.startupMs ? 'silent' : 'ok';
+    return now - l.firstLifeAt > policy.startupMs ? 'startup' : 'ok';
+  }
+  const limit = othersStarting ? Math.max(policy.hangMs, STARTING_HANG_MS) : policy.hangMs;
+  return now - l.lastLifeAt > limit ? 'hang' : 'ok';
 }
 
 export interface InFlight {

@@ -29,7 +29,7 @@ describe('frame deadlines', () => {
 });
 
 describe('liveness', () => {
-  const started = { spawnedAt: 0, lastLifeAt: 0, firstFrameAt: 100 };
+  const started = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: 50, firstFrameAt: 100 };
 
   it('is fine while signs of life keep coming', () => {
     expect(livenessVerdict({ ...started, lastLifeAt: 900 }, 1000, policy)).toBe('ok');
@@ -41,8 +41,29 @@ describe('liveness', () => {
   });
 
   it('gives a starting guest (load, setup, first frame) the 4 s start-up limit instead', () => {
-    const starting = { spawnedAt: 0, lastLifeAt: 0, firstFrameAt: null };
+    const starting = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: 0, firstFrameAt: null };
     expect(livenessVerdict(starting, 3_999, policy)).toBe('ok');
     expect(livenessVerdict(starting, 4_001, policy)).toBe('startup');
+  });
+
+  it('counts the start-up limit from the runtime\'s first sign of life, not from the spawn (a slow process start is the platform\'s)', () => {
+    const spawnedLate = { spawnedAt: 0, lastLifeAt: 3_000, firstLifeAt: 3_000, firstFrameAt: null };
+    expect(livenessVerdict(spawnedLate, 6_999, policy)).toBe('ok');
+    expect(livenessVerdict(spawnedLate, 7_001, policy)).toBe('startup');
+  });
+
+  it('fails a runtime that never says anything after twice the start-up limit', () => {
+    const silent = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: null, firstFrameAt: null };
+    expect(livenessVerdict(silent, 4_001, policy)).toBe('ok');
+    expect(livenessVerdict(silent, 7_999, policy)).toBe('ok');
+    expect(livenessVerdict(silent, 8_001, policy)).toBe('silent');
+  });
+
+  it('gives a running guest at least 1 s while other guests are starting (their spawns starve every thread)', () => {
+    expect(livenessVerdict({ ...started, lastLifeAt: 1000 }, 1251, policy, true)).toBe('ok');
+    expect(livenessVerdict({ ...started, lastLifeAt: 1000 }, 1999, policy, true)).toBe('ok');
+    expect(livenessVerdict({ ...started, lastLifeAt: 1000 }, 2001, policy, true)).toBe('hang');
+    // A longer limit than 1 s is kept as it is.
+    expect(livenessVerdict({ ...started, lastLifeAt: 1000 }, 2001, { ...policy, hangMs: 1500 }, true)).toBe('ok');
   });
 });
