@@ -186,7 +186,10 @@ describe('live editing', () => {
       expect(l.error, name).toMatch(message);
       expect(l.error, name).toMatch(/^new version of .*edit-.*\.js rejected: /);
       expect(l.version, name).toBe(1);
-      expect(l.state, name).toBe('running');
+      // Still on screen: running, or stale for a frame (a deadline missed while two versions shared
+      // two cores: shown with its last frame), never restarted.
+      expect(['running', 'stale'], name).toContain(l.state);
+      expect(l.restarts, name).toBe(0);
       expect(await centre(page), `${name}: the old pixels stay`).toEqual(RED);
     }
     file.save({ rgb: GREEN });
