@@ -223,9 +223,12 @@ export class FrameLoop {
         supervisor.crash(run, { phase: 'hang', message: `no frame and no sign of life for ${Math.round(now - run.liveness.lastLifeAt)} ms (limit ${limit} ms, during ${during})` });
         return false;
       }
-      case 'startup':
-        supervisor.crash(run, { phase: 'startup', message: `no first frame within ${policy.startupMs} ms of starting (${run.started ? 'setup finished, frame() never returned' : 'still loading or in setup()'})` });
+      case 'startup': {
+        const overall = now - run.liveness.spawnedAt > NO_LIFE_FACTOR * policy.startupMs;
+        const within = overall ? `${NO_LIFE_FACTOR * policy.startupMs} ms of spawning` : `${policy.startupMs} ms of starting`;
+        supervisor.crash(run, { phase: 'startup', message: `no first frame within ${within} (${run.started ? 'setup finished, frame() never returned' : 'still loading or in setup()'})` });
         return false;
+      }
       case 'silent':
         supervisor.crash(run, { phase: 'startup', message: `no first frame within ${NO_LIFE_FACTOR * policy.startupMs} ms of starting (its runtime never answered)` });
         return false;

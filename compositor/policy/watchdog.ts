@@ -9,7 +9,8 @@
 //   - A guest without a first frame `startupMs` after its runtime first said it was alive failed
 //     to start. The time before that (a process, the runtime to load and compile, queued behind
 //     other guests' spawns) is the platform's, not the guest's: a runtime that never says anything
-//     fails only after NO_LIFE_FACTOR × startupMs.
+//     fails only after NO_LIFE_FACTOR × startupMs, and so does any guest without a first frame by
+//     then (below the init call's 10 s deadline, which would fail it for good as a load failure).
 import type { Policy } from '../../shared/limits';
 
 export type WatchdogPolicy = Pick<Policy, 'graceFrames' | 'hangMs' | 'startupMs'>;
@@ -46,8 +47,10 @@ export type LivenessVerdict = 'ok' | 'hang' | 'startup' | 'silent';
 /** Judges a guest's liveness at `now`; `othersStarting`: another guest is loading or restarting. */
 export function livenessVerdict(l: Liveness, now: number, policy: WatchdogPolicy, othersStarting = false): LivenessVerdict {
   if (l.firstFrameAt === null) {
-    if (l.firstLifeAt === null) return now - l.spawnedAt > NO_LIFE_FACTOR * policy.startupMs ? 'silent' : 'ok';
-    return now - l.firstLifeAt > policy.startupMs ? 'startup' : 'ok';
+    // Never longer than NO_LIFE_FACTOR × startupMs from the spawn in all: the guest is crashed (and
+    // restarted) before its init call's own deadline (CONTROL_CALL_TIMEOUT_MS) could fail it for good.
+    if (now - l.spawnedAt > NO_LIFE_FACTOR * policy.startupMs) return l.firstLifeAt === null ? 'silent' : 'startup';
+    return l.firstLifeAt !== null && now - l.firstLifeAt > policy.startupMs ? 'startup' : 'ok';
   }
   const limit = othersStarting ? Math.max(policy.hangMs, STARTING_HANG_MS) : policy.hangMs;
   return now - l.lastLifeAt > limit ? 'hang' : 'ok';

@@ -52,6 +52,12 @@ describe('liveness', () => {
     expect(livenessVerdict(spawnedLate, 7_001, policy)).toBe('startup');
   });
 
+  it('never gives a guest more than twice the start-up limit from its spawn (before its init call would fail it for good)', () => {
+    const answeredLate = { spawnedAt: 0, lastLifeAt: 6_000, firstLifeAt: 6_000, firstFrameAt: null };
+    expect(livenessVerdict(answeredLate, 7_999, policy)).toBe('ok');
+    expect(livenessVerdict(answeredLate, 8_001, policy)).toBe('startup');
+  });
+
   it('fails a runtime that never says anything after twice the start-up limit', () => {
     const silent = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: null, firstFrameAt: null };
     expect(livenessVerdict(silent, 4_001, policy)).toBe('ok');
