@@ -12,9 +12,14 @@
 //     the residual error on screen for a 200°/s head turn with timewarp and prediction on and off.
 //  7. Live editing: save → new pixels (p50, p95 over 20 edits) on the dev-server and polling
 //     paths, against the peer page's full reload in the same run.
+//  8. Presents on time at the defaults (bench/budget.ts): the default demos, trivial guests,
+//     hostile guests and chaos, with dynamic resolution on and off, as ratios to a blank page.
+//  9. Input (bench/input.ts): trigger → select event in the focused guest (ms and frames), and
+//     the pick's cost.
 //
-// Flags: --no-hostile, --no-isolation, --no-timewarp, --no-live-edit skip a section;
-// --only-isolation, --only-timewarp and --only-live-edit run just that one.
+// Flags: --no-hostile, --no-isolation, --no-timewarp, --no-live-edit, --no-budget skip a section;
+// --no-input likewise; --only-isolation, --only-timewarp, --only-live-edit, --only-budget and
+// --only-input run just that one.
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, compositorUrl, newPage } from '../tooling/driver/harness';
 import { startServers } from '../tooling/driver/servers';
@@ -22,6 +27,8 @@ import { benchHostile } from './hostile';
 import { benchIsolation } from './isolation';
 import { benchTimewarp } from './timewarp';
 import { benchLiveEdit } from './live-edit';
+import { benchBudget } from './budget';
+import { benchInput } from './input';
 
 const SURFACE = { width: 1024, height: 512 };
 /** Small surfaces separate the compositor's per-layer overhead from software GL's pixel throughput. */
@@ -105,6 +112,14 @@ async function main(): Promise<void> {
       await benchTimewarp(servers.appUrl, servers.crossUrl);
       return;
     }
+    if (process.argv.includes('--only-budget')) {
+      await benchBudget(servers.appUrl);
+      return;
+    }
+    if (process.argv.includes('--only-input')) {
+      await benchInput(servers.appUrl, servers.crossUrl);
+      return;
+    }
     if (process.argv.includes('--only-live-edit')) {
       await benchLiveEdit(servers.appUrl, servers.crossUrl);
       return;
@@ -137,6 +152,8 @@ async function main(): Promise<void> {
     if (!process.argv.includes('--no-isolation')) await benchIsolation(servers.appUrl, servers.crossUrl);
     if (!process.argv.includes('--no-timewarp')) await benchTimewarp(servers.appUrl, servers.crossUrl);
     if (!process.argv.includes('--no-live-edit')) await benchLiveEdit(servers.appUrl, servers.crossUrl);
+    if (!process.argv.includes('--no-budget')) await benchBudget(servers.appUrl);
+    if (!process.argv.includes('--no-input')) await benchInput(servers.appUrl, servers.crossUrl);
   } finally {
     await browser.close().catch(() => {});
     await servers.close();

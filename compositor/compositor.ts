@@ -4,6 +4,7 @@
 //   frame-loop.ts one frame, top to bottom: feed, watch and ask the runs, then composite
 //   live-edit/    new versions: vetting, the swap, the history (undo, redo, revert)
 //   pointer/      rays, hit tests, the beam, the session's controller
+//   input/        focus, and the controllers and their events for the focused guest
 //   gl/           the GL passes and textures        stats.ts  stats(), a pure projection
 import { DEFAULT_POLICY, MAX_LAYERS, type Policy } from '../shared/limits';
 import { parseGuestUrl } from '../shared/protocol';
@@ -11,11 +12,14 @@ import { CaptureQueue, type Capture, type CaptureRegion } from './capture';
 import { FrameClock } from './frame-clock';
 import { FrameLoop } from './frame-loop';
 import { Graphics } from './gl/graphics';
+import { GpuTimer } from './gl/gpu-timer';
 import { spawnGuest, type Isolation, type Surface } from './guest-host';
 import { Supervisor } from './guests/supervisor';
 import type { HudPanel } from './hud-panel/hud-panel';
 import { describeError, Layer } from './layer';
-import { isComposited } from './layer-state';
+import { holdsFocus, isComposited } from './layer-state';
+import { GuestInput } from './input/input';
+import { visibilityOf } from './policy/focus';
 import { LiveEditor } from './live-edit/editor';
 import { fetchSource } from './live-edit/sources';
 import { Pointing, type PanelTarget } from './pointer/pointing';
@@ -36,6 +40,12 @@ export interface CompositorOptions {
   watch?: boolean;
   /** Frames a new version must deliver, after its preview frame, to pass vetting (default 30). */
   vetFrames?: number;
+  /**
+   * Adapt to the machine (default true): guests render at a scale of their surface chosen by
+   * their measured cost, and the compositor's own output scale drops when its composite does not
+   * fit. false (page URL adapt=0): full-size guests and output, pacing only.
+   */
+  adapt?: boolean;
 }
 
 export const DEFAULT_ISOLATION: Isolation = 'sandbox';
@@ -48,6 +58,10 @@ export class Compositor {
   readonly now: () => number;
   readonly timewarp: TimewarpSettings;
   readonly graphics: Graphics;
+  /** The GPU time of each composite (a fence). */
+  readonly gpu: GpuTimer;
+  /** main.ts resizes the output when the compositor's own output scale changes. */
+  onOutputScale: ((scale: number) => void) | null = null;
   /** Frame timing of the last seconds, for exportTrace(). */
   readonly trace = new TraceRecorder();
   readonly supervisor: Supervisor;
@@ -55,6 +69,8 @@ export class Compositor {
   readonly editor: LiveEditor;
   readonly frameLoop: FrameLoop;
   readonly pointing = new Pointing();
+  /** The user's input for guests: focus, routing, the controllers (input/). */
+  readonly input = new GuestInput();
   private readonly captures = new CaptureQueue();
   /** The in-headset HUD panel, when shown (immersive sessions, or `hud=panel`). */
   hudPanel: HudPanel | null = null;
@@ -80,6 +96,8 @@ export class Compositor {
     this.now = options.now ?? (() => performance.now());
     this.timewarp = { ...DEFAULT_TIMEWARP, ...options.timewarp };
     this.graphics = new Graphics(gl);
+    this.gpu = new GpuTimer(gl);
+    const adaptive = options.adapt ?? true;
     const registry = { layer: (id: number) => this.layerMap.get(id), layers: () => this.layerMap.values() };
     const shared = { now: () => this.now(), policy: this.policy, clock: this.clock, trace: this.trace };
     this.supervisor = new Supervisor({
@@ -87,9 +105,11 @@ export class Compositor {
       ...registry,
       isolation: this.isolation,
       spawn: spawnGuest,
+      adaptive,
+      pressure: () => this.frameLoop.budget.pressure,
       frames: () => this.frameLoop.frames,
       releaseTexture: (id) => this.graphics.textures.release(id),
-      versions: { staging: (id) => this.editor.staging(id), vettingStarted: (s) => this.editor.vettingStarted(s), vettingFrame: (s) => this.editor.vettingFrame(s), vettingFailed: (s, e, started) => this.editor.vettingFailed(s, e, started), firstVersion: (l) => this.editor.firstVersion(l) },
+      versions: { staging: (id) => this.editor.staging(id), vettingStarted: (s) => this.editor.vettingStarted(s), vettingFrame: (s) => this.editor.vettingFrame(s), vettingFailed: (s, e, started) => this.editor.vettingFailed(s, e, started), vettingRefused: (s, m) => this.editor.vettingRefused(s, m), firstVersion: (l) => this.editor.firstVersion(l) },
     });
     this.editor = new LiveEditor({ ...shared, ...registry, options, supervisor: this.supervisor, newId: () => this.nextLayerId++, renameTexture: (from, to) => this.graphics.textures.rename(from, to) });
     this.frameLoop = new FrameLoop({
@@ -103,14 +123,22 @@ export class Compositor {
       captures: this.captures,
       editor: { beginFrame: (now) => this.editor.beginFrame(now), stagings: () => this.editor.stagingList(), previewLabel: (s) => this.editor.previewLabel(s), select: (id) => (this.editor.lastEdited = id) },
       hudPanel: () => this.hudPanel,
+      gpu: this.gpu,
+      outputScaleChanged: (scale) => this.onOutputScale?.(scale),
       pointer: () => this.pointer,
+      input: this.input,
+      alphaAt: (id, x, y) => {
+        const texture = this.graphics.textures.get(id);
+        return texture ? (this.graphics.texels.read(texture, x, y)?.[3] ?? null) : null;
+      },
       poseTimeOf: (frame, time) => this.poseTimeOf(frame, time),
       stats: () => this.stats(),
-    });
+    }, adaptive);
   }
 
   /** Starts presenting on an XR session (headset or emulator). */
   present(session: XRSession, space: XRReferenceSpace): void {
+    this.input.attach(session, () => this.now());
     this.frameLoop.start(session, space);
   }
 
@@ -155,6 +183,17 @@ export class Compositor {
     this.supervisor.applyTo(layer, { type: 'unloaded' });
     this.layerMap.delete(id);
     return true;
+  }
+
+  /**
+   * Gives layer `id`'s guest input focus (the others are blurred), as pointing at it and pulling
+   * the trigger does. Throws for an unknown layer or one that has ended (failed, quarantined, closed).
+   */
+  focus(id: number): void {
+    const layer = this.layerMap.get(id);
+    if (!layer) throw new Error(`no layer ${id}`);
+    if (!holdsFocus(layer.state)) throw new Error(`layer ${id} is ${layer.state}: it cannot take focus`);
+    this.input.routing.apply({ type: 'focus', id });
   }
 
   /** Gives a quarantined or failed layer a fresh start (restart history cleared). */
@@ -221,6 +260,18 @@ export class Compositor {
       watching: this.editor.watching,
       lastEdited: this.editor.lastEdited,
       pointedLayer: this.pointing.pointedLayer,
+      focused: this.input.routing.focus.focused,
+      trustedUi: this.input.routing.focus.trustedUi,
+      visibilityOf: (id) => visibilityOf(this.input.routing.focus, id),
+      budget: {
+        adaptive: this.frameLoop.budget.adaptive,
+        outputScale: this.frameLoop.budget.outputScale,
+        pressure: Math.round(this.frameLoop.budget.pressure * 100) / 100,
+        ownMs: Math.round(this.frameLoop.ownMs * 10) / 10,
+        gpuMs: Math.round(this.gpu.lastMs * 10) / 10,
+        windows: this.frameLoop.budget.windows,
+        lateWindows: this.frameLoop.budget.lateWindows,
+      },
       layers: this.layerMap.values(),
       latestPoseTime: this.frameLoop.motion.latest?.t,
       reloadStats: (layer) => this.editor.reloadStats(layer),
@@ -244,6 +295,7 @@ export class Compositor {
   /** Rebuilds every GL resource after the compositor's context was restored; layers refill on their next frames. */
   rebuildGraphics(): void {
     this.graphics.rebuild();
+    this.gpu.reset();
     this.hudPanel?.reset();
     for (const layer of this.layerMap.values()) if (layer.run) layer.run.shownViews = null;
   }

@@ -6,13 +6,20 @@
 // 3. Take whatever each run delivered since last time (never wait for one) and upload it.
 // 4. Watch each run: a hung or never-starting one is crashed (the supervisor restarts it);
 //    a missed deadline makes a layer stale, and a stale one past its grace is dropped.
-// 5. Ask every run that is not busy, and whose pace allows, for its next frame, rendered for the
-//    pose predicted at the time that frame will be shown.
-// 6. Composite every running or stale layer's newest frame into each eye, in declared order,
+// 5. Composite every running or stale layer's newest frame into each eye, in declared order,
 //    reprojected from the pose it was rendered for to this frame's pose (timewarp); then each new
 //    version under vetting as a small preview beside it, labelled with its progress; then the HUD
-//    panel (if shown) and the controller's beam and cursor, drawn at this frame's pose.
-// Steps 3–5 run for the runs of versions under vetting too, exactly as for live ones.
+//    panel (if shown) and the controller's beam and cursor, drawn at this frame's pose. A fence
+//    after these draws measures their GPU time (gl/gpu-timer.ts). Input is decided here too: a
+//    trigger press on another layer than the focused one moves focus (input/pick.ts finds it),
+//    and the frame's select and squeeze events wait for the focused guest's next request.
+// 6. Only then ask every run that is not busy, and whose pace allows, for its next frame, at the
+//    scale of its surface its pacer chose, rendered for the pose predicted at the time that frame
+//    will be shown: the compositor's own draws are ahead of every guest's on the shared GPU queue.
+//    The focused guest's request carries the controllers, predicted likewise, and its events.
+// 7. Judge the frame's own budget (policy/frame-budget.ts): its interval and its own cost set the
+//    pressure on guests' budgets and the compositor's output scale.
+// Steps 3, 4 and 6 run for the runs of versions under vetting too, exactly as for live ones.
 //
 // Each run's work runs in its own try/catch naming it: a bad run is crashed and skipped
 // (Monado's skip-and-log), never the frame. This file owns the frame's own state (its count,
@@ -20,25 +27,29 @@
 import { mat4, quat, vec3 } from 'gl-matrix';
 import type { Policy } from '../shared/limits';
 import { median } from '../shared/median';
-import type { WireView } from '../shared/protocol';
+import { BLURRED, type WireView } from '../shared/protocol';
 import type { CaptureQueue } from './capture';
 import type { FrameClock } from './frame-clock';
 import type { Graphics } from './gl/graphics';
+import type { GpuTimer } from './gl/gpu-timer';
 import { drawLayer, drawPreview } from './gl/layer-draw';
 import type { GuestRun } from './guests/guest-run';
 import type { Supervisor } from './guests/supervisor';
 import type { HudPanel } from './hud-panel/hud-panel';
+import { routeFrameInput } from './input/frame-input';
+import type { GuestInput } from './input/input';
 import type { Layer } from './layer';
 import { isComposited } from './layer-state';
 import type { Staging } from './live-edit/staging';
+import { budgetRecord, freeGuestSlots, grantGuestFrames, initialBudget, type BudgetState } from './policy/frame-budget';
 import { pacerDue } from './policy/pacer';
-import { livenessVerdict, newlyMissed, NO_LIFE_FACTOR, scheduleRequest, STARTING_HANG_MS } from './policy/watchdog';
+import { abandoned, hangLimitMs, livenessVerdict, newlyMissed, NO_LIFE_FACTOR, scheduleRequest } from './policy/watchdog';
 import { nearestHit, pointerVisual } from './pointer/beam';
 import type { PanelTarget, Pointing } from './pointer/pointing';
 import type { Eye, PointerSource } from './pointer/ray';
 import type { CompositorStats } from './stats';
 import { framesUntilShown, initialMotion, movedViewMatrix, predictPose, recordPose, type HeadMotion, type PoseSample } from './timewarp/prediction';
-import { requestViews } from './timewarp/request-views';
+import { renderSize, requestViews } from './timewarp/request-views';
 import type { TimewarpSettings } from './timewarp/settings';
 import type { TraceRecorder } from './trace';
 
@@ -68,8 +79,16 @@ export interface FrameWorld {
   };
   /** The in-headset HUD panel, when shown. */
   hudPanel(): HudPanel | null;
+  /** The compositor's own output scale changed (main.ts resizes the XR layer's framebuffer or the emulator's canvas). */
+  outputScaleChanged(scale: number): void;
+  /** Measures the GPU time of each composite. */
+  readonly gpu: GpuTimer;
   /** Where the controller points, when there is one. */
   pointer(): PointerSource | null;
+  /** The user's input for guests: focus, routing, the controllers. */
+  readonly input: GuestInput;
+  /** The alpha (0..255) of layer `id`'s shown frame at surface pixel (x, y), origin bottom-left; null if unreadable. */
+  alphaAt(id: number, x: number, y: number): number | null;
   /** The time a frame's pose holds, ms. */
   poseTimeOf(frame: XRFrame, time: number): number;
   stats(): CompositorStats;
@@ -89,8 +108,18 @@ export class FrameLoop {
   private lastFrameAt = -Infinity;
   /** Whether the previous frame skipped judging liveness (it never skips two in a row). */
   private skippedLiveness = false;
+  /** The frame's own budget: pressure on guests, and the output scale. */
+  budget: BudgetState;
+  /** The compositor's own cost of its last frame, ms: main-thread work plus the composite's GPU time. */
+  ownMs = 0;
+  private lastStartedAt = NaN;
 
-  constructor(private readonly world: FrameWorld) {}
+  constructor(
+    private readonly world: FrameWorld,
+    adaptive = true,
+  ) {
+    this.budget = initialBudget(adaptive);
+  }
 
   /** Starts presenting: one frame per display refresh of the XR session (headset or emulator). */
   start(session: XRSession, space: XRReferenceSpace): void {
@@ -106,9 +135,24 @@ export class FrameLoop {
       }
       const work = performance.now() - started;
       this.world.clock.record(started, work);
-      this.world.trace.record({ kind: 'frame', t: started, dur: work, args: { frame: this.frames } });
+      this.judgeBudget(started, work);
+      this.world.trace.record({ kind: 'frame', t: started, dur: work, args: { frame: this.frames, time: this.world.poseTimeOf(frame, time) } });
     };
     session.requestAnimationFrame(onXRFrame);
+  }
+
+  /** Step 7: the frame's interval and own cost, judged; an output scale change is passed on. */
+  private judgeBudget(started: number, work: number): void {
+    const world = this.world;
+    this.ownMs = work + world.gpu.lastMs;
+    const interval = Number.isNaN(this.lastStartedAt) ? world.clock.nominalIntervalMs() : started - this.lastStartedAt;
+    this.lastStartedAt = started;
+    const before = this.budget.outputScale;
+    this.budget = budgetRecord(this.budget, { intervalMs: interval, ownMs: this.ownMs }, world.clock.nominalIntervalMs());
+    if (this.budget.outputScale !== before) {
+      console.info(`[steadfast] output scale ${before} → ${this.budget.outputScale} (own cost ${this.ownMs.toFixed(1)} ms)`);
+      world.outputScaleChanged(this.budget.outputScale);
+    }
   }
 
   private internalError(message: string): void {
@@ -125,6 +169,7 @@ export class FrameLoop {
     const { position: p, orientation: o } = pose.transform;
     const head: PoseSample = { t: world.poseTimeOf(frame, time), position: vec3.fromValues(p.x, p.y, p.z), orientation: quat.fromValues(o.x, o.y, o.z, o.w) };
     this.motion = recordPose(this.motion, head);
+    world.input.sources.read(frame, space, head.t);
     // After a stall of the compositor's own thread, guests' messages may still be queued behind
     // it: judge nobody hung in the first frame after it, so they can be read first. Never skip two
     // frames running, or a compositor slowed for good (by a GPU hog, say) would judge no one.
@@ -151,15 +196,57 @@ export class FrameLoop {
     runs.push(...vettingRuns);
     // A burst of guests starting starves every guest's thread for a while: the hang limit widens.
     const starting = world.supervisor.anyStarting(vettingRuns);
+    // How long the two best-heard guests whose runtimes are up have been silent (their heartbeats
+    // are the machine's pulse: starting ones count too): a starved machine silences all.
+    let quietest = Infinity;
+    let secondQuietest = Infinity;
+    for (const run of runs) {
+      if (run.retired || run.liveness.firstLifeAt === null) continue;
+      const quiet = now - run.liveness.lastLifeAt;
+      if (quiet < quietest) [secondQuietest, quietest] = [quietest, quiet];
+      else if (quiet < secondQuietest) secondQuietest = quiet;
+    }
+    const watched: GuestRun[] = [];
     for (const run of runs) {
       this.guarded(run, () => {
         run.host.beginFrame();
         this.takeDelivered(run, contextLost);
-        if (!this.watch(run, now, judgeLiveness, starting)) return;
-        this.requestNext(run, views, head, now);
+        // The best-heard *other* guest: if this one is the best heard, the second best.
+        const own = now - run.liveness.lastLifeAt;
+        const others = own <= quietest ? secondQuietest : quietest;
+        if (this.watch(run, now, judgeLiveness, starting, Number.isFinite(others) ? others : 0)) watched.push(run);
       });
     }
-    if (contextLost) return; // nothing can be drawn until the context is restored (main.ts rebuilds it)
+    if (!contextLost) {
+      this.composite(frame, space, glLayer, eyes, views, head, now, stagings);
+      world.gpu.submitted();
+    }
+    // Guests are asked only now: their GPU work queues behind the composite just issued. While
+    // the compositor is under pressure, one guest frame at a time (policy/frame-budget.ts).
+    const due: { run: GuestRun; waited: number; urgent: boolean }[] = [];
+    for (const run of watched) {
+      run.framesSinceRequest += 1;
+      const urgent = run.owner.kind === 'layer' && this.world.input.waiting(run.owner.id);
+      if (this.dueForRequest(run, urgent)) due.push({ run, waited: run.framesSinceRequest, urgent });
+    }
+    const free = freeGuestSlots(this.budget, runs.map((run) => (run.retired ? null : run.inFlight)));
+    for (const run of grantGuestFrames(due, free)) this.guarded(run, () => this.requestNext(run, views, head, now));
+  }
+
+  /**
+   * Whether the run may be asked for a frame now: started, idle, wanted, and due at its pace, or
+   * `urgent` (the focused guest with input waiting: a press is answered a frame sooner, at most one
+   * extra frame per press).
+   */
+  private dueForRequest(run: GuestRun, urgent: boolean): boolean {
+    if (run.retired || !run.started || run.handingOver || run.inFlight !== null || !this.world.supervisor.wantsFrames(run)) return false;
+    return urgent || pacerDue(run.pacer, run.framesSinceRequest);
+  }
+
+  /** Step 5: every layer, the previews, the HUD panel and the pointer, into each eye. */
+  private composite(frame: XRFrame, space: XRReferenceSpace, glLayer: XRWebGLLayer, eyes: Eye[], views: WireView[], head: PoseSample, now: number, stagings: Staging[]): void {
+    const world = this.world;
+    const gl = world.gl;
 
     gl.bindFramebuffer(gl.FRAMEBUFFER, glLayer.framebuffer);
     gl.disable(gl.SCISSOR_TEST);
@@ -170,6 +257,7 @@ export class FrameLoop {
     hud?.update(() => world.stats(), now, pointer);
     const selected = world.pointing.aim(pointer, hud?.hovered != null, panelTargets(world.layers()));
     if (selected !== null) world.editor.select(selected);
+    routeFrameInput(world.input, [...world.layers()], pointer, hud?.hitT ?? null, world.pointing.pointedAt, (id, x, y) => world.alphaAt(id, x, y));
     const pointerSeen = pointer.ray ? pointerVisual(pointer.ray, nearestHit(hud?.hitT ?? null, world.pointing.pointedAt)) : null;
     const graphics = world.graphics;
     graphics.passes.begin();
@@ -210,16 +298,16 @@ export class FrameLoop {
   }
 
   /** Step 4: the watchdog. Returns false when the run was crashed and needs nothing more this frame. */
-  private watch(run: GuestRun, now: number, judgeLiveness: boolean, othersStarting: boolean): boolean {
+  private watch(run: GuestRun, now: number, judgeLiveness: boolean, othersStarting: boolean, othersQuietMs: number): boolean {
     const { policy, supervisor, trace } = this.world;
     if (run.retired) return false;
-    const verdict = judgeLiveness ? livenessVerdict(run.liveness, now, policy, othersStarting) : 'ok';
+    const verdict = judgeLiveness ? livenessVerdict(run.liveness, now, policy, othersStarting, othersQuietMs) : 'ok';
     switch (verdict) {
       case 'ok':
         break;
       case 'hang': {
         const during = run.inFlight ? 'frame()' : 'between frames';
-        const limit = othersStarting ? Math.max(policy.hangMs, STARTING_HANG_MS) : policy.hangMs;
+        const limit = Math.round(hangLimitMs(policy, othersStarting, othersQuietMs));
         supervisor.crash(run, { phase: 'hang', message: `no frame and no sign of life for ${Math.round(now - run.liveness.lastLifeAt)} ms (limit ${limit} ms, during ${during})` });
         return false;
       }
@@ -242,29 +330,42 @@ export class FrameLoop {
       trace.record({ kind: 'miss', t: performance.now(), layer: run.owner.id, args: { frameId: run.inFlight.frameId } });
       supervisor.missed(run);
     }
+    // A request still unanswered long after its deadline while the guest is alive (its heartbeats
+    // come) was lost (its answer dropped on the way, or never sent): give it up and ask again, or
+    // the run would wait for it for ever. A late answer to it is closed as unasked.
+    if (run.inFlight && abandoned(run.inFlight, now, policy.hangMs)) {
+      trace.record({ kind: 'miss', t: performance.now(), layer: run.owner.id, args: { frameId: run.inFlight.frameId, abandoned: true } });
+      run.inFlight = null;
+      run.requestSize = null;
+      run.requestPose = null;
+    }
     supervisor.staleFrame(run);
     return true;
   }
 
-  /** Step 5: one request in flight per run, at the pace the pacer set; a busy run is not asked again yet. */
+  /** Step 6: one request in flight per run, at the pace and scale the pacer set (the run is due: dueForRequest). */
   private requestNext(run: GuestRun, views: WireView[], head: PoseSample, now: number): void {
-    const { clock, timewarp, trace, supervisor } = this.world;
-    run.framesSinceRequest += 1;
-    if (run.retired || !run.started || run.handingOver || run.inFlight !== null || !supervisor.wantsFrames(run)) return;
-    if (!pacerDue(run.pacer, run.framesSinceRequest)) return;
+    const { clock, timewarp, trace } = this.world;
     const interval = clock.nominalIntervalMs();
     const request = scheduleRequest(this.nextFrameId++, now, this.frames, interval, run.pacer.divisor);
     const aheadMs = timewarp.prediction ? framesUntilShown(median(run.pacer.samples), interval) * interval : 0;
+    const scale = run.pacer.scale;
+    const size = renderSize(run.declaration, run.surface, scale);
     run.inFlight = request;
+    run.requestSize = size;
     run.requestPose = { poseTime: head.t, aheadMs };
     run.framesSinceRequest = 0;
-    trace.record({ kind: 'request', t: performance.now(), layer: run.owner.id, args: { frameId: request.frameId, pace: run.pacer.divisor, predictedMs: Math.round(aheadMs * 10) / 10 } });
+    trace.record({ kind: 'request', t: performance.now(), layer: run.owner.id, args: { frameId: request.frameId, pace: run.pacer.divisor, scale, predictedMs: Math.round(aheadMs * 10) / 10 } });
     run.host.requestFrame({
       type: 'frame-request',
       frameId: request.frameId,
       time: now,
       deadline: request.deadline,
-      views: requestViews(run.declaration, this.predictedViews(views, head, aheadMs), run.surface),
+      width: size.width,
+      height: size.height,
+      scale,
+      views: requestViews(run.declaration, this.predictedViews(views, head, aheadMs), run.surface, scale),
+      input: run.owner.kind === 'layer' ? this.world.input.inputFor(run.owner.id, aheadMs) : BLURRED,
     });
   }
 

@@ -202,7 +202,7 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
   let terminated = false;
   let strayMessages = 0;
   let violated = false;
-  const portBudget = createBudget(PORT_MESSAGES_PER_FRAME, FLOOD_MESSAGES_PER_FRAME);
+  const portBudget = createBudget(PORT_MESSAGES_PER_FRAME, FLOOD_MESSAGES_PER_FRAME, performance.now());
   const strayBudget = createBudget(0, FLOOD_MESSAGES_PER_FRAME);
   const pendingCalls = new Set<(reason: string) => void>();
 

@@ -10,6 +10,7 @@ import { ordinal } from './policy/pacer';
 import { EDIT_SHORTCUTS } from './live-edit/shortcuts';
 import { previewLabelText } from './live-edit/preview-label';
 import { RateHistory, drawFramePlot, drawSparkline } from './hud-graphics';
+import { holdsFocus } from './layer-state';
 
 /** What the HUD's controls do. */
 export interface HudActions {
@@ -25,15 +26,21 @@ export interface HudActions {
   exportTrace(): void;
   /** The compositor's recent frame intervals and work, ms, oldest first. */
   recentFrames(): { interval: number[]; work: number[] };
+  /** Gives a layer's guest input focus. */
+  focus(id: number): void;
+  /** The user is typing in the HUD (its URL box has the keys): every guest is blurred meanwhile. */
+  typing(active: boolean): void;
 }
 
-export const HUD_SHORTCUTS = `${EDIT_SHORTCUTS} · Alt+T export trace · Alt+H hide HUD · emulator: click to look (Esc releases), WASD move, Q/E down/up, Shift faster, V stereo/mono`;
+export const HUD_SHORTCUTS = `${EDIT_SHORTCUTS} · Alt+T export trace · Alt+H hide HUD · emulator: click to look (Esc releases), WASD move, Q/E down/up, Shift faster, V stereo/mono; right controller: mouse aims, F trigger, G squeeze, arrows thumbstick; left controller: R trigger, T squeeze`;
 
 const REFRESH_MS = 250;
 
 interface LayerRow {
   root: HTMLLIElement;
   state: HTMLElement;
+  /** Shown on the row of the layer whose guest has input focus. */
+  focused: HTMLElement;
   url: HTMLElement;
   type: HTMLElement;
   figures: HTMLElement;
@@ -41,7 +48,7 @@ interface LayerRow {
   vetting: HTMLElement;
   reason: HTMLElement;
   error: HTMLElement;
-  buttons: Record<'reload' | 'undo' | 'redo' | 'retry' | 'unload', HTMLButtonElement>;
+  buttons: Record<'focus' | 'reload' | 'undo' | 'redo' | 'retry' | 'unload', HTMLButtonElement>;
   /** Frame rates sampled at each refresh, for the sparkline. */
   rates: RateHistory;
 }
@@ -65,6 +72,10 @@ export function mountHud(root: HTMLElement, read: () => CompositorStats, notes: 
   loadButton.type = 'submit';
   const message = el('span', 'hud-load-message');
   form.append(input, loadButton, message);
+  // Runs when the URL box gains or loses the keyboard: guests are blurred while the user types
+  // (the WebXR spec's trusted-UI rule: head pose can leak typed keys).
+  input.addEventListener('focus', () => actions.typing(true));
+  input.addEventListener('blur', () => actions.typing(false));
   // Runs when the user submits a URL: load it as a new layer, or say why not.
   form.onsubmit = (e) => {
     e.preventDefault();
@@ -89,7 +100,9 @@ export function mountHud(root: HTMLElement, read: () => CompositorStats, notes: 
     const stats = read();
     const warp = stats.timewarp.enabled ? `timewarp on (${stats.timewarp.fallback}${stats.timewarp.prediction ? ', predicted' : ''})` : 'timewarp off';
     const pointing = stats.pointedLayer !== null ? ` · pointing at layer ${stats.pointedLayer}` : '';
-    header.textContent = `${stats.session} · ${stats.fps.toFixed(0)} fps · ${stats.frameMs.toFixed(2)} ms/frame · ${stats.frames} frames · ${warp}${pointing}`;
+    const output = stats.budget.outputScale < 1 ? ` · output ×${stats.budget.outputScale}` : '';
+    const pressure = stats.budget.pressure < 1 ? ` · guests pressed ×${stats.budget.pressure}` : '';
+    header.textContent = `${stats.session} · ${stats.fps.toFixed(0)} fps · ${stats.frameMs.toFixed(2)} ms/frame (own ${stats.budget.ownMs.toFixed(1)} ms)${output}${pressure} · ${stats.frames} frames · ${warp}${pointing}`;
     const g = plot.getContext('2d');
     if (g) {
       g.clearRect(0, 0, plot.width, plot.height);
@@ -105,7 +118,7 @@ export function mountHud(root: HTMLElement, read: () => CompositorStats, notes: 
         rows.set(layer.id, row);
       }
       if (list.children[index] !== row.root) list.insertBefore(row.root, list.children[index] ?? null);
-      updateRow(row, layer, now);
+      updateRow(row, layer, stats.focused === layer.id, now);
     });
     for (const [id, row] of rows) {
       if (!seen.has(id)) {
@@ -125,6 +138,7 @@ function layerRow(id: number, actions: HudActions): LayerRow {
   const row: LayerRow = {
     root,
     state: el('span', 'hud-state'),
+    focused: el('span', 'hud-focused', 'focused'),
     url: el('span', 'hud-url'),
     type: el('span', 'hud-type'),
     figures: el('span', 'hud-counts'),
@@ -133,6 +147,7 @@ function layerRow(id: number, actions: HudActions): LayerRow {
     reason: el('div', 'hud-reason'),
     error: el('div', 'hud-error'),
     buttons: {
+      focus: button('focus', 'hud-focus', () => actions.focus(id)),
       reload: button('reload', 'hud-reload', () => actions.reload(id)),
       undo: button('undo', 'hud-undo', () => actions.undo(id)),
       redo: button('redo', 'hud-redo', () => actions.redo(id)),
@@ -146,23 +161,25 @@ function layerRow(id: number, actions: HudActions): LayerRow {
   row.spark.title = 'fresh frames per second, last 15 s';
   const buttons = el('span', 'hud-actions');
   buttons.append(...Object.values(row.buttons));
-  root.append(row.state, row.url, row.type, row.figures, row.spark, buttons, row.vetting, row.reason, row.error);
+  root.append(row.state, row.focused, row.url, row.type, row.figures, row.spark, buttons, row.vetting, row.reason, row.error);
   return row;
 }
 
-function updateRow(row: LayerRow, layer: LayerStats, now: number): void {
+function updateRow(row: LayerRow, layer: LayerStats, focused: boolean, now: number): void {
   row.rates.sample(layer.presented, now);
   const fps = row.rates.latest;
-  row.root.className = `hud-layer state-${layer.state}`;
+  row.root.className = `hud-layer state-${layer.state}${focused ? ' focused' : ''}`;
   row.root.title = layer.url;
   row.state.textContent = layer.state;
+  row.focused.hidden = !focused;
   row.url.textContent = shortUrl(layer.url);
   const d = layer.declaration;
   row.type.textContent = d.type + (d.type === 'projection' && d.depth ? ' + depth' : '') + (layer.frozen ? ' · frozen' : '');
   const age = layer.poseAgeMs !== undefined ? ` · pose ${layer.poseAgeMs.toFixed(0)} ms old` : '';
   const pace = layer.pacing > 1 ? ` · every ${ordinal(layer.pacing)} frame` : '';
   const version = layer.version > 0 ? ` · v${layer.version}/${layer.versions}` : '';
-  row.figures.textContent = `${fps.toFixed(0)} fps${age} · missed ${layer.missed} · restarts ${layer.restarts}${version}${pace}`;
+  const scale = layer.scale < 1 ? ` · scale ${layer.scale}` : '';
+  row.figures.textContent = `${fps.toFixed(0)} fps${age}${scale} · missed ${layer.missed} · restarts ${layer.restarts}${version}${pace}`;
   const spark = row.spark.getContext('2d');
   if (spark) {
     spark.clearRect(0, 0, row.spark.width, row.spark.height);
@@ -179,6 +196,7 @@ function updateRow(row: LayerRow, layer: LayerStats, now: number): void {
   row.buttons.undo.hidden = !(layer.version > 1);
   row.buttons.redo.hidden = !(layer.version > 0 && layer.version < layer.versions);
   row.buttons.reload.hidden = layer.state === 'closed';
+  row.buttons.focus.hidden = focused || !holdsFocus(layer.state);
 }
 
 function button(label: string, className: string, onClick: () => void): HTMLButtonElement {

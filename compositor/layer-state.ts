@@ -99,3 +99,8 @@ export function wantsFrames(state: LayerState): boolean {
 export function isComposited(state: LayerState): boolean {
   return state === 'running' || state === 'stale';
 }
+
+/** States in which the layer has a guest or will again (input focus stays with it). */
+export function holdsFocus(state: LayerState): boolean {
+  return LIVE.includes(state) || state === 'restarting';
+}

@@ -15,6 +15,7 @@ import { checkMotion, type Keyframe } from './emulator/motion';
 import { builtInMotion } from './emulator/motions';
 import { checkEmulatorSettings, type EmulatorSettings } from './emulator/settings';
 import type { EmulatorDevice } from './emulator/emulator-device';
+import { checkControllerInput, type ControllerInput } from './emulator/emulated-controllers';
 import { quat, vec3 } from 'gl-matrix';
 import { GUEST_CHANGE_EVENT, type GuestChange } from '../shared/live-edit';
 import type { VersionInfo } from './live-edit/editor';
@@ -39,6 +40,11 @@ export interface EmulatorApi {
   record(): void;
   /** Stops recording; the keyframes play back with play() (save them as JSON for `path=`). */
   stopRecording(): Keyframe[];
+  /**
+   * Scripts a controller, as setPose scripts the head: `{ connected?, aim?: [x, y, z] world point | null,
+   * trigger?, squeeze?: boolean | 0..1, thumbstick?: [x, y] }`; fields left out keep their value.
+   */
+  input(hand: 'left' | 'right', input: ControllerInput): void;
 }
 
 export interface CompositorApi {
@@ -71,6 +77,8 @@ export interface CompositorApi {
   exportTrace(seconds?: number): ReturnType<Compositor['exportTrace']>;
   /** The in-headset HUD panel's pose, size and buttons (null when it is not shown). */
   hudPanel(): ReturnType<HudPanel['describe']> | null;
+  /** Gives layer `id`'s guest input focus (the others are blurred); throws for an unknown or ended layer. */
+  focus(id: number): void;
   /** The same, saved as a file (steadfast-trace-<time>.json) through the browser's download. */
   downloadTrace(seconds?: number): void;
 }
@@ -88,6 +96,10 @@ const canvas = document.querySelector<HTMLCanvasElement>('#view')!;
 const hudRoot = document.querySelector<HTMLElement>('#hud')!;
 const enterButton = document.querySelector<HTMLButtonElement>('#enter-vr')!;
 const status = document.querySelector<HTMLElement>('#status')!;
+/** The compositor's own output scale (policy/frame-budget.ts): the XR layer's framebuffer scale, the emulator's canvas scale. */
+let outputScale = 1;
+/** The emulator's canvas waits to be refitted to a new output scale at its next frame. */
+let canvasRefit = false;
 
 function showStatus(text: string): void {
   status.textContent = text;
@@ -108,11 +120,19 @@ if (!gl) {
   // Live editing: the dev server announces changed guest files; any other URL is polled (on by
   // default under the dev server, `watch=1` in a production build, `watch=0` off).
   const watch = params.watch ?? import.meta.env.DEV;
-  const compositor = new Compositor(gl, { surface: params.surface, policy: params.policy, isolation: params.isolation, timewarp: params.timewarp, watch });
+  const compositor = new Compositor(gl, { surface: params.surface, policy: params.policy, isolation: params.isolation, timewarp: params.timewarp, watch, adapt: params.adapt });
+  // Runs when the compositor's own output scale changes (its composite did not fit, or fits again).
+  // A headset takes the new layer from its next frame; the emulator's canvas is resized just
+  // before its next frame (resizing it now would clear what this frame drew).
+  compositor.onOutputScale = (scale) => {
+    outputScale = scale;
+    if (activeSession && compositor.session === 'immersive') setBaseLayer(activeSession, compositor.gl);
+    else canvasRefit = true;
+  };
   if (import.meta.hot && watch) {
     compositor.editor.useDevServer(location.origin);
     // Runs when Vite's watcher sees a guest file change (tooling/guest-watch.ts): vet the new version.
-    import.meta.hot.on(GUEST_CHANGE_EVENT, (change: GuestChange) => compositor.editor.devServerChanged(new URL(change.path, location.origin).href));
+    import.meta.hot.on(GUEST_CHANGE_EVENT, (change: GuestChange) => compositor.editor.devServerChanged(new URL(change.path, location.origin).href, typeof change.source === 'string' ? change.source : undefined));
   }
   window.compositor = {
     stats: () => compositor.stats(),
@@ -131,6 +151,7 @@ if (!gl) {
     exportTrace: (seconds) => compositor.exportTrace(seconds),
     downloadTrace: (seconds) => downloadTrace(compositor, seconds),
     hudPanel: () => compositor.hudPanel?.describe() ?? null,
+    focus: (id) => compositor.focus(id),
   };
   if (params.hudPanel) showHudPanel(compositor, gl);
   attachEditShortcuts(window, compositor);
@@ -146,6 +167,8 @@ if (!gl) {
       chaos: () => loadChaos(compositor, chaos),
       exportTrace: () => downloadTrace(compositor),
       recentFrames: () => compositor.clock.recentFrames(),
+      focus: (id) => compositor.focus(id),
+      typing: (active) => (compositor.input.pageUiActive = active),
     });
   } else hudRoot.hidden = true;
   // Runs on key presses: the page's own shortcuts (trace export, HUD toggle); see HUD_SHORTCUTS.
@@ -177,6 +200,10 @@ async function present(compositor: Compositor, gl: WebGL2RenderingContext): Prom
     });
     attachController(canvas, device, (ray) => compositor.reach(ray));
     device.beforeFrame = (now) => controls.update(now);
+    // Runs at the start of each emulated frame, before its views are laid out: a pending output-scale change.
+    device.beforeLayout = () => {
+      if (canvasRefit) fitCanvasToWindow();
+    };
     await begin(compositor, gl, 'emulator');
     return;
   }
@@ -242,6 +269,11 @@ function emulatorApi(device: EmulatorDevice): EmulatorApi {
     },
     record: () => device.record(),
     stopRecording: () => device.stopRecording(),
+    input(hand, input) {
+      const checked = checkControllerInput(hand, input);
+      if (!checked.ok) throw new TypeError(checked.reason);
+      device.input(checked.hand, checked.input);
+    },
   };
 }
 
@@ -269,9 +301,7 @@ function watchContext(compositor: Compositor): void {
     compositor.rebuildGraphics();
     const session = activeSession;
     if (session && compositor.session !== 'none') {
-      void compositor.gl.makeXRCompatible().then(() => {
-        session.updateRenderState({ baseLayer: new XRWebGLLayer(session, compositor.gl, { antialias: false, alpha: false, depth: true }) });
-      });
+      void compositor.gl.makeXRCompatible().then(() => setBaseLayer(session, compositor.gl));
     }
     console.info('[steadfast] compositor WebGL context restored and rebuilt');
   });
@@ -291,8 +321,15 @@ function downloadTrace(compositor: Compositor, seconds = 10): void {
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
+
+/** A new XR layer at the current output scale (a headset's framebufferScaleFactor). */
+function setBaseLayer(session: XRSession, gl: WebGL2RenderingContext): void {
+  session.updateRenderState({ baseLayer: new XRWebGLLayer(session, gl, { antialias: false, alpha: false, depth: true, framebufferScaleFactor: outputScale }) });
+}
+
 function fitCanvasToWindow(): void {
-  const ratio = Math.min(window.devicePixelRatio || 1, 2);
+  canvasRefit = false;
+  const ratio = Math.min(window.devicePixelRatio || 1, 2) * outputScale;
   canvas.width = Math.max(2, Math.round(canvas.clientWidth * ratio));
   canvas.height = Math.max(1, Math.round(canvas.clientHeight * ratio));
 }

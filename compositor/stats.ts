@@ -8,7 +8,7 @@ import { DEFAULT_LAYER } from '../shared/protocol';
 import type { VettingState } from './live-edit/vetting';
 import type { VersionTrigger } from './live-edit/history';
 import type { Policy } from '../shared/limits';
-import type { LayerDeclaration } from '../shared/protocol';
+import type { LayerDeclaration, Visibility } from '../shared/protocol';
 import type { TimewarpSettings } from './timewarp/settings';
 
 /** How the compositor is presenting: not yet, on the desktop emulator, or in a headset's immersive session. */
@@ -28,10 +28,16 @@ export interface LayerStats {
   // Extensions beyond the contract's minimum:
   errorPhase: ErrorPhase | undefined;
   errorStack: string | undefined;
+  /** 'visible': it has input focus; 'visible-blurred': it renders but gets no input (WebXR's XRVisibilityState). */
+  visibility: Visibility;
   /** Why the layer is in its state, where that needs saying (quarantine reason, throttling). */
   stateReason: string | undefined;
   /** The pacer's divisor: the guest is asked for every `pacing`-th compositor frame (1 = every frame). */
   pacing: number;
+  /** The share of its surface, per side, the guest renders at now (dynamic resolution; 1 = full size, at least 1/8). */
+  scale: number;
+  /** Runaway frames so far (policy/pacer.ts: one puts it at the bottom, a second there evicts it). */
+  strikes: number;
   /** Request → delivery time of the last frame, ms, and the median over the pacer's window. */
   latencyMs: number;
   medianLatencyMs: number;
@@ -110,7 +116,29 @@ export interface CompositorStats {
   lastEdited: number | null;
   /** The quad or cylinder layer the controller points at, or null. */
   pointedLayer: number | null;
+  /** The layer whose guest has input focus (gets the controllers and their events), or null. */
+  focused: number | null;
+  /** Every guest is blurred: the user works the compositor's own UI (the HUD panel, the URL box). */
+  trustedUi: boolean;
+  /** The compositor's own frame budget (policy/frame-budget.ts). */
+  budget: BudgetStats;
   layers: LayerStats[];
+}
+
+export interface BudgetStats {
+  /** Whether guests' scale and the output scale adapt (page URL adapt; default true). */
+  adaptive: boolean;
+  /** The compositor's own output scale (the XR layer's framebuffer, the emulator's canvas): below 1 when even its own composite did not fit. */
+  outputScale: number;
+  /** Guests' budgets are multiplied by this while frames come late for their sake (1 = none). */
+  pressure: number;
+  /** The compositor's own cost of its last frame: main-thread work plus its composite's GPU time, ms. */
+  ownMs: number;
+  /** Its composite's GPU time (fence), ms. */
+  gpuMs: number;
+  /** Windows of 30 frames judged, and those with late frames. */
+  windows: number;
+  lateWindows: number;
 }
 
 /** Everything stats() reports, as the compositor holds it. */
@@ -122,15 +150,17 @@ export interface StatsSource extends Omit<CompositorStats, 'layers' | 'policy' |
   latestPoseTime: number | undefined;
   /** Live editing's figures for a layer. */
   reloadStats(layer: Layer): ReloadStats;
+  /** What a layer is told about its visibility. */
+  visibilityOf(id: number): Visibility;
 }
 
 /** The stats() object: copies only, so nothing a caller does to it reaches the compositor. */
 export function projectStats(source: StatsSource): CompositorStats {
-  const { layers, latestPoseTime, reloadStats, policy, timewarp, ...figures } = source;
-  return { ...figures, policy: { ...policy }, timewarp: { ...timewarp }, layers: [...layers].map((layer) => layerStats(layer, latestPoseTime, reloadStats(layer))) };
+  const { layers, latestPoseTime, reloadStats, visibilityOf, policy, timewarp, ...figures } = source;
+  return { ...figures, policy: { ...policy }, timewarp: { ...timewarp }, layers: [...layers].map((layer) => layerStats(layer, latestPoseTime, reloadStats(layer), visibilityOf(layer.id))) };
 }
 
-function layerStats(layer: Layer, latestPoseTime: number | undefined, reload: ReloadStats): LayerStats {
+function layerStats(layer: Layer, latestPoseTime: number | undefined, reload: ReloadStats, visibility: Visibility): LayerStats {
   const run = layer.run;
   const live = layer.liveRun;
   const shownPose = run?.shownPose ?? null;
@@ -144,8 +174,11 @@ function layerStats(layer: Layer, latestPoseTime: number | undefined, reload: Re
     error: layer.error ? describeError(layer.url, layer.error) : undefined,
     errorPhase: layer.error?.phase,
     errorStack: layer.error?.stack,
+    visibility,
     stateReason: layer.stateReason,
     pacing: run?.pacer.divisor ?? 1,
+    scale: run?.pacer.scale ?? 1,
+    strikes: run?.pacer.strikes ?? 0,
     latencyMs: run?.lastLatencyMs ?? 0,
     medianLatencyMs: median(run?.pacer.samples ?? []),
     surface: { ...layer.surface },

@@ -21,7 +21,7 @@ export const TRACE_CAPACITY = 32_768;
 
 /** The arguments each kind keeps: numbers and strings in fixed slots (so the ring never allocates). */
 const NUMERIC: Record<TraceKind, readonly string[]> = {
-  frame: ['frame'],
+  frame: ['frame', 'time'],
   request: ['frameId', 'pace', 'predictedMs'],
   deliver: ['frameId', 'renderMs'],
   composite: ['frameId'],

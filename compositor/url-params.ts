@@ -8,6 +8,8 @@
 //   timewarp=0       no reprojection: layers shown as rendered, at their old pose (default on)
 //   fallback=transparent  what a reprojected layer shows where its guest rendered nothing (default clamp)
 //   prediction=0     ask guests to render for the current pose, not the predicted one (default on)
+//   adapt=0          no dynamic resolution: guests render their full surface and the compositor its
+//                    full output whatever they cost (pacing and eviction only); default on
 //   motion=sweep|turn  play a built-in scripted head motion on the emulator (looped)
 //   watch=0|1        poll guest URLs for new versions (default: on under the dev server, off in a build)
 //   view=mono        emulator: one full-window eye instead of two side by side
@@ -23,7 +25,7 @@ import { FALLBACKS, type Fallback, type TimewarpSettings } from './timewarp/sett
 import { MOTIONS, type MotionName } from './emulator/motions';
 import { checkEmulatorSettings, type EmulatorSettings } from './emulator/settings';
 
-export const DEFAULT_GUESTS = ['demos/cubes.js', 'demos/particles.js', 'demos/info-panel.js'] as const;
+export const DEFAULT_GUESTS = ['demos/cubes.js', 'demos/particles.js', 'demos/info-panel.js', 'demos/grab.js'] as const;
 
 export interface PageParams {
   guests: string[];
@@ -45,6 +47,8 @@ export interface PageParams {
   timewarp: Partial<TimewarpSettings>;
   /** Policy figures given in the URL. */
   policy: Partial<Policy>;
+  /** Dynamic resolution of guests and of the output (adapt=0 turns it off). */
+  adapt: boolean;
   /** Parameters that were present but unusable, each as a sentence for the HUD. */
   warnings: string[];
 }
@@ -115,6 +119,7 @@ export function parsePageParams(search: string): PageParams {
     emulatorSettings: emulator.settings,
     path: query.get('path') ?? undefined,
     policy,
+    adapt: query.get('adapt') === null || flag(query.get('adapt')),
     guests: guests.length > 0 ? guests : [...DEFAULT_GUESTS],
     emulator: flag(query.get('emulator')),
     surface,

@@ -30,10 +30,12 @@ export function checkGuestModule(namespace: unknown): GuestModule {
     throw new GuestLoadError(`default export is ${guest === null ? 'null' : typeof guest}, expected an object with frame(ctx)`);
   }
   const g = guest as Record<string, unknown>;
-  if (typeof g.frame !== 'function') {
-    throw new GuestLoadError('default export has no frame(ctx) function');
+  // A WebXR-shaped guest has no frame(): it starts its session in setup() and draws in its
+  // session's animation frames (README "WebXR-shaped guests").
+  if (typeof g.frame !== 'function' && typeof g.setup !== 'function') {
+    throw new GuestLoadError('default export has no frame(ctx) function (nor a setup(ctx) that starts a WebXR session through ctx.session)');
   }
-  for (const optional of ['setup', 'snapshot', 'restore'] as const) {
+  for (const optional of ['frame', 'setup', 'snapshot', 'restore', 'visibilitychange'] as const) {
     if (g[optional] !== undefined && typeof g[optional] !== 'function') {
       throw new GuestLoadError(`default export's ${optional} is ${typeof g[optional]}, expected a function`);
     }

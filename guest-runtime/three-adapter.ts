@@ -22,6 +22,7 @@ export function createStereoThreeRenderer(
   });
   renderer.setPixelRatio(1);
   renderer.setSize(ctx.width, ctx.height, false);
+  const size = renderer.getSize(new THREE.Vector2());
   renderer.autoClear = false;
   renderer.setClearColor(0x000000, 0);
   const cameras: THREE_NS.PerspectiveCamera[] = [];
@@ -60,6 +61,11 @@ export function createStereoThreeRenderer(
   return {
     renderer,
     render(scene) {
+      // The surface may be smaller or larger this frame (dynamic resolution): follow it.
+      if (renderer.domElement.width !== ctx.width || renderer.domElement.height !== ctx.height || size.x !== ctx.width || size.y !== ctx.height) {
+        renderer.setSize(ctx.width, ctx.height, false);
+        renderer.getSize(size);
+      }
       renderer.setScissorTest(false);
       renderer.setViewport(0, 0, ctx.width, ctx.height);
       renderer.clear(true, true, true);

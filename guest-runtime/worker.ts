@@ -26,8 +26,10 @@ import type {
 } from '../shared/protocol';
 import { HEARTBEAT_MS, MAX_SURFACE_SIDE, MIN_SURFACE_SIDE } from '../shared/limits';
 import { GuestLoadError, describeThrown, importGuest, importGuestSource } from './guest-loader';
-import { parseLayerDeclaration, surfaceSize } from '../shared/protocol';
+import { BLURRED, parseFrameInput, parseLayerDeclaration, surfaceSize } from '../shared/protocol';
 import { createStereoThreeRenderer } from './three-adapter';
+import { installGpuCaps, resetGpuCaps } from './gpu-caps';
+import { GuestXRSession, installWebXR } from './xr/guest-session';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -36,7 +38,14 @@ const portPostMessage = MessagePort.prototype.postMessage;
 const transferToImageBitmap = OffscreenCanvas.prototype.transferToImageBitmap;
 const canvasWidth = Object.getOwnPropertyDescriptor(OffscreenCanvas.prototype, 'width')!.get!;
 const canvasHeight = Object.getOwnPropertyDescriptor(OffscreenCanvas.prototype, 'height')!.get!;
+const setCanvasWidth = Object.getOwnPropertyDescriptor(OffscreenCanvas.prototype, 'width')!.set!;
+const setCanvasHeight = Object.getOwnPropertyDescriptor(OffscreenCanvas.prototype, 'height')!.set!;
 const now = performance.now.bind(performance);
+// Before any guest code exists: caps on the GPU work it may submit per frame.
+installGpuCaps();
+// Before any guest code exists too: the WebXR session WebXR-shaped guests drive themselves by.
+const xrSession = new GuestXRSession();
+installWebXR(xrSession);
 const every = setInterval.bind(self);
 
 let framePort: MessagePort | null = null;
@@ -97,7 +106,8 @@ const control: GuestControl = {
     if (surfaceHeight > MAX_SURFACE_SIDE) return failInit('load', new Error(`a depth layer needs a ${surfaceWidth}×${surfaceHeight} surface, over the ${MAX_SURFACE_SIDE} px limit`));
 
     const canvas = new OffscreenCanvas(surfaceWidth, surfaceHeight);
-    fixSize(canvas, surfaceWidth, surfaceHeight);
+    fullSize = { width: surfaceWidth, height: surfaceHeight };
+    fixSize(canvas);
     // Runs if the GPU context of this guest is lost: it cannot render again, so say so and stop.
     canvas.addEventListener('contextlost', (event) => {
       event.preventDefault();
@@ -119,11 +129,15 @@ const control: GuestControl = {
       canvas,
       width: surfaceWidth,
       height: surfaceHeight,
+      scale: 1,
       time: now(),
       deadline: now(),
       dt: 0,
       frame: 0,
       views: [],
+      input: { sources: [], events: [] },
+      visibilityState: 'visible-blurred',
+      session: xrSession,
       THREE,
       state: undefined,
       layer,
@@ -191,22 +205,40 @@ function readDeclaration(module: GuestModule): unknown {
   }
 }
 
+/** The full surface, as set up; each frame renders at a scale of it the compositor chooses. */
+let fullSize = { width: 0, height: 0 };
+/** This frame's size (the canvas's), set only by the runtime. */
+let frameSize = { width: 0, height: 0 };
+
 /**
- * Makes the surface size unchangeable before guest code sees the canvas: setting the same
- * size is allowed (three.js does), any other size throws at once, before a huge drawing
+ * Makes the surface size the runtime's alone before guest code sees the canvas: setting the
+ * current size is allowed (three.js does), any other size throws at once, before a huge drawing
  * buffer is ever allocated. (The compositor still checks every bitmap's size.)
  */
-function fixSize(canvas: OffscreenCanvas, width: number, height: number): void {
-  for (const [name, value] of [['width', width], ['height', height]] as const) {
+function fixSize(canvas: OffscreenCanvas): void {
+  frameSize = { ...fullSize };
+  for (const name of ['width', 'height'] as const) {
     Object.defineProperty(canvas, name, {
       configurable: false,
       enumerable: true,
-      get: () => value,
+      get: () => frameSize[name],
       set: (next: unknown) => {
-        if (next !== value) throw new RangeError(`the surface is ${width}×${height}; its ${name} cannot be set to ${String(next)}`);
+        if (next !== frameSize[name]) throw new RangeError(`the surface is ${frameSize.width}×${frameSize.height}; its ${name} cannot be set to ${String(next)}`);
       },
     });
   }
+}
+
+/** Resizes the canvas to the size this frame is asked at (never larger than the full surface). */
+function resizeFor(context: GuestContext, request: FrameRequest): void {
+  const width = Math.min(fullSize.width, Math.max(1, Math.round(request.width)));
+  const height = Math.min(fullSize.height, Math.max(1, Math.round(request.height)));
+  if (width === frameSize.width && height === frameSize.height) return;
+  setCanvasWidth.call(context.canvas, width);
+  setCanvasHeight.call(context.canvas, height);
+  frameSize = { width, height };
+  context.width = width;
+  context.height = height;
 }
 
 function renderFrame(request: FrameRequest): void {
@@ -217,8 +249,19 @@ function renderFrame(request: FrameRequest): void {
   ctx.deadline = request.deadline;
   lastTime = request.time;
   ctx.views = request.views;
+  ctx.scale = request.scale;
+  // The input is parsed like every message (a bad one is no input: blurred).
+  const parsed = parseFrameInput(request.input);
+  const input = parsed.ok ? parsed.value : BLURRED;
+  const visibilityChanged = input.visibility !== ctx.visibilityState;
+  ctx.visibilityState = input.visibility;
+  ctx.input = { sources: input.sources, events: input.events };
+  resizeFor(ctx, request);
+  resetGpuCaps();
   try {
-    guest.frame(ctx);
+    if (visibilityChanged) guest.visibilitychange?.(ctx);
+    guest.frame?.(ctx);
+    xrSession.runFrame(request.time, request.views, input);
   } catch (e) {
     broken = true;
     post(reportError('frame', e));
@@ -229,8 +272,8 @@ function renderFrame(request: FrameRequest): void {
   try {
     const w = canvasWidth.call(ctx.canvas);
     const h = canvasHeight.call(ctx.canvas);
-    if (w !== ctx.width || h !== ctx.height) {
-      throw new Error(`the guest resized its surface to ${w}×${h}; it is ${ctx.width}×${ctx.height}`);
+    if (w !== frameSize.width || h !== frameSize.height) {
+      throw new Error(`the guest resized its surface to ${w}×${h}; it is ${frameSize.width}×${frameSize.height} this frame`);
     }
     bitmap = transferToImageBitmap.call(ctx.canvas);
   } catch (e) {

@@ -22,6 +22,28 @@ export const MAX_URL_LENGTH = 2_048;
 /** A control call to a guest (init, snapshot) that has not answered by then is rejected. */
 export const CONTROL_CALL_TIMEOUT_MS = 10_000;
 
+/** Draw calls a guest may submit per frame; one more fails its frame (guest-runtime/gpu-caps.ts). */
+export const MAX_DRAWS_PER_FRAME = 20_000;
+/** Vertices (times instances) a guest may draw per frame; more fails its frame. */
+export const MAX_VERTICES_PER_FRAME = 50_000_000;
+
+/**
+ * Loop iterations one shader invocation may run in all, every loop it enters counted (nested ones
+ * too); past that each loop it is in ends at its next iteration (guest-runtime/shader-loops.ts).
+ */
+export const MAX_SHADER_LOOP_ITERATIONS = 4_096;
+
+/** The largest guest module (source text) live editing takes, bytes. */
+export const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
+
+/** Input for one frame (shared/protocol.ts FrameInput): sources, and events held for a guest between two of its frames (the oldest dropped past it). */
+export const MAX_INPUT_SOURCES = 8;
+export const MAX_INPUT_EVENTS = 64;
+export const MAX_PROFILES = 8;
+export const MAX_PROFILE_LENGTH = 100;
+export const MAX_GAMEPAD_BUTTONS = 16;
+export const MAX_GAMEPAD_AXES = 8;
+
 /** How often a guest runtime says it is alive, ms (so a busy but healthy guest is not taken for hung). */
 export const HEARTBEAT_MS = 50;
 
@@ -29,6 +51,13 @@ export const HEARTBEAT_MS = 50;
 export const PORT_MESSAGES_PER_FRAME = 8;
 /** ...and past which it is ended as a flood (the same threshold ends it on the worker's public channel). */
 export const FLOOD_MESSAGES_PER_FRAME = 64;
+
+/**
+ * Guest workers that may be starting at once (spawned, no first frame yet). Each start is a
+ * process, a runtime to parse, a GL context and shaders to compile in the shared GPU process: a
+ * whole gallery starting together starves the compositor's own frame for seconds. Others wait.
+ */
+export const MAX_STARTING = 2;
 
 /** Default supervision policy; every figure can be overridden per page (README "Page URL"). */
 export const DEFAULT_POLICY = {

@@ -10,7 +10,20 @@
 // it (v.InferOutput), so the parsed shape and the declared one are the same by construction;
 // only what the compositor sends (and never parses) is written as a plain interface.
 import * as v from 'valibot';
-import { MAX_ERROR_MESSAGE, MAX_ERROR_STACK, MAX_SURFACE_SIDE, MAX_URL_LENGTH, MAX_VIEWS, MIN_SURFACE_SIDE } from './limits';
+import {
+  MAX_ERROR_MESSAGE,
+  MAX_ERROR_STACK,
+  MAX_GAMEPAD_AXES,
+  MAX_GAMEPAD_BUTTONS,
+  MAX_INPUT_EVENTS,
+  MAX_INPUT_SOURCES,
+  MAX_PROFILE_LENGTH,
+  MAX_PROFILES,
+  MAX_SURFACE_SIDE,
+  MAX_URL_LENGTH,
+  MAX_VIEWS,
+  MIN_SURFACE_SIDE,
+} from './limits';
 
 // Field checks the schemas share.
 const finite = v.pipe(v.number(), v.finite());
@@ -90,15 +103,19 @@ const projectionLayerSchema = v.strictObject({
 });
 export type ProjectionLayerDeclaration = v.InferOutput<typeof projectionLayerSchema>;
 
+/** What world-placed (quad and cylinder) layers share: a pose, and their own surface size in pixels (default: the page's surface size). */
+const placedLayerEntries = {
+  position: vec3Schema,
+  orientation: v.optional(quatSchema),
+  surface: v.optional(surfaceDeclarationSchema),
+};
+
 /** A flat world-space panel: its centre pose and size in metres. The surface fills it (mono). */
 const quadLayerSchema = v.strictObject({
   type: v.literal('quad'),
-  position: vec3Schema,
-  orientation: v.optional(quatSchema),
+  ...placedLayerEntries,
   width: size,
   height: size,
-  /** Its own surface size in pixels (default: the page's surface size). */
-  surface: v.optional(surfaceDeclarationSchema),
 });
 export type QuadLayerDeclaration = v.InferOutput<typeof quadLayerSchema>;
 
@@ -108,13 +125,10 @@ export type QuadLayerDeclaration = v.InferOutput<typeof quadLayerSchema>;
  */
 const cylinderLayerSchema = v.strictObject({
   type: v.literal('cylinder'),
-  position: vec3Schema,
-  orientation: v.optional(quatSchema),
+  ...placedLayerEntries,
   radius: size,
   centralAngle: v.pipe(finite, v.minValue(1e-3), v.maxValue(2 * Math.PI)),
   height: size,
-  /** Its own surface size in pixels (default: the page's surface size). */
-  surface: v.optional(surfaceDeclarationSchema),
 });
 export type CylinderLayerDeclaration = v.InferOutput<typeof cylinderLayerSchema>;
 
@@ -139,6 +153,57 @@ export type GuestPhase = v.InferOutput<typeof phaseSchema>;
 export const GUEST_PHASES: readonly GuestPhase[] = phaseSchema.options;
 
 // ---------------------------------------------------------------------------
+// Input: what the focused guest is told about the user's controllers with each frame request
+// (compositor/input/). Sent by the compositor and parsed by the guest runtime before a guest sees
+// it, like every other message.
+
+/** The WebXR input source fields a guest gets, per source, for the frame being rendered. */
+const inputSourceSchema = v.strictObject({
+  /** Stable while the source stays connected (events name their source by it). */
+  id: count,
+  handedness: v.picklist(['none', 'left', 'right']),
+  targetRayMode: v.picklist(['gaze', 'tracked-pointer', 'screen', 'transient-pointer']),
+  profiles: v.pipe(v.array(v.pipe(v.string(), v.maxLength(MAX_PROFILE_LENGTH))), v.maxLength(MAX_PROFILES)),
+  /** Column-major world-from-target-ray matrix (the views' world), predicted for the frame's display time; its -z is the ray. */
+  targetRay: matrix16,
+  /** Column-major world-from-grip matrix, where the source has a grip. */
+  grip: v.nullable(matrix16),
+  /** The source's buttons and axes, as the Gamepad API gives them ('xr-standard' mapping: trigger 0, squeeze 1, touchpad 2, thumbstick 3). */
+  gamepad: v.nullable(
+    v.strictObject({
+      mapping: v.picklist(['', 'xr-standard']),
+      buttons: v.pipe(v.array(v.strictObject({ pressed: v.boolean(), touched: v.boolean(), value: v.pipe(finite, v.minValue(0), v.maxValue(1)) })), v.maxLength(MAX_GAMEPAD_BUTTONS)),
+      axes: v.pipe(v.array(v.pipe(finite, v.minValue(-1), v.maxValue(1))), v.maxLength(MAX_GAMEPAD_AXES)),
+    }),
+  ),
+});
+export type InputSourceState = v.InferOutput<typeof inputSourceSchema>;
+
+const inputEventSchema = v.strictObject({
+  type: v.picklist(['selectstart', 'select', 'selectend', 'squeezestart', 'squeeze', 'squeezeend']),
+  /** The input source's id (InputSourceState.id). */
+  source: count,
+  /** Compositor time of the event, ms (the frame clock's). */
+  time: finite,
+});
+export type InputEvent = v.InferOutput<typeof inputEventSchema>;
+export type InputEventType = InputEvent['type'];
+
+/**
+ * A guest's input for one frame. `visible`: the guest has focus, and gets the sources and the
+ * events since its previous frame request, in order. `visible-blurred`: another guest or the
+ * compositor's own UI has focus; no sources, no events (WebXR: "input is not processed").
+ */
+const frameInputSchema = v.strictObject({
+  visibility: v.picklist(['visible', 'visible-blurred']),
+  sources: v.pipe(v.array(inputSourceSchema), v.maxLength(MAX_INPUT_SOURCES)),
+  events: v.pipe(v.array(inputEventSchema), v.maxLength(MAX_INPUT_EVENTS)),
+});
+export type FrameInput = v.InferOutput<typeof frameInputSchema>;
+export type Visibility = FrameInput['visibility'];
+export const BLURRED: FrameInput = { visibility: 'visible-blurred', sources: [], events: [] };
+
+// ---------------------------------------------------------------------------
 // Compositor -> guest (frame port)
 
 export interface FrameRequest {
@@ -148,7 +213,17 @@ export interface FrameRequest {
   time: number;
   /** When the frame must be back to be shown in time, same clock as `time`. */
   deadline: number;
+  /**
+   * The size to render this frame at: the surface scaled by the compositor's choice (dynamic
+   * resolution), at most the full surface. The runtime resizes its canvas to it before frame().
+   */
+  width: number;
+  height: number;
+  /** That size's share of the full surface, per side (1 = full size). */
+  scale: number;
   views: WireView[];
+  /** The user's input for this frame, and the guest's visibility (see FrameInput). */
+  input: FrameInput;
 }
 
 export type HostMessage = FrameRequest;
@@ -311,6 +386,11 @@ export function parseInitResult(data: unknown): Parsed<InitResult> {
 export function parseLayerDeclaration(data: unknown): Parsed<LayerDeclaration> {
   if (data === undefined) return { ok: true, value: DEFAULT_LAYER };
   return parseWith(layerDeclarationSchema, data);
+}
+
+/** Parses a frame request's input (in the guest runtime, before a guest sees it); never throws. */
+export function parseFrameInput(data: unknown): Parsed<FrameInput> {
+  return parseWith(frameInputSchema, data);
 }
 
 /** Parses a report from a guest's sandboxed frame; never throws. */

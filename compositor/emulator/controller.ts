@@ -9,20 +9,11 @@ import { mat4, vec3 } from 'gl-matrix';
 import { BEAM_REACH } from '../pointer/beam';
 import { rayThrough, type Ray } from '../pointer/ray';
 import { emulatedHand } from './hand';
+import { aimFromHand } from './aim';
 import type { EmulatedEye, EmulatorDevice } from './emulator-device';
 
 /** A click pulls the trigger for this many frames, so the compositor sees the press. */
 const CLICK_FRAMES = 2;
-
-/** World from controller: at `hand`, its −z (the target ray) toward `target`. Null if they coincide. */
-export function aimFromHand(hand: vec3, target: vec3, out: mat4 = mat4.create()): mat4 | null {
-  const along = vec3.sub(vec3.create(), target, hand);
-  if (vec3.length(along) < 1e-6) return null;
-  vec3.normalize(along, along);
-  // Any up not along the ray: world up, or world −z when aiming straight up or down.
-  const up = Math.abs(along[1]) > 0.99 ? vec3.fromValues(0, 0, -1) : vec3.fromValues(0, 1, 0);
-  return mat4.targetTo(out, hand, target, up);
-}
 
 /**
  * The controller's pose for the eyes of this frame and the mouse at canvas pixel `at` (GL
@@ -49,6 +40,7 @@ export function attachController(canvas: HTMLCanvasElement, device: EmulatorDevi
   let at: [number, number] | null = null;
   let held = false;
   let clickFrames = 0;
+  let triggerWas = false;
   let down: { x: number; y: number } | null = null;
   // Runs as the mouse moves over the view: remember where it points.
   const onMove = (e: PointerEvent) => (at = [e.clientX, e.clientY]);
@@ -60,11 +52,25 @@ export function attachController(canvas: HTMLCanvasElement, device: EmulatorDevi
     if (down && Math.hypot(e.clientX - down.x, e.clientY - down.y) < 4) clickFrames = CLICK_FRAMES;
     down = null;
   };
-  // Runs on F pressed and released anywhere on the page (not while typing): the trigger.
+  const arrows = new Set<string>();
+  // Runs on a key pressed or released anywhere on the page (not while typing, no modifiers): F
+  // the right trigger, G its squeeze, the arrow keys its thumbstick; R and T the left trigger and
+  // squeeze (the left controller joins on its first key).
   const onKey = (e: KeyboardEvent) => {
-    if (e.key.toLowerCase() !== 'f') return;
-    if (e.type === 'keyup') held = false;
-    else if (!e.altKey && !e.ctrlKey && !e.metaKey && !(e.target instanceof HTMLInputElement)) held = true;
+    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    const up = e.type === 'keyup';
+    if (!up && (e.altKey || e.ctrlKey || e.metaKey || e.target instanceof HTMLInputElement)) return;
+    if (key === 'f') held = !up;
+    else if (key === 'g') device.input('right', { squeeze: !up });
+    else if (key === 'r') device.input('left', { trigger: !up });
+    else if (key === 't') device.input('left', { squeeze: !up });
+    else if (key.startsWith('Arrow')) {
+      if (up) arrows.delete(key);
+      else arrows.add(key);
+      const axis = (plus: string, minus: string) => (arrows.has(plus) ? 1 : 0) - (arrows.has(minus) ? 1 : 0);
+      // The Gamepad API's thumbstick y is +1 pulled back (down).
+      device.input('right', { thumbstick: [axis('ArrowRight', 'ArrowLeft'), axis('ArrowDown', 'ArrowUp')] });
+    }
   };
   const listeners = [
     [canvas, 'pointermove', onMove],
@@ -78,7 +84,10 @@ export function attachController(canvas: HTMLCanvasElement, device: EmulatorDevi
   // Runs at the start of every device frame, once the head has moved: aim the controller, set its trigger.
   device.aimController = (eyes) => {
     const locked = document.pointerLockElement === canvas;
-    device.setTrigger(held || clickFrames > 0);
+    // Only a change from the keys or the mouse: a scripted trigger (emulator.input) stays as set.
+    const trigger = held || clickFrames > 0;
+    if (trigger !== triggerWas) device.setTrigger(trigger);
+    triggerWas = trigger;
     if (clickFrames > 0) clickFrames -= 1;
     if (!locked && !at) return null;
     const ratio = canvas.width / Math.max(1, canvas.clientWidth);

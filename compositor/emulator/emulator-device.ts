@@ -2,12 +2,13 @@
 // session with two views side by side on the page's canvas. The compositor drives
 // it through the ordinary WebXR API, exactly as it drives a headset.
 import XRDevice from 'webxr-polyfill/src/devices/XRDevice.js';
-import XRInputSource from 'webxr-polyfill/src/api/XRInputSource.js';
+import type XRInputSource from 'webxr-polyfill/src/api/XRInputSource.js';
 import XRPose from 'webxr-polyfill/src/api/XRPose.js';
 import XRRigidTransform from 'webxr-polyfill/src/api/XRRigidTransform.js';
 import { mat4 } from 'gl-matrix';
 import { defaultPose, eyeFov, eyeViewMatrix, headMatrix, projectionFromFov, type HeadPose } from './head-pose';
 import { sampleMotion, type Keyframe, type Motion } from './motion';
+import { EmulatedController, type ControllerInput, type Hand } from './emulated-controllers';
 import { DEFAULT_EMULATOR, type EmulatorSettings } from './settings';
 
 type Eye = 'left' | 'right' | 'none';
@@ -48,6 +49,8 @@ export class EmulatorDevice extends XRDevice {
   readonly pose: HeadPose = defaultPose();
   /** Called at the start of every device frame with the frame's timestamp (controls move the head here). */
   beforeFrame: ((now: number) => void) | null = null;
+  /** Called first at each frame's start, before its views are laid out on the canvas (main.ts resizes the canvas here). */
+  beforeLayout: (() => void) | null = null;
   /** The time the current frame's pose holds: the frame's rAF timestamp, ms. */
   poseTime = 0;
   /** View mode, IPD, field of view, refresh rate. */
@@ -63,13 +66,12 @@ export class EmulatorDevice extends XRDevice {
 
   /**
    * Called at the start of every device frame, once the head has moved, with the frame's eyes:
-   * the emulated controller's pose (world from controller, target ray along −z), or null for none.
+   * the mouse's aim for the right controller (world from controller, target ray along −z), or
+   * null for none (then the right controller is not there this frame, unless scripted).
    */
   aimController: ((eyes: EmulatedEye[]) => mat4 | null) | null = null;
-  /** The emulated controller this frame (null: none, and the sessions' input sources are empty). */
-  private controllerPose: mat4 | null = null;
-  private triggerHeld = false;
-  private readonly controller = new XRInputSource({ handedness: 'right', targetRayMode: 'tracked-pointer', profiles: ['generic-trigger'], gamepad: undefined });
+  /** The two controllers (emulated-controllers.ts); the right one first, as sessions list them. */
+  readonly controllers: Record<Hand, EmulatedController> = { right: new EmulatedController('right'), left: new EmulatedController('left') };
 
   private readonly sessions = new Map<number, EmulatedSession>();
   private readonly headPose = mat4.create();
@@ -168,6 +170,7 @@ export class EmulatorDevice extends XRDevice {
 
   // Runs at the start of each frame of a session, before its callbacks: move the head, then derive matrices.
   onFrameStart(sessionId: number, renderState: RenderStateLike): void {
+    this.beforeLayout?.();
     const session = this.sessions.get(sessionId);
     this.near = renderState.depthNear;
     this.far = renderState.depthFar;
@@ -187,7 +190,9 @@ export class EmulatorDevice extends XRDevice {
       this.recording.push({ t: now - this.recordingStart, position: [p[0], p[1], p[2]], orientation: [q[0], q[1], q[2], q[3]] });
     }
     this.updateMatrices();
-    this.controllerPose = canvas && this.aimController ? this.aimController(this.eyes(canvas.width, canvas.height)) : null;
+    const eyes = canvas ? this.eyes(canvas.width, canvas.height) : [];
+    const mouseAim = canvas && this.aimController ? this.aimController(eyes) : null;
+    for (const controller of Object.values(this.controllers)) controller.update(eyes, mouseAim);
   }
 
   onFrameEnd(): void {}
@@ -198,13 +203,23 @@ export class EmulatorDevice extends XRDevice {
     return eyes.map((eye) => ({ viewMatrix: this.views[eye] as Float32Array, projectionMatrix: this.projections[eye] as Float32Array, viewport: eyeViewport(this.settings.view, eye, width, height) }));
   }
 
-  /** Holds or releases the controller's trigger: select events for every immersive session, on a change. */
+  /** Holds or releases the right controller's trigger (the mouse's F key and clicks). */
   setTrigger(held: boolean): void {
-    if (held === this.triggerHeld) return;
-    this.triggerHeld = held;
+    this.input('right', { trigger: held });
+  }
+
+  /**
+   * Sets a controller's input (emulated-controllers.ts ControllerInput); a trigger or squeeze
+   * going down or up fires select or squeeze events in every immersive session.
+   */
+  input(hand: Hand, input: ControllerInput): void {
+    const controller = this.controllers[hand];
+    const changes = controller.set(input);
     for (const session of this.sessions.values()) {
       if (session.ended || session.mode === 'inline') continue;
-      this.dispatchEvent(held ? '@@webxr-polyfill/input-select-start' : '@@webxr-polyfill/input-select-end', { sessionId: session.id, inputSource: this.controller });
+      const event = (name: string) => this.dispatchEvent(`@@webxr-polyfill/input-${name}`, { sessionId: session.id, inputSource: controller.source });
+      if (changes.trigger !== undefined) event(changes.trigger ? 'select-start' : 'select-end');
+      if (changes.squeeze !== undefined) event(changes.squeeze ? 'squeeze-start' : 'squeeze-end');
     }
   }
 
@@ -268,14 +283,15 @@ export class EmulatorDevice extends XRDevice {
   }
 
   getInputSources(): XRInputSource[] {
-    return this.controllerPose ? [this.controller] : [];
+    return Object.values(this.controllers).filter((c) => c.pose).map((c) => c.source);
   }
 
-  /** The controller's target-ray (or grip: the same) pose in `space`, as the polyfill's gamepad sources give it. */
+  /** A controller's target-ray (or grip: the same) pose in `space`, as the polyfill's gamepad sources give it. */
   getInputPose(inputSource: XRInputSource, space: PolyfillSpace | null, poseType: string): XRPose | null {
-    if (inputSource !== this.controller || !this.controllerPose || !space || (poseType !== 'target-ray' && poseType !== 'grip')) return null;
+    const pose = Object.values(this.controllers).find((c) => c.source === inputSource)?.pose;
+    if (!pose || !space || (poseType !== 'target-ray' && poseType !== 'grip')) return null;
     const out = new Float32Array(16);
-    space._transformBasePoseMatrix(out, this.controllerPose as Float32Array);
+    space._transformBasePoseMatrix(out, pose as Float32Array);
     space._adjustForOriginOffset(out);
     return new XRPose(new XRRigidTransform(out), false);
   }

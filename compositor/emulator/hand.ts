@@ -5,8 +5,8 @@ import { mat4, vec3 } from 'gl-matrix';
 /** The hand in head space (metres: right, up, back). */
 export const HAND_OFFSET: readonly [number, number, number] = [0.18, -0.25, -0.3];
 
-/** The hand in the world, for the head between these views' eyes (facing as the first one). */
-export function emulatedHand(views: readonly { viewMatrix: ArrayLike<number> }[]): vec3 | null {
+/** The hand (at `offset` in head space) in the world, for the head between these views' eyes (facing as the first one). */
+export function emulatedHand(views: readonly { viewMatrix: ArrayLike<number> }[], offset: readonly [number, number, number] = HAND_OFFSET): vec3 | null {
   const head = vec3.create();
   let rotation: mat4 | null = null;
   for (const view of views) {
@@ -17,8 +17,8 @@ export function emulatedHand(views: readonly { viewMatrix: ArrayLike<number> }[]
   }
   if (!rotation) return null;
   vec3.scale(head, head, 1 / views.length);
-  const offset = vec3.transformMat4(vec3.create(), HAND_OFFSET, rotation);
+  const turned = vec3.transformMat4(vec3.create(), offset, rotation);
   // transformMat4 placed the offset at the first eye: keep its rotation, move it to the head.
-  vec3.sub(offset, offset, [rotation[12], rotation[13], rotation[14]]);
-  return vec3.add(offset, head, offset);
+  vec3.sub(turned, turned, [rotation[12], rotation[13], rotation[14]]);
+  return vec3.add(turned, head, turned);
 }

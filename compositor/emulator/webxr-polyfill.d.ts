@@ -19,7 +19,7 @@ declare module 'webxr-polyfill/src/api/index.js' {
 
 declare module 'webxr-polyfill/src/api/XRInputSource.js' {
   export default class XRInputSource {
-    constructor(impl: { handedness: XRHandedness; targetRayMode: XRTargetRayMode; profiles: string[]; gamepad: Gamepad | undefined });
+    constructor(impl: { handedness: XRHandedness; targetRayMode: XRTargetRayMode; profiles: string[]; gamepad: object | undefined });
   }
 }
 

@@ -1,13 +1,16 @@
-// Every GL resource the compositor owns on its context: the passes, the layers' textures and the
-// preview labels, made together and remade together after a context loss.
+// Every GL resource the compositor owns on its context: the passes, the layers' textures, the
+// preview labels and the pick's texel reader, made together and remade together after a context loss.
 import { PreviewLabels } from './preview-labels';
 import { LayerTextures } from './layer-textures';
 import { Passes } from './passes';
+import { TexelReader } from './texel-reader';
 
 export class Graphics {
   passes: Passes;
   textures: LayerTextures;
   readonly previewLabels: PreviewLabels;
+  /** One texel of a layer read back (the input pick). */
+  texels: TexelReader;
   /** Times the context was lost and everything was rebuilt. */
   contextRestores = 0;
 
@@ -15,6 +18,7 @@ export class Graphics {
     this.passes = new Passes(gl);
     this.textures = new LayerTextures(gl);
     this.previewLabels = new PreviewLabels(gl);
+    this.texels = new TexelReader(gl);
   }
 
   /** Rebuilds every GL resource after the context was restored; layers refill on their next frames. */
@@ -22,6 +26,7 @@ export class Graphics {
     this.passes = new Passes(this.gl);
     this.previewLabels.reset();
     this.textures = new LayerTextures(this.gl);
+    this.texels = new TexelReader(this.gl);
     this.contextRestores += 1;
   }
 }

@@ -44,6 +44,8 @@ export class GuestRun {
   delivered: FrameDelivery | null = null;
   /** The views (pose) the frame now on screen was rendered for; null before the first frame. */
   shownViews: WireView[] | null = null;
+  /** The bitmap size the request in flight was asked at (its scale of the surface). */
+  requestSize: { width: number; height: number } | null = null;
   /** Pose of the request in flight, of the delivered frame, and of the frame on screen. */
   requestPose: RequestPose | null = null;
   deliveredPose: RequestPose | null = null;
@@ -89,6 +91,7 @@ export class GuestRun {
     }
     this.lastLatencyMs = now - this.inFlight.sentAt;
     this.inFlight = null;
+    this.requestSize = null;
     let outcome: Delivery = 'taken';
     if (this.delivered) {
       this.delivered.bitmap.close();
@@ -113,6 +116,7 @@ export class GuestRun {
     this.delivered?.bitmap.close();
     this.delivered = null;
     this.inFlight = null;
+    this.requestSize = null;
     this.shownViews = null;
     this.requestPose = this.deliveredPose = this.shownPose = null;
   }

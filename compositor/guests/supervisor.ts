@@ -4,8 +4,8 @@
 // A run works for a layer's live version or for a version under vetting (guests/guest-run.ts); a
 // vetting run's failure rejects the version (live-edit/editor.ts decides the rest) and never
 // touches the live layer. Every teardown ends the worker after the current dispatch (GuestRun.retire).
-import type { Policy } from '../../shared/limits';
-import { surfaceSize, type FrameDelivery, type InitResult } from '../../shared/protocol';
+import { MAX_STARTING, type Policy } from '../../shared/limits';
+import type { FrameDelivery, InitResult } from '../../shared/protocol';
 import type { spawnGuest, Isolation, StartVersion, Surface } from '../guest-host';
 import type { FrameClock } from '../frame-clock';
 import { describeError, type Layer } from '../layer';
@@ -13,11 +13,13 @@ import { wantsFrames, type LayerEvent } from '../layer-state';
 import type { Staging } from '../live-edit/staging';
 import { evictionReason } from '../policy/eviction';
 import { failureAction, type LayerError } from '../policy/failure';
-import { bestLatency, ordinal, pacerRecord } from '../policy/pacer';
+import { describeStep, forgetCeiling, initialPacer, ordinal, pacerRecord } from '../policy/pacer';
 import { onCrash } from '../policy/supervisor';
 import { graceExpired, noteLife } from '../policy/watchdog';
 import type { TraceRecorder } from '../trace';
 import { GuestRun, type RunOwner } from './guest-run';
+import { isStarting, otherBestLatencies, othersStarting, othersUnmeasured } from './neighbours';
+import { StartSlots } from './start-slots';
 
 /** What live editing hears from the supervisor about versions and their vetting runs. */
 export interface VersionEvents {
@@ -29,6 +31,8 @@ export interface VersionEvents {
   vettingFrame(staging: Staging): void;
   /** A vetting run failed: its version is rejected. `started`: it had set up before it failed. */
   vettingFailed(staging: Staging, error: LayerError, started: boolean): void;
+  /** A vetting run was refused at admission (no scale fits it): its version is rejected for its frame rate. */
+  vettingRefused(staging: Staging, message: string): void;
   /** A layer's first version is running: record it in the history. */
   firstVersion(layer: Layer): void;
 }
@@ -49,6 +53,10 @@ export interface SupervisorHost {
   /** Starts a guest's worker (guest-host.ts's spawnGuest; a fake in unit tests). */
   readonly spawn: typeof spawnGuest;
   readonly versions: VersionEvents;
+  /** Whether guests' scale adapts to their cost (page URL adapt, default on). */
+  readonly adaptive: boolean;
+  /** The compositor's pressure on guests' budgets now (policy/frame-budget.ts; 1 = none). */
+  pressure(): number;
 }
 
 /** A run's owner, found: the layer it runs, or the version it vets; null once neither holds it. */
@@ -58,13 +66,36 @@ export class Supervisor {
   /** When a guest was last evicted as too slow (see Policy.evictionCooldownMs). */
   private lastEvictionAt = -Infinity;
 
+  /** Workers starting now, and layers waiting for a start slot (start-slots.ts). */
+  private readonly slots = new StartSlots<GuestRun, Layer>(MAX_STARTING);
+
   constructor(private readonly host: SupervisorHost) {}
 
-  /** Starts a worker for a layer's live version: its source (or URL). Its last run's figures go. */
+  /**
+   * Starts a worker for a layer's live version: its source (or URL). Its last run's figures go.
+   * With every start slot taken, the layer waits (`loading`, its reason saying so) for one.
+   */
   startLayer(layer: Layer): void {
+    if (!this.slots.ask(layer)) {
+      const { starting, waiting } = this.slots.counts;
+      layer.stateReason = `waiting to start: ${starting} guests are starting, ${waiting} waiting`;
+      return;
+    }
     layer.stateReason = undefined;
     layer.run = this.spawn({ kind: 'layer', id: layer.id }, layer.url, layer.surface, { source: layer.source ?? undefined }, layer.run?.lastDeliveryFrame ?? 0);
   }
+
+  /** A start slot came free: the next waiting layer that still wants to start starts. */
+  private startWaiting(): void {
+    for (;;) {
+      const layer = this.slots.next((l) => this.host.layer(l.id) === l && l.state === 'loading' && !(l.run && !l.run.retired));
+      if (!layer) return;
+      this.startLayer(layer);
+    }
+  }
+
+  /** Whether the layer waits for a start slot (no worker yet). */
+  readonly waiting = (layer: Layer): boolean => this.slots.isWaiting(layer);
 
   /** Starts the worker a version is vetted in, handing `state` to its setup. */
   startVetting(staging: Staging, url: string, surface: Surface, state: unknown): void {
@@ -187,8 +218,18 @@ export class Supervisor {
         found.layer.pastDroppedMessages += run.host.droppedMessages;
       }
       run.retire();
+      this.loadChanged();
+      if (this.slots.ended(run)) this.startWaiting();
     }
     this.host.releaseTexture(run.owner.id);
+  }
+
+  /** A worker ended: the load on the machine changed, so every other guest may try larger steps again at once. */
+  private loadChanged(): void {
+    for (const layer of this.host.layers()) {
+      const other = layer.liveRun;
+      if (other) other.pacer = forgetCeiling(other.pacer);
+    }
   }
 
   /** Spawns a worker; its events find the run's owner when they arrive (a swap may have changed it). */
@@ -213,6 +254,9 @@ export class Supervisor {
         version,
       ),
     );
+    // Admission: a new worker starts at its smallest scale and earns larger ones (policy/pacer.ts).
+    run.pacer = initialPacer(this.host.policy, this.host.adaptive);
+    this.slots.began(run);
     // Runs when the guest has loaded and set up (or failed to).
     void run.host.start().then((result) => this.started(run, result));
     return run;
@@ -236,10 +280,11 @@ export class Supervisor {
     const found = this.find(run);
     if (!found) return frame.bitmap.close();
     const { width, height } = frame.bitmap;
-    const expected = surfaceSize(run.declaration, run.surface);
-    if (width !== expected.width || height !== expected.height) {
+    // A frame answering the request in flight must be the size it was asked at (anything else is closed as unasked below).
+    const expected = run.inFlight?.frameId === frame.frameId ? run.requestSize : null;
+    if (expected && (width !== expected.width || height !== expected.height)) {
       frame.bitmap.close();
-      this.crash(run, { phase: 'protocol', message: `frame is ${width}×${height}, the layer's surface is ${expected.width}×${expected.height}` });
+      this.crash(run, { phase: 'protocol', message: `frame is ${width}×${height}, it was asked for at ${expected.width}×${expected.height}` });
       return;
     }
     const now = this.host.now();
@@ -247,7 +292,10 @@ export class Supervisor {
     if (delivery === 'unasked') return;
     if (delivery === 'superseded' && found.kind === 'layer') found.layer.superseded += 1;
     this.host.trace.record({ kind: 'deliver', t: performance.now() - run.lastLatencyMs, dur: run.lastLatencyMs, layer: run.owner.id, args: { frameId: frame.frameId, renderMs: Math.round(frame.renderMs * 100) / 100 } });
-    run.liveness.firstFrameAt ??= now;
+    if (run.liveness.firstFrameAt === null) {
+      run.liveness.firstFrameAt = now;
+      if (this.slots.ended(run)) this.startWaiting();
+    }
     run.lastDeliveryFrame = this.host.frames();
     run.staleFrames = 0;
     this.apply(run, { type: 'frame-delivered' });
@@ -256,21 +304,24 @@ export class Supervisor {
 
   /** Feeds the frame's return latency to the pacer; a live guest too slow even at the slowest pace is evicted. */
   private pace(run: GuestRun, found: Found): void {
-    const before = run.pacer.divisor;
+    const before = run.pacer;
     const interval = this.host.clock.nominalIntervalMs();
-    run.pacer = pacerRecord(run.pacer, run.lastLatencyMs, interval, this.host.policy);
+    run.pacer = pacerRecord(run.pacer, run.lastLatencyMs, interval, this.host.policy, this.host.pressure());
     if (found.kind === 'vetting') {
-      // A new version is judged by its vetting, never evicted.
-      this.host.versions.vettingFrame(found.staging);
+      // A new version is judged by its vetting, never evicted; one refused at admission (no scale
+      // fits it) fails its vetting at once, before its frames hold the GPU queue any longer.
+      if (run.pacer.refused) this.host.versions.vettingRefused(found.staging, run.pacer.evictReason ?? 'refused at admission');
+      else this.host.versions.vettingFrame(found.staging);
       return;
     }
     const layer = found.layer;
-    if (run.pacer.divisor !== before) {
-      layer.stateReason = run.pacer.divisor > 1 ? `throttled: asked every ${ordinal(run.pacer.divisor)} frame (frames take ${Math.round(run.lastLatencyMs)} ms)` : undefined;
-      console.info(`[steadfast] layer ${layer.id} pace 1/${before} → 1/${run.pacer.divisor} ${layer.url}`);
+    if (run.pacer.divisor !== before.divisor) {
+      layer.stateReason = run.pacer.divisor > 1 ? `throttled: asked every ${ordinal(run.pacer.divisor)} frame at ${run.pacer.scale} scale (frames take ${Math.round(run.lastLatencyMs)} ms)` : undefined;
+      console.info(`[steadfast] layer ${layer.id} pace 1/${before.divisor} → 1/${run.pacer.divisor} ${layer.url}`);
     }
+    if (run.pacer.strikes > before.strikes) console.warn(`[steadfast] layer ${layer.id}: a runaway frame (${Math.round(run.lastLatencyMs)} ms): at ${describeStep(run.pacer)} now ${layer.url}`);
     const reason = evictionReason(
-      { pacer: run.pacer, intervalMs: interval, now: this.host.now(), lastEvictionAt: this.lastEvictionAt, othersStarting: this.othersStarting(layer), othersBestMs: this.otherBestLatencies(layer) },
+      { pacer: run.pacer, intervalMs: interval, now: this.host.now(), lastEvictionAt: this.lastEvictionAt, othersStarting: othersStarting(this.host.layers(), layer, this.waiting), othersBestMs: otherBestLatencies(this.host.layers(), layer), othersUnmeasured: othersUnmeasured(this.host.layers(), layer, this.host.now(), this.host.policy) },
       this.host.policy,
     );
     if (reason !== null) this.evict(layer, reason);
@@ -311,31 +362,9 @@ export class Supervisor {
 
   /** Whether any guest is starting: a layer loading or restarting, or a version under vetting before its first frame. */
   anyStarting(vettingRuns: Iterable<GuestRun>): boolean {
-    for (const layer of this.host.layers()) if (layer.state === 'loading' || layer.state === 'restarting') return true;
+    for (const layer of this.host.layers()) if (isStarting(layer, this.waiting)) return true;
     for (const run of vettingRuns) if (run.liveness.firstFrameAt === null) return true;
     return false;
-  }
-
-  /**
-   * Whether another guest is loading or restarting. Starting a guest (a process, a 1 MB runtime
-   * to parse, a module to fetch) loads the whole machine for a moment and makes every guest look
-   * slow; nobody is evicted for slowness until that has passed.
-   */
-  private othersStarting(except: Layer): boolean {
-    for (const layer of this.host.layers()) {
-      if (layer !== except && (layer.state === 'loading' || layer.state === 'restarting')) return true;
-    }
-    return false;
-  }
-
-  /** Fastest recent frame-return latencies of the other layers whose guests are delivering frames. */
-  private otherBestLatencies(except: Layer): number[] {
-    const out: number[] = [];
-    for (const layer of this.host.layers()) {
-      const run = layer.liveRun;
-      if (layer !== except && run && run.pacer.samples.length > 0) out.push(bestLatency(run.pacer));
-    }
-    return out;
   }
 
   /** The layer or vetting this run works for, if it still holds the run and the run is not retired. */

@@ -3,6 +3,7 @@
 // panel to a button. hud-panel.ts draws it and feeds it the controller's ray.
 import type { CompositorStats } from '../stats';
 import { previewLabelText } from '../live-edit/preview-label';
+import { holdsFocus } from '../layer-state';
 
 export const PANEL_PIXELS = { width: 640, height: 400 } as const;
 const LINE = 22;
@@ -10,8 +11,8 @@ const TOP = 40;
 const BUTTON_W = 64;
 const BUTTON_H = 18;
 
-/** Per layer: retry … unload. For the page (layer 0): load a guest (its `url`), or chaos. */
-export type PanelAction = 'retry' | 'reload' | 'undo' | 'redo' | 'unload' | 'load' | 'chaos';
+/** Per layer: focus, retry … unload. For the page (layer 0): load a guest (its `url`), or chaos. */
+export type PanelAction = 'focus' | 'retry' | 'reload' | 'undo' | 'redo' | 'unload' | 'load' | 'chaos';
 
 export interface PanelButton {
   /** The layer it acts on; 0 for the page's own buttons (load, chaos). */
@@ -58,9 +59,12 @@ export function panelLayout(stats: CompositorStats, loadable: readonly string[] 
     if (y > PANEL_PIXELS.height - 3 * LINE) break;
     const name = layer.url.replace(/^.*\//, '').slice(0, 28);
     const version = layer.version > 0 ? ` v${layer.version}` : '';
-    lines.push({ text: `${layer.id}. ${layer.state}  ${name}${version}  missed ${layer.missed} · restarts ${layer.restarts}`, y: y + 14, colour: STATE_COLOUR[layer.state] ?? '#ccc', layer: layer.id });
+    // Focus as stats() holds it (while the ray is on this panel every guest is blurred, the focused one too).
+    const focused = stats.focused === layer.id;
+    lines.push({ text: `${layer.id}. ${layer.state}  ${name}${version}  missed ${layer.missed} · restarts ${layer.restarts}${focused ? '  · focused' : ''}`, y: y + 14, colour: STATE_COLOUR[layer.state] ?? '#ccc', layer: layer.id });
     y += LINE;
     const actions: PanelAction[] = [];
+    if (!focused && holdsFocus(layer.state)) actions.push('focus');
     if (layer.state === 'quarantined' || layer.state === 'failed') actions.push('retry');
     if (layer.version > 0) actions.push('reload');
     if (layer.version > 1) actions.push('undo');

@@ -22,6 +22,9 @@ export function chaosGuests(page: Document): string[] {
 /** Acts on a pressed panel button: a layer's action, or the page's (load a guest, chaos). */
 export function actOnButton(compositor: Compositor, button: PanelButton, chaos: readonly string[]): void {
   switch (button.action) {
+    case 'focus':
+      compositor.focus(button.layer);
+      return;
     case 'retry':
       compositor.retry(button.layer);
       return;

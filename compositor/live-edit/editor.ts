@@ -105,26 +105,28 @@ export class LiveEditor implements VersionEvents {
   }
 
   /** The dev server says a file changed: reload every guest that is that file, or imports it directly. */
-  devServerChanged(url: string): void {
+  devServerChanged(url: string, source?: string): void {
     const changed = withoutQuery(url);
     for (const layer of this.host.layers()) {
       if (layer.state === 'closed' || !this.servedByDevServer(layer.url)) continue;
       const own = withoutQuery(layer.url) === changed;
-      if (own || layer.dependencies.includes(changed)) void this.reload(layer.id, 'dev-server', !own);
+      // The dev server sent the changed file's text: a layer's own module needs no fetch.
+      if (own || layer.dependencies.includes(changed)) void this.reload(layer.id, 'dev-server', !own, own ? source : undefined);
     }
   }
 
   /**
-   * Fetches a guest's module again and vets it as the layer's next version. Unchanged text is not
-   * a new version (unless `force`: a module it imports changed). Resolves whether vetting began or
-   * was queued; a fetch failure is recorded as the layer's error.
+   * Fetches a guest's module again (or takes `text`, the dev server's copy of it) and vets it as
+   * the layer's next version. Unchanged text is not a new version (unless `force`: a module it
+   * imports changed). Resolves whether vetting began or was queued; a fetch failure is recorded
+   * as the layer's error.
    */
-  async reload(id: number, trigger: VersionTrigger = 'api', force = false): Promise<boolean> {
+  async reload(id: number, trigger: VersionTrigger = 'api', force = false, text?: string): Promise<boolean> {
     const layer = this.host.layer(id);
     if (!layer || layer.state === 'closed') return false;
     let source: FetchedSource;
     try {
-      source = await fetchSource(layer.url);
+      source = text !== undefined ? { text, hash: sourceHash(text), etag: null } : await fetchSource(layer.url);
     } catch (e) {
       layer.error = { phase: 'reload', message: `load: ${e instanceof Error ? e.message : String(e)}` };
       return false;
@@ -279,6 +281,11 @@ export class LiveEditor implements VersionEvents {
   /** Runs when a vetting run failed (load, setup, a crash or hang before the window is through): its version is rejected. */
   vettingFailed(staging: Staging, error: LayerError, started: boolean): void {
     this.vetEvent(staging, { type: 'failed', phase: vettingPhaseOf(error.phase, started), message: error.message, line: error.line });
+  }
+
+  /** A vetting run was refused at admission (no scale fits it): rejected for its frame rate at once. */
+  vettingRefused(staging: Staging, message: string): void {
+    this.vetEvent(staging, { type: 'failed', phase: 'frame rate', message });
   }
 
   /** Ends a staging (rejected, or its layer gone): its worker goes, a rejection is reported, a queued version starts. */

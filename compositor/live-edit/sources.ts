@@ -6,6 +6,7 @@
 //     without validators, or that do not expose ETag cross-origin, are covered the same way).
 import { sourceHash } from './source-hash';
 import { isJavaScriptMime } from '../../shared/module-imports';
+import { MAX_SOURCE_BYTES } from '../../shared/limits';
 
 /** The text of a guest module and its hash, fetched fresh (revalidated against the server). */
 export interface FetchedSource {
@@ -14,7 +15,6 @@ export interface FetchedSource {
   etag: string | null;
 }
 
-export const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
 
 const FETCH_TIMEOUT_MS = 5_000;
 

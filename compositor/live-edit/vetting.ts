@@ -1,9 +1,15 @@
 // Vetting a new version of a guest before it replaces the live one: one lifecycle (an enum and
 // one transition function) and the frame-rate judgement. Pure, so it is tested with fake time.
 //
-//   starting ──init ok──▶ previewing ──first frame──▶ measuring ──window full, in budget──▶ handing-over ──handed over──▶ passed
-//       │                     │                          │                                     │
-//       └──── failure ────────┴──────── failure ─────────┴── failure, or over budget ──────────┴── restore failed ──▶ rejected
+//   starting ──init ok──▶ previewing ──first frame──▶ measuring ──clearly in budget──▶ handing-over ──handed over──▶ passed
+//       │                     │                          │                                 │
+//       └──── failure ────────┴──────── failure ─────────┴── failure, or over budget ──────┴── restore failed ──▶ rejected
+//
+// Measuring decides as soon as the evidence does (a sequential test, not a fixed window):
+//   - clearly in budget: EARLY_PASS_FRAMES frames or more, all but the slowest within
+//     PASS_MARGIN of the budget (one hitch on a busy machine is not a trend);
+//   - clearly over: the last CLEAR_OVERRUN_FRAMES frames all over OVERRUN_FACTOR times the budget;
+//   - otherwise it measures on, and at the window's end (windowFrames) the median decides.
 //
 // Handing over: the live version is asked for no more frames, its snapshot() is taken and given
 // to the new version's restore() (if it has one); then it takes the layer over (live-edit/editor.ts).
@@ -31,6 +37,27 @@ export type VettingEvent =
   | { type: 'tick'; at: number; previewDeadlineMs: number }
   | { type: 'handed-over' };
 
+/** Frames before a version can pass early, and the share of the budget its frames must keep to. */
+export const EARLY_PASS_FRAMES = 5;
+const PASS_MARGIN = 0.8;
+/** Frames in a row, each this many times over the budget, that reject a version at once. */
+export const CLEAR_OVERRUN_FRAMES = 3;
+const OVERRUN_FACTOR = 2;
+
+/** The frame-rate verdict on the latencies so far: pass, reject (with why), or measure on. */
+export function judgeFrames(latencies: readonly number[], budgetMs: number, windowFrames: number): { verdict: 'pass' } | { verdict: 'reject'; message: string } | { verdict: 'measure' } {
+  const n = latencies.length;
+  const last = latencies.slice(-CLEAR_OVERRUN_FRAMES);
+  if (last.length === CLEAR_OVERRUN_FRAMES && Math.min(...last) > OVERRUN_FACTOR * budgetMs) {
+    return { verdict: 'reject', message: `its frames took ${Math.round(Math.min(...last))} ms or more (its last ${CLEAR_OVERRUN_FRAMES}), over the layer's budget of ${Math.round(budgetMs)} ms by twice or more` };
+  }
+  if (n >= EARLY_PASS_FRAMES && [...latencies].sort((a, b) => a - b)[n - 2]! <= PASS_MARGIN * budgetMs) return { verdict: 'pass' };
+  if (n < windowFrames) return { verdict: 'measure' };
+  const typical = median(latencies);
+  if (typical <= budgetMs) return { verdict: 'pass' };
+  return { verdict: 'reject', message: `its frames took ${Math.round(typical)} ms (median of ${n}), over the layer's budget of ${Math.round(budgetMs)} ms` };
+}
+
 export function startVetting(at: number): Vetting {
   return { state: 'starting', latencies: [], since: at, rejection: null };
 }
@@ -49,18 +76,19 @@ export function vet(v: Vetting, event: VettingEvent): Vetting {
       if (v.state === 'starting' || v.state === 'handing-over') return v;
       if (v.state === 'previewing') return { ...v, state: 'measuring', since: event.at, latencies: [] };
       const latencies = [...v.latencies, event.latencyMs];
-      if (latencies.length < event.windowFrames) return { ...v, latencies };
-      const typical = median(latencies);
-      if (typical <= event.budgetMs) return { ...v, latencies, state: 'handing-over' };
-      return {
-        ...v,
-        latencies,
-        state: 'rejected',
-        rejection: {
-          phase: 'frame rate',
-          message: `its frames took ${Math.round(typical)} ms (median of ${latencies.length}), over the layer's budget of ${Math.round(event.budgetMs)} ms`,
-        },
-      };
+      const judged = judgeFrames(latencies, event.budgetMs, event.windowFrames);
+      switch (judged.verdict) {
+        case 'measure':
+          return { ...v, latencies };
+        case 'pass':
+          return { ...v, latencies, state: 'handing-over' };
+        case 'reject':
+          return { ...v, latencies, state: 'rejected', rejection: { phase: 'frame rate', message: judged.message } };
+        default: {
+          const check: never = judged;
+          return check;
+        }
+      }
     }
     case 'failed':
       return { ...v, state: 'rejected', rejection: { phase: event.phase, message: event.message, line: event.line } };

@@ -17,6 +17,8 @@ export interface PointerRay {
   pressed: boolean;
   /** Where its beam is drawn from (the controller), or null for a ray from the eye (cursor only). */
   beamFrom: vec3 | null;
+  /** The XR input source it comes from, if any. */
+  source?: XRInputSource;
 }
 
 /** This frame's pointer: its ray (null when there is none), and whether its trigger went down this frame. */

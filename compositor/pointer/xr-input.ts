@@ -14,6 +14,6 @@ export function controllerPointer(session: XRSession): PointerSource {
     if (!pose) return null;
     const ray = rayFromPose(pose.transform);
     // A tracked controller's beam starts at the controller; a gaze or screen ray's at the eye (cursor only).
-    return { ...ray, pressed, beamFrom: source?.targetRayMode === 'tracked-pointer' ? ray.origin : null };
+    return { ...ray, pressed, beamFrom: source?.targetRayMode === 'tracked-pointer' ? ray.origin : null, source };
   };
 }

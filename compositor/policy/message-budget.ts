@@ -20,8 +20,13 @@ export type Admission = 'take' | 'drop' | 'flood';
 /** One frame's worth of time: the allowance grows by a frame's caps for each of these since the frame began. */
 export const BUDGET_FRAME_MS = 1000 / 60;
 
-export function createBudget(soft: number, hard: number): MessageBudget {
-  return { soft, hard, inFrame: 0, dropped: 0, frameStart: -Infinity };
+/**
+ * A new budget; `now`: when it starts counting (a guest's spawn). Until the compositor's first
+ * frame (an immersive session waits for the user to enter VR), the allowance grows with the time
+ * since then, as it does after a stall.
+ */
+export function createBudget(soft: number, hard: number, now = -Infinity): MessageBudget {
+  return { soft, hard, inFrame: 0, dropped: 0, frameStart: now };
 }
 
 /** Counts one message arriving at `now` and says what to do with it. */

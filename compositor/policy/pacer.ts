@@ -1,44 +1,182 @@
-// Per-guest pacing, as Monado's per-client pacer: a guest whose frames steadily come back
-// late is asked for every 2nd, then every 3rd compositor frame; if it is still late at the
-// slowest pace it is evicted. A guest that keeps up again is sped back up. Pure: samples in,
-// state out. Frame-return latency (request → delivery) includes the guest's GPU time,
-// since a frame cannot be transferred before its GPU work is done.
+// Per-guest quality: the scale of its surface it renders at and the pace it is asked at, chosen
+// from its own measured frame-return latency (request → delivery, which includes its GPU time:
+// a frame cannot be transferred before its GPU work is done). Pure: samples in, state out.
+//
+// A guest moves along one ladder, best first: its full surface at every frame, then smaller
+// surfaces (each step ~1.25× fewer pixels per side) down to 1/8, then every 2nd … maxDivisor-th
+// frame at 1/8 (SteamVR and Meta's runtimes give a slow app a smaller render target before they
+// halve its rate). A slow machine gets smaller or slower guest frames, never evicted ones:
+//   - Admission: a new worker (first load, restart, a version under vetting) starts at 1/8 at every
+//     frame and earns larger surfaces by measured cost, so a GPU hog never renders full size first.
+//   - Down: when most of a window's frames miss their budget (divisor intervals), one step down.
+//     The compositor's `pressure` (when it is itself late) shrinks the budget for moves between
+//     scales only: it buys smaller frames, never slower ones.
+//   - Up: when all frames but one of a window would still fit its budget at the next step's size
+//     (a faster pace: with 10 % to spare), one step up. Latency grows with the side rather than the pixel count here (a frame's fixed
+//     costs, the hops and the transfer, dominate small surfaces); a step that then proves late is
+//     not tried again for CEILING_FRAMES frames, doubling each time it fails again (TCP's
+//     ssthresh, in effect), so a guest does not swing between two steps.
+//   - Refusal at admission: when, among its first ADMISSION_FRAMES frames (at 1/8), even the
+//     fastest but the first (shader compilation) of ADMISSION_SAMPLES or more takes longer than a
+//     runaway frame (RUNAWAY_INTERVALS intervals), no scale can fit it: it is marked for eviction
+//     before it ever renders larger.
+//   - Runaway: one frame that takes more than RUNAWAY_INTERVALS intervals puts the guest at once at
+//     the bottom of the ladder; a second one there, once it has RUNAWAY_SETTLE frames there, marks
+//     it for eviction (the caller then asks whether its fastest frames stand out).
+//   - Evict: at the bottom, most of a window still misses the bottom's own budget (pressure aside).
+//     The caller decides (policy/eviction.ts): a guest is evicted only for its own cost.
+// With `adaptive` off (page URL adapt=0), the scale stays 1 and only the pace moves (the old pacer).
 import type { Policy } from '../../shared/limits';
 import { median } from '../../shared/median';
 
 export type PacerPolicy = Pick<Policy, 'maxDivisor' | 'pacerWindow' | 'pacerLateFraction'>;
 
+/** The scales of its surface a guest may render at, largest first (linear; 1/8 is the floor). */
+export const SCALES = [1, 0.8, 0.64, 0.5, 0.4, 0.32, 0.25, 0.2, 0.16, 0.125] as const;
+export const MIN_SCALE: number = SCALES[SCALES.length - 1]!;
+/** One frame longer than this many display intervals is a runaway frame. */
+export const RUNAWAY_INTERVALS = 8;
+/** Deliveries a step that proved late is not tried again for (doubling on each failure, at most 16×). */
+export const CEILING_FRAMES = 30;
+/** Admission: the frames judged for refusal, and how many it takes. */
+export const ADMISSION_FRAMES = 10;
+const ADMISSION_SAMPLES = 4;
+/** A guest's first frames include shader compilation and warm-up: no runaway strike for these. */
+const WARMUP_FRAMES = 10;
+/** Frames at the bottom before a runaway strike there marks a guest (its fastest among them judges it). */
+export const RUNAWAY_SETTLE = 3;
+
+export interface PacerStep {
+  scale: number;
+  divisor: number;
+}
+
 export interface PacerState {
   /** Ask every `divisor`-th compositor frame (1 = every frame). */
   divisor: number;
-  /** Latency samples (ms) at the current divisor, oldest first, at most pacerWindow. */
+  /** Render at this share of the surface's width and height (1 = full size). */
+  scale: number;
+  /** Index on the ladder (0 = full size, every frame). */
+  level: number;
+  /** Whether scale moves at all (false: scale 1, pace only). */
+  adaptive: boolean;
+  /** Latency samples (ms) at the current step, oldest first, at most pacerWindow. */
   samples: number[];
-  /** Set when the guest is late even at the slowest pace; the caller evicts it. */
+  /** Frames delivered in all (for the warm-up). */
+  frames: number;
+  /** Runaway frames so far. */
+  strikes: number;
+  /** A step that proved late (the ladder index above which the guest stays), and for how many more frames; -1: none. */
+  ceiling: number;
+  ceilingFrames: number;
+  /** How many times in a row stepping up to the ceiling failed (the wait doubles). */
+  ceilingFailures: number;
+  /** Set when the guest is late even at the bottom of the ladder (or ran away twice, or was refused at admission); the caller may evict it. */
   evict: boolean;
+  /** Refused at admission (see above). */
+  refused: boolean;
+  /** Why it was marked for eviction, in figures. */
+  evictReason: string | undefined;
 }
 
-export function initialPacer(): PacerState {
-  return { divisor: 1, samples: [], evict: false };
+/** The ladder for this policy, best first. */
+export function ladder(policy: Pick<Policy, 'maxDivisor'>, adaptive: boolean): PacerStep[] {
+  const steps: PacerStep[] = adaptive ? SCALES.map((scale) => ({ scale, divisor: 1 })) : [{ scale: 1, divisor: 1 }];
+  const bottomScale = adaptive ? MIN_SCALE : 1;
+  for (let divisor = 2; divisor <= Math.max(1, policy.maxDivisor); divisor++) steps.push({ scale: bottomScale, divisor });
+  return steps;
 }
 
-/** Records one frame-return latency and re-judges the pace. */
-export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalMs: number, policy: PacerPolicy): PacerState {
+/** A new worker's pacer: adaptive ones start at the smallest scale, at every frame (admission). */
+export function initialPacer(policy: Pick<Policy, 'maxDivisor'> = { maxDivisor: 3 }, adaptive = true): PacerState {
+  const level = adaptive ? SCALES.length - 1 : 0;
+  const step = ladder(policy, adaptive)[level]!;
+  return { ...step, level, adaptive, samples: [], frames: 0, strikes: 0, ceiling: -1, ceilingFrames: 0, ceilingFailures: 0, evict: false, refused: false, evictReason: undefined };
+}
+
+function at(state: PacerState, level: number, policy: PacerPolicy, extra: Partial<PacerState> = {}): PacerState {
+  const step = ladder(policy, state.adaptive)[level]!;
+  return { ...state, ...step, level, samples: [], ...extra };
+}
+
+/**
+ * Records one frame-return latency and re-judges the step. `pressure` (0..1, 1 = none) shrinks
+ * every budget while the compositor's own frame is late (policy/frame-budget.ts).
+ */
+export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalMs: number, policy: PacerPolicy, pressure = 1): PacerState {
+  const steps = ladder(policy, state.adaptive);
+  const bottom = steps.length - 1;
+  const frames = state.frames + 1;
+  if (frames > WARMUP_FRAMES && latencyMs > RUNAWAY_INTERVALS * frameIntervalMs) {
+    const strikes = state.strikes + 1;
+    if (state.level !== bottom) return at({ ...state, frames, strikes }, bottom, policy);
+    // At the bottom a runaway frame is a sample like any other: a guest queued behind another's GPU
+    // work has one now and then, and is judged by its fastest frames (policy/eviction.ts). Marked
+    // once it has settled there (RUNAWAY_SETTLE frames at the bottom) with a second strike.
+    const samples = [...state.samples, latencyMs].slice(-policy.pacerWindow);
+    if (strikes >= 2 && samples.length >= RUNAWAY_SETTLE) {
+      return { ...state, frames, strikes, samples, evict: true, evictReason: `runaway frames at ${describeStep(state)}: the latest took ${Math.round(latencyMs)} ms and the fastest of its last ${samples.length} ${Math.round(Math.min(...samples))} ms (one frame may take ${Math.round(RUNAWAY_INTERVALS * frameIntervalMs)} ms)` };
+    }
+    return { ...state, frames, strikes, samples };
+  }
   const samples = [...state.samples, latencyMs].slice(-policy.pacerWindow);
-  if (samples.length < policy.pacerWindow) return { ...state, samples };
-  const budget = state.divisor * frameIntervalMs;
+  const ceilingFrames = Math.max(0, state.ceilingFrames - 1);
+  const next: PacerState = { ...state, frames, samples, ceilingFrames };
+  if (state.adaptive && frames <= ADMISSION_FRAMES && state.scale === MIN_SCALE && samples.length >= ADMISSION_SAMPLES && frames === samples.length) {
+    // Refused only far past the bottom's budget (a runaway's length): a guest starting on a busy
+    // machine is slow for a while, and the slow path (down the ladder, then eviction) judges it.
+    const fastest = Math.min(...samples.slice(1));
+    if (fastest > RUNAWAY_INTERVALS * frameIntervalMs) {
+      return { ...next, evict: true, refused: true, evictReason: `refused at admission: at ${MIN_SCALE} scale its frames take at least ${Math.round(fastest)} ms, more than ${RUNAWAY_INTERVALS} display intervals (${Math.round(RUNAWAY_INTERVALS * frameIntervalMs)} ms), so no scale and pace can fit it` };
+    }
+  }
+  if (samples.length < policy.pacerWindow) return next;
+  // Pressure buys smaller frames, not slower ones: it shrinks the budget only for moves between
+  // scales at the same pace (a step down to a slower pace is judged against the plain budget).
+  const squeeze = Math.min(1, Math.max(0, pressure));
+  const downIsScale = state.level < bottom && steps[state.level + 1]!.divisor === state.divisor;
+  const budget = state.divisor * frameIntervalMs * (downIsScale ? squeeze : 1);
   const late = samples.filter((s) => s > budget).length / samples.length;
   if (late >= policy.pacerLateFraction) {
-    if (state.divisor >= policy.maxDivisor) return { divisor: state.divisor, samples, evict: true };
-    return { divisor: state.divisor + 1, samples: [], evict: false };
+    if (state.level < bottom) {
+      // This step proved late: stay below it for a while (longer each time it fails in a row).
+      const failures = state.ceiling === state.level ? state.ceilingFailures + 1 : 0;
+      return at(next, state.level + 1, policy, { ceiling: state.level, ceilingFrames: CEILING_FRAMES * 2 ** Math.min(4, failures), ceilingFailures: failures });
+    }
+    // At the bottom: late against its own budget (pressure aside) means it cannot fit at all.
+    const ownBudget = state.divisor * frameIntervalMs;
+    const ownLate = samples.filter((s) => s > ownBudget).length / samples.length;
+    if (ownLate >= policy.pacerLateFraction) {
+      return { ...next, evict: true, evictReason: `too slow: even at ${describeStep(state)} its frames take ${Math.round(median(samples))} ms (fastest ${Math.round(Math.min(...samples))} ms), more than the ${Math.round(ownBudget)} ms that allows` };
+    }
+    return { ...next, evict: false, evictReason: undefined };
   }
-  // Comfortably inside a faster pace (with 20 % headroom) for a whole window: speed up.
-  const fasterBudget = (state.divisor - 1) * frameIntervalMs * 0.8;
-  if (state.divisor > 1 && samples.every((s) => s <= fasterBudget)) return { divisor: state.divisor - 1, samples: [], evict: false };
-  return { ...state, samples };
+  if (state.level > 0 && !(next.ceiling === state.level - 1 && next.ceilingFrames > 0)) {
+    const up = steps[state.level - 1]!;
+    // Latency grows with the side here (see above); a faster pace shrinks the budget.
+    const growth = up.scale / state.scale;
+    const fasterPace = up.divisor < state.divisor;
+    const upBudget = up.divisor * frameIntervalMs * (fasterPace ? 1 : squeeze);
+    // All but one frame of the window (one hitch on a busy machine is not a trend).
+    const fitting = samples.filter((s) => s * growth <= (fasterPace ? 0.9 : 1) * upBudget).length;
+    if (fitting >= samples.length - 1) return at(next, state.level - 1, policy, { evict: false, evictReason: undefined });
+  }
+  return { ...next, evict: false, evictReason: undefined };
+}
+
+/** The machine's load changed (a guest ended): steps that proved late may be tried again at once. */
+export function forgetCeiling(state: PacerState): PacerState {
+  return { ...state, ceilingFrames: 0, ceilingFailures: 0 };
+}
+
+/** "1/8 scale, every 3rd frame" and the like. */
+export function describeStep(step: PacerStep): string {
+  const pace = step.divisor === 1 ? 'every frame' : `every ${ordinal(step.divisor)} frame`;
+  return `${Math.round(step.scale * 1000) / 1000} scale, ${pace}`;
 }
 
 /** Whether to ask the guest for a frame, `framesSinceRequest` compositor frames after its last request. */
-export function pacerDue(state: PacerState, framesSinceRequest: number): boolean {
+export function pacerDue(state: Pick<PacerState, 'divisor'>, framesSinceRequest: number): boolean {
   return framesSinceRequest >= state.divisor;
 }
 
@@ -48,14 +186,11 @@ export function ordinal(n: number): string {
 }
 
 /**
- * Eviction asks more than "late at the slowest pace": even the guest's fastest recent frame must
- * miss the slowest pace's budget (the caller checks), and the guest must stand out. When every
- * guest is late together (the machine is loaded, or one guest's GPU work holds the shared
- * queue), evicting them one by one would empty the scene for nothing. Each guest is judged by
- * its *fastest* recent frame, which contention inflates least: a guest whose own work is heavy
- * is never fast, a victim of someone else's is fast whenever the queue clears. A guest stands
- * out when it is alone, or its fastest frame is at least `factor` times the median of the
- * others' fastest frames.
+ * Eviction asks more than "late at the bottom": the guest must stand out. When every guest is late
+ * together (the machine is loaded, or one guest's GPU work holds the shared queue), evicting them
+ * one by one would empty the scene for nothing. Each guest is judged by its *fastest* recent
+ * frame, which contention inflates least. A guest stands out when it is alone, or its fastest
+ * frame is at least `factor` times the median of the others' fastest frames.
  */
 export function standsOut(candidateBestMs: number, othersBestMs: readonly number[], factor = 2): boolean {
   if (othersBestMs.length === 0) return true;
@@ -63,6 +198,6 @@ export function standsOut(candidateBestMs: number, othersBestMs: readonly number
 }
 
 /** A guest's fastest recent frame-return latency, ms (its cost with the least contention in it). */
-export function bestLatency(state: PacerState): number {
+export function bestLatency(state: Pick<PacerState, 'samples'>): number {
   return state.samples.length ? Math.min(...state.samples) : 0;
 }

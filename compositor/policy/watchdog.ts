@@ -5,7 +5,10 @@
 //   - A started guest with no frame and no sign of life for `hangMs` is hung. While other guests
 //     are starting (a burst of spawns: processes, runtimes to compile, on few cores), a guest's
 //     thread can be starved of the CPU for longer without being hung: then the limit is at least
-//     STARTING_HANG_MS.
+//     STARTING_HANG_MS. And a guest is judged against its siblings: while even the most recently
+//     heard of the other guests has been silent for a while, the machine is starving every
+//     guest's thread (a slow machine, a burst of work), not hanging this one: the limit is at
+//     least CONTENTION_FACTOR times that silence (at most MAX_HANG_FACTOR × hangMs).
 //   - A guest without a first frame `startupMs` after its runtime first said it was alive failed
 //     to start. The time before that (a process, the runtime to load and compile, queued behind
 //     other guests' spawns) is the platform's, not the guest's: a runtime that never says anything
@@ -38,22 +41,35 @@ export function noteLife(l: Liveness, now: number): void {
 
 /** The least hang limit while other guests are starting, ms. */
 export const STARTING_HANG_MS = 1_000;
+/** While the best-heard other guest has been silent for s ms, a guest may be silent CONTENTION_FACTOR × s. */
+export const CONTENTION_FACTOR = 3;
+/** Contention never widens the hang limit past this many hangMs. */
+export const MAX_HANG_FACTOR = 8;
 /** A runtime that never says it is alive fails to start after this many start-up limits. */
 export const NO_LIFE_FACTOR = 2;
 
 /** 'startup': no first frame in time; 'silent': its runtime never said it was alive; 'hang': alive once, silent too long. */
 export type LivenessVerdict = 'ok' | 'hang' | 'startup' | 'silent';
 
-/** Judges a guest's liveness at `now`; `othersStarting`: another guest is loading or restarting. */
-export function livenessVerdict(l: Liveness, now: number, policy: WatchdogPolicy, othersStarting = false): LivenessVerdict {
+/**
+ * The hang limit now, ms: hangMs, at least STARTING_HANG_MS while others start, and widened while
+ * every other guest is silent too (`othersQuietMs`: the shortest silence among the other running
+ * guests; 0 when there are none).
+ */
+export function hangLimitMs(policy: Pick<WatchdogPolicy, 'hangMs'>, othersStarting: boolean, othersQuietMs = 0): number {
+  const base = othersStarting ? Math.max(policy.hangMs, STARTING_HANG_MS) : policy.hangMs;
+  return Math.max(base, Math.min(MAX_HANG_FACTOR * policy.hangMs, CONTENTION_FACTOR * othersQuietMs));
+}
+
+/** Judges a guest's liveness at `now`; `othersStarting`: another guest is loading or restarting; `othersQuietMs`: see hangLimitMs. */
+export function livenessVerdict(l: Liveness, now: number, policy: WatchdogPolicy, othersStarting = false, othersQuietMs = 0): LivenessVerdict {
   if (l.firstFrameAt === null) {
     // Never longer than NO_LIFE_FACTOR × startupMs from the spawn in all: the guest is crashed (and
     // restarted) before its init call's own deadline (CONTROL_CALL_TIMEOUT_MS) could fail it for good.
     if (now - l.spawnedAt > NO_LIFE_FACTOR * policy.startupMs) return l.firstLifeAt === null ? 'silent' : 'startup';
     return l.firstLifeAt !== null && now - l.firstLifeAt > policy.startupMs ? 'startup' : 'ok';
   }
-  const limit = othersStarting ? Math.max(policy.hangMs, STARTING_HANG_MS) : policy.hangMs;
-  return now - l.lastLifeAt > limit ? 'hang' : 'ok';
+  return now - l.lastLifeAt > hangLimitMs(policy, othersStarting, othersQuietMs) ? 'hang' : 'ok';
 }
 
 export interface InFlight {
@@ -75,6 +91,14 @@ export function scheduleRequest(frameId: number, now: number, frame: number, fra
 /** True exactly once per request: at the first compositor frame at or past its deadline with it undelivered. */
 export function newlyMissed(request: InFlight | null, frame: number): boolean {
   return request !== null && !request.missed && frame >= request.deadlineFrame;
+}
+
+/** A request unanswered this many hang limits after its deadline is given up (the guest is asked again). */
+export const ABANDON_FACTOR = 4;
+
+/** Whether a request still in flight at `now` is lost: ABANDON_FACTOR hang limits past its deadline. */
+export function abandoned(request: InFlight, now: number, hangMs: number): boolean {
+  return now - request.deadline > ABANDON_FACTOR * hangMs;
 }
 
 /** Whether a stale layer has used up its grace and must be dropped. */

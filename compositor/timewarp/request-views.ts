@@ -2,7 +2,10 @@
 // side by side on the surface, widened by their overscan and (for depth layers) with a depth
 // viewport below each colour viewport. Quad and cylinder layers are flat pictures: one view,
 // eye 'none', covering the whole surface, with identity matrices. Pure.
-import { surfaceSize, type LayerDeclaration, type Viewport, type WireView } from '../../shared/protocol';
+import { MIN_SURFACE_SIDE } from '../../shared/limits';
+import type { LayerDeclaration, Viewport, WireView } from '../../shared/protocol';
+
+type Size = { width: number; height: number };
 
 const IDENTITY = Object.freeze([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
 
@@ -33,11 +36,29 @@ export function surfaceViews(views: readonly WireView[], surface: { width: numbe
 }
 
 /**
+ * The colour surface a layer renders into at `scale` of its full size: the page's surface for a
+ * projection layer, a quad's or cylinder's own where it declares one. Each side at least
+ * MIN_SURFACE_SIDE (or the full side, if smaller).
+ */
+export function colourSize(layer: LayerDeclaration, base: Size, scale = 1): Size {
+  const full = layer.type === 'projection' ? base : (layer.surface ?? base);
+  const side = (n: number) => Math.min(n, Math.max(MIN_SURFACE_SIDE, Math.round(n * scale)));
+  return { width: side(full.width), height: side(full.height) };
+}
+
+/** The size of the bitmap a layer delivers at `scale`: its colour surface, twice as tall for depth layers. */
+export function renderSize(layer: LayerDeclaration, base: Size, scale = 1): Size {
+  const colour = colourSize(layer, base, scale);
+  return layer.type === 'projection' && layer.depth ? { width: colour.width, height: colour.height * 2 } : colour;
+}
+
+/**
  * The views to send a layer's guest. `views` are the poses to render for (already predicted);
  * `surface` is the page's surface size (a depth layer's bitmap is twice as tall, and a quad or
- * cylinder may declare its own, see surfaceSize).
+ * cylinder may declare its own, see surfaceSize); `scale` the share of it rendered this frame.
  */
-export function requestViews(layer: LayerDeclaration, views: readonly WireView[], surface: { width: number; height: number }): WireView[] {
+export function requestViews(layer: LayerDeclaration, views: readonly WireView[], base: Size, scale = 1): WireView[] {
+  const surface = colourSize(layer, base, scale);
   switch (layer.type) {
     case 'projection': {
       const laid = surfaceViews(views, surface);
@@ -51,7 +72,7 @@ export function requestViews(layer: LayerDeclaration, views: readonly WireView[]
     }
     case 'quad':
     case 'cylinder': {
-      const own = surfaceSize(layer, surface);
+      const own = surface;
       return [
         {
           eye: 'none',

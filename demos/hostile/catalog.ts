@@ -26,11 +26,11 @@ export const HOSTILE_FIXTURES: readonly HostileFixture[] = [
   { file: 'throw-in-frame.js', does: 'frame() throws from its 4th frame on', ends: 'quarantined', error: /^frame failed for .*throw-in-frame\.js: frame exploded on purpose/, siblingsProtected: 'throughout' },
   { file: 'syntax-error.js', does: 'is not valid JavaScript', ends: 'failed', error: /^load failed for .*syntax-error\.js: SyntaxError/, siblingsProtected: 'throughout' },
   { file: 'no-default-export.js', does: 'has no default export', ends: 'failed', error: /^load failed for .*no-default-export\.js: module has no default export/, siblingsProtected: 'throughout' },
-  { file: 'slow-frames.js', does: 'takes 60 ms per frame', ends: 'quarantined', error: /^frame failed for .*slow-frames\.js: too slow: even its fastest recent frame took \d+ ms/, siblingsProtected: 'throughout' },
+  { file: 'slow-frames.js', does: 'takes 60 ms per frame', ends: 'quarantined', error: /^frame failed for .*slow-frames\.js: (too slow: even at 0\.125 scale, every 3rd frame its frames take \d+ ms|refused at admission: at 0\.125 scale its frames take at least \d+ ms)/, siblingsProtected: 'throughout' },
   { file: 'memory-growth.js', does: 'keeps 32 MB more heap every frame', ends: 'quarantined', error: /memory-growth\.js/, siblingsProtected: 'throughout' },
   { file: 'message-flood.js', does: 'posts thousands of garbage and forged protocol messages per frame with self.postMessage', ends: 'quarantined', error: /^protocol failed for .*message-flood\.js: message flood/, siblingsProtected: 'throughout' },
   { file: 'huge-surface.js', does: 'resizes its surface to 16384×16384', ends: 'quarantined', error: /^frame failed for .*huge-surface\.js: RangeError: the surface is \d+×\d+; its width cannot be set to 16384/, siblingsProtected: 'throughout' },
   { file: 'self-close.js', does: 'calls self.close() after 5 frames', ends: 'quarantined', error: /^hang detected in .*self-close\.js/, siblingsProtected: 'throughout' },
-  { file: 'expensive-shader.js', does: 'draws a full-surface fragment shader with a 4000-step loop per pixel', ends: 'quarantined', error: /^frame failed for .*expensive-shader\.js: too slow/, siblingsProtected: 'once-acted' },
+  { file: 'expensive-shader.js', does: 'draws a full-surface fragment shader with a 4000-step loop per pixel', ends: 'quarantined', error: /^frame failed for .*expensive-shader\.js: (refused at admission|too slow|runaway frames)/, siblingsProtected: 'once-acted' },
   { file: 'lose-context.js', does: 'loses its own WebGL context after 5 frames', ends: 'quarantined', error: /^frame failed for .*lose-context\.js: .*context (is|was) lost/, siblingsProtected: 'throughout' },
 ];

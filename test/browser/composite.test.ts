@@ -1,7 +1,7 @@
 // What a user sees: guests' pixels in the composite, in both eyes, blended in order.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openCompositor, screenshotPixels, stats, waitForLayerState } from '../../tooling/driver/harness';
+import { launchBrowser, openCompositor, screenshotFractions, stats, waitForLayerState } from '../../tooling/driver/harness';
 
 const app = inject('appUrl');
 let browser: Browser;
@@ -17,8 +17,8 @@ const near = (actual: number[], expected: number[], tolerance = 6) =>
 
 describe('compositing', () => {
   it('shows two guests in both eyes, the second blended over the first with premultiplied alpha', async () => {
-    // 480×240 page: left eye x 0–239, right eye x 240–479. Guest A: opaque red everywhere.
-    // Guest B: blue at 50 % alpha over the right half of each eye.
+    // Left eye on the page's left half, right eye on its right half (fractions of the page, from the
+    // top left). Guest A: opaque red everywhere. Guest B: blue at 50 % alpha over the right half of each eye.
     const page = await openCompositor(browser, app, {
       guests: ['demos/solid.js?color=ff0000', 'demos/solid.js?color=0000ff&alpha=0.5&rect=0.5,0,0.5,1'],
       extra: { hud: '0' },
@@ -26,10 +26,10 @@ describe('compositing', () => {
     await waitForLayerState(page, 1, ['running']);
     await waitForLayerState(page, 2, ['running']);
     await page.waitForFunction(() => window.compositor.stats().layers.every((l) => l.presented > 5));
-    const pixel = await screenshotPixels(page);
-    for (const eyeX of [0, 240]) {
-      const red = pixel(eyeX + 60, 120);
-      const blended = pixel(eyeX + 180, 120);
+    const pixel = await screenshotFractions(page);
+    for (const eyeX of [0, 0.5]) {
+      const red = pixel(eyeX + 0.125, 0.5);
+      const blended = pixel(eyeX + 0.375, 0.5);
       expect(near(red.slice(0, 3), [255, 0, 0]), `eye at ${eyeX}: left half ${red}`).toBe(true);
       expect(near(blended.slice(0, 3), [128, 0, 128], 8), `eye at ${eyeX}: right half ${blended}`).toBe(true);
     }
@@ -43,10 +43,10 @@ describe('compositing', () => {
     });
     await waitForLayerState(page, 1, ['running']);
     await page.waitForFunction(() => window.compositor.stats().layers[0]!.presented > 5);
-    const pixel = await screenshotPixels(page);
-    for (const eyeX of [0, 240]) {
-      expect(near(pixel(eyeX + 120, 200).slice(0, 3), [0, 255, 0]), 'bottom half green').toBe(true);
-      const top = pixel(eyeX + 120, 40);
+    const pixel = await screenshotFractions(page);
+    for (const eyeX of [0, 0.5]) {
+      expect(near(pixel(eyeX + 0.25, 0.83).slice(0, 3), [0, 255, 0]), 'bottom half green').toBe(true);
+      const top = pixel(eyeX + 0.25, 0.17);
       expect(top[1]! < 40, `top half stays background, got ${top}`).toBe(true);
     }
     await page.close();
@@ -55,7 +55,6 @@ describe('compositing', () => {
   it('renders the default demo scenes (three.js guests) into both eyes, within the page’s Content-Security-Policy', async () => {
     const problems: string[] = [];
     const page = await openCompositor(browser, app, {
-      surface: '256x128',
       extra: { hud: '0' },
       onPage: (p) => {
         p.on('console', (m) => {
@@ -65,20 +64,25 @@ describe('compositing', () => {
       },
     });
     const s0 = await stats(page);
-    expect(s0.layers.map((l) => l.url.replace(/^.*\/demos\//, ''))).toEqual(['cubes.js', 'particles.js', 'info-panel.js']);
+    expect(s0.layers.map((l) => l.url.replace(/^.*\/demos\//, ''))).toEqual(['cubes.js', 'particles.js', 'info-panel.js', 'grab.js']);
     await waitForLayerState(page, 1, ['running'], 30_000);
     await waitForLayerState(page, 2, ['running'], 30_000);
-    await page.waitForFunction(() => window.compositor.stats().layers.every((l) => l.presented > 3), null, { timeout: 30_000 });
-    const pixel = await screenshotPixels(page);
-    for (const eyeX of [0, 240]) {
+    await waitForLayerState(page, 4, ['running'], 30_000);
+    // (Polled for the layers still short of it, so a failure names them, with their state and pace.)
+    await expect
+      .poll(async () => (await stats(page)).layers.filter((l) => l.presented <= 3).map((l) => `${l.id} ${l.state} presented ${l.presented} scale ${l.scale} pace ${l.pacing} ${l.stateReason ?? ''} ${l.error ?? ''}`), { timeout: 30_000, message: 'every default demo presents' })
+      .toEqual([]);
+    const pixel = await screenshotFractions(page);
+    for (const eyeX of [0, 0.5]) {
       // The room's sky is not the compositor's near-black clear colour, and its floor grid,
       // cubes and particles make the eye far from uniform.
       const seen = new Set<string>();
       let notClear = 0;
       let total = 0;
-      for (let y = 4; y < 236; y += 6) {
-        for (let x = eyeX + 4; x < eyeX + 236; x += 6) {
-          const [r, g, b] = pixel(x, y);
+      // A 40 × 40 grid over the eye, a little in from its edges.
+      for (let j = 0; j < 40; j++) {
+        for (let i = 0; i < 40; i++) {
+          const [r, g, b] = pixel(eyeX + (0.01 + 0.48 * (i / 40)), 0.02 + 0.96 * (j / 40));
           total += 1;
           if (r! + g! + b! > 30) notClear += 1;
           seen.add(`${r! >> 4},${g! >> 4},${b! >> 4}`);

@@ -81,6 +81,7 @@ describe('leak check', () => {
       // Eight workers respawning back to back on two cores can starve any thread past the 250 ms
       // hang limit; the healthy guest here is a witness, not the subject, so give it room.
       extra: { maxRestarts: '1000000', backoffBaseMs: '0', backoffMaxMs: '0', hangMs: '2000', hud: '0' },
+      // Counts, not pixels: a small page keeps 300 cycles quick on two cores.
       viewport: { width: 320, height: 160 },
     });
     const cdp = await context.newCDPSession(page);

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { mat4, quat, vec3, vec4 } from 'gl-matrix';
 import { emulatedHand } from '../../compositor/emulator/hand';
-import { aimController, aimFromHand } from '../../compositor/emulator/controller';
+import { aimController } from '../../compositor/emulator/controller';
+import { aimFromHand } from '../../compositor/emulator/aim';
 import { BEAM_REACH } from '../../compositor/pointer/beam';
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, digits = 6) => [0, 1, 2].forEach((i) => expect(a[i]).toBeCloseTo(b[i]!, digits));

@@ -7,11 +7,12 @@ import { Supervisor, type VersionEvents } from '../../compositor/guests/supervis
 import type { GuestHost, GuestHostEvents, StartVersion } from '../../compositor/guest-host';
 import { Layer } from '../../compositor/layer';
 import type { LayerError } from '../../compositor/policy/failure';
+import { scheduleRequest } from '../../compositor/policy/watchdog';
 import type { Staging } from '../../compositor/live-edit/staging';
 import { startVetting } from '../../compositor/live-edit/vetting';
 import { FrameClock } from '../../compositor/frame-clock';
 import { TraceRecorder } from '../../compositor/trace';
-import { DEFAULT_POLICY } from '../../shared/limits';
+import { DEFAULT_POLICY, MAX_STARTING } from '../../shared/limits';
 import type { InitResult } from '../../shared/protocol';
 
 /** A guest host that never starts a worker: the test settles its start and sends its events. */
@@ -56,6 +57,7 @@ function makeSupervisor(): Supervisor {
     vettingStarted: () => {},
     vettingFrame: () => {},
     vettingFailed: (staging, error, started) => failures.push({ staging, error, started }),
+    vettingRefused: (staging, message) => failures.push({ staging, error: { phase: 'frame', message }, started: true }),
     firstVersion: () => {},
   };
   return new Supervisor({
@@ -69,6 +71,8 @@ function makeSupervisor(): Supervisor {
     layers: () => layers.values(),
     releaseTexture: () => {},
     versions,
+    adaptive: true,
+    pressure: () => 1,
     spawn: (_url, _surface, events, _isolation, version) => {
       const host = new FakeHost(events, version ?? {});
       hosts.push(host);
@@ -77,14 +81,24 @@ function makeSupervisor(): Supervisor {
   });
 }
 
-/** A layer whose first run has started (set up, asked for nothing yet). */
+/** A layer whose first run has started and delivered its first frame (so its start slot is free). */
 async function runningLayer(id = 1): Promise<{ layer: Layer; host: FakeHost }> {
   const layer = new Layer(id, `http://guests.test/${id}.js`, { width: 8, height: 8 });
   layers.set(id, layer);
   supervisor.startLayer(layer);
   const host = hosts.at(-1)!;
   await host.init();
+  firstFrame(layer, host);
   return { layer, host };
+}
+
+/** The layer's run is asked for a frame and delivers it, at the size asked. */
+function firstFrame(layer: Layer, host: FakeHost): void {
+  const run = layer.liveRun!;
+  run.inFlight = scheduleRequest(1, now, 0, 16, 1);
+  run.requestSize = { width: 8, height: 8 };
+  const bitmap = { width: 8, height: 8, close: () => {} } as unknown as ImageBitmap;
+  host.events.onFrame({ type: 'frame', frameId: 1, bitmap, views: [], renderMs: 1 });
 }
 
 describe('failure points, through the supervisor', () => {
@@ -187,14 +201,17 @@ describe('failure points, through the supervisor', () => {
     expect(layer.error).toEqual({ phase: 'protocol', message: 'malformed message: type: Invalid type' });
   });
 
-  it('a frame of the wrong size is a protocol violation (its bitmap closed)', async () => {
+  it('a frame of another size than it was asked at is a protocol violation (its bitmap closed)', async () => {
     const { layer, host } = await runningLayer();
+    const run = layer.liveRun!;
+    run.inFlight = scheduleRequest(1, now, 0, 16, 1);
+    run.requestSize = { width: 8, height: 8 };
     let closed = false;
     const bitmap = { width: 4, height: 4, close: () => (closed = true) } as unknown as ImageBitmap;
     host.events.onFrame({ type: 'frame', frameId: 1, bitmap, views: [], renderMs: 1 });
     expect(closed).toBe(true);
     expect(layer.state).toBe('restarting');
-    expect(layer.error?.message).toBe("frame is 4×4, the layer's surface is 8×8");
+    expect(layer.error?.message).toBe('frame is 4×4, it was asked for at 8×8');
   });
 
   it('a retired run is deaf: what its worker still sends changes nothing', async () => {
@@ -216,7 +233,7 @@ describe('failure points, through the supervisor', () => {
     await vettingHost.init();
     vettingHost.events.onError({ type: 'error', phase: 'frame', message: 'new version throws' });
     expect(failures).toEqual([{ staging, error: { phase: 'frame', message: 'new version throws', stack: undefined }, started: true }]);
-    expect(layer.state).toBe('loading');
+    expect(layer.state).toBe('running');
     expect(layer.error).toBeUndefined();
     expect(layer.restarts).toBe(0);
     expect(layer.liveRun?.host).toBe(liveHost);
@@ -229,5 +246,30 @@ describe('failure points, through the supervisor', () => {
     host.events.onError({ type: 'error', phase: 'frame', message: 'too late' });
     expect(layer.error).toBeUndefined();
     expect(layer.restarts).toBe(0);
+  });
+
+  it('starts at most MAX_STARTING workers at once; the others wait, loading, in the order they asked', async () => {
+    const ids = [1, 2, 3, 4];
+    for (const id of ids) {
+      const layer = new Layer(id, `http://guests.test/${id}.js`, { width: 8, height: 8 });
+      layers.set(id, layer);
+      supervisor.startLayer(layer);
+    }
+    const at = (id: number) => layers.get(id)!;
+    expect(hosts).toHaveLength(MAX_STARTING);
+    expect(ids.map((id) => at(id).state)).toEqual(['loading', 'loading', 'loading', 'loading']);
+    expect(at(3).stateReason).toBe('waiting to start: 2 guests are starting, 1 waiting');
+    expect(at(4).stateReason).toBe('waiting to start: 2 guests are starting, 2 waiting');
+    // The first delivers its first frame: its slot goes to the third.
+    await hosts[0]!.init();
+    firstFrame(at(1), hosts[0]!);
+    expect(hosts).toHaveLength(3);
+    expect(at(3).liveRun?.host).toBe(hosts[2]);
+    expect(at(3).stateReason).toBeUndefined();
+    // The fourth is unloaded while it waits, then the second fails to load: no worker for the fourth.
+    layers.delete(4);
+    await hosts[1]!.init({ ok: false, phase: 'load', message: 'nope' });
+    expect(at(2).state).toBe('failed');
+    expect(hosts).toHaveLength(3);
   });
 });

@@ -6,13 +6,15 @@ describe('guest module contract check (load phase)', () => {
     const guest = { frame() {}, setup() {}, snapshot() {} };
     expect(checkGuestModule({ default: guest })).toBe(guest);
     expect(checkGuestModule({ default: { frame() {} } })).toBeTruthy();
+    expect(checkGuestModule({ default: { setup() {} } }), 'a WebXR-shaped guest: setup starts its session').toBeTruthy();
   });
 
   it.each([
     ['no default export', { frame() {} }, /no default export/],
     ['a null default', { default: null }, /default export is null/],
     ['a function default', { default: () => {} }, /default export is function/],
-    ['no frame', { default: { setup() {} } }, /no frame\(ctx\) function/],
+    ['no frame and no setup', { default: { snapshot() {} } }, /no frame\(ctx\) function \(nor a setup\(ctx\) that starts a WebXR session/],
+    ['a non-function frame beside setup', { default: { setup() {}, frame: 1 } }, /frame is number/],
     ['a non-function setup', { default: { frame() {}, setup: 3 } }, /setup is number/],
     ['a non-function snapshot', { default: { frame() {}, snapshot: 'x' } }, /snapshot is string/],
   ])('rejects %s', (_name, namespace, message) => {

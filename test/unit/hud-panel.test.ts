@@ -5,14 +5,16 @@ import { LOADER_SLOTS, PANEL_PIXELS, hitButton, panelLayout, sameButton } from '
 import type { CompositorStats, LayerStats } from '../../compositor/stats';
 
 const layer = (over: Partial<LayerStats>): LayerStats => ({ id: 1, url: 'http://x/demos/a.js', state: 'running', presented: 0, missed: 0, restarts: 0, error: undefined, version: 1, versions: 1, ...over }) as LayerStats;
-const stats = (layers: LayerStats[]) => ({ fps: 60, frameMs: 1, timewarp: { enabled: true }, layers }) as unknown as CompositorStats;
+const stats = (layers: LayerStats[], focused: number | null = null) => ({ fps: 60, frameMs: 1, timewarp: { enabled: true }, focused, layers }) as unknown as CompositorStats;
 
 describe('HUD panel layout', () => {
   it('gives each layer the buttons its state allows, and finds the one under a point', () => {
-    const l = panelLayout(stats([layer({ id: 1, version: 2, versions: 3 }), layer({ id: 2, state: 'quarantined', error: 'frame failed for x' })]));
+    const l = panelLayout(stats([layer({ id: 1, version: 2, versions: 3, visibility: 'visible' }), layer({ id: 2, state: 'quarantined', error: 'frame failed for x' }), layer({ id: 3 })], 1));
     const of = (id: number) => l.buttons.filter((b) => b.layer === id).map((b) => b.action);
-    expect(of(1)).toEqual(['reload', 'undo', 'redo', 'unload']);
-    expect(of(2)).toEqual(['retry', 'reload', 'unload']);
+    expect(of(1), 'the focused layer').toEqual(['reload', 'undo', 'redo', 'unload']);
+    expect(of(2), 'an ended layer cannot take focus').toEqual(['retry', 'reload', 'unload']);
+    expect(of(3)).toEqual(['focus', 'reload', 'unload']);
+    expect(l.lines.find((line) => line.layer === 1)!.text).toMatch(/· focused$/);
     expect(l.lines.some((line) => line.text.includes('frame failed for x'))).toBe(true);
     const retry = l.buttons.find((b) => b.layer === 2 && b.action === 'retry')!;
     expect(hitButton(l, retry.x + 1, retry.y + 1)).toEqual(retry);

@@ -1,7 +1,7 @@
 // What each layer type asks its guest to render, and the matrices each is drawn with.
 import { describe, expect, it } from 'vitest';
 import { mat4, vec4 } from 'gl-matrix';
-import { requestViews, widenProjection } from '../../compositor/timewarp/request-views';
+import { renderSize, requestViews, widenProjection } from '../../compositor/timewarp/request-views';
 import { cylinderFromClip, depthReprojection, projectionWarp, quadClipFromPanel } from '../../compositor/timewarp/layer-matrices';
 import { warpPoint } from '../../compositor/timewarp/homography';
 import { checkMotion, sampleMotion } from '../../compositor/emulator/motion';
@@ -61,6 +61,19 @@ describe('request views per layer type', () => {
     const own: LayerDeclaration = { type: 'cylinder', position: [0, 0, 0], radius: 1, centralAngle: 1, height: 1, surface: { width: 64, height: 32 } };
     expect(requestViews(own, [view('left')], surface)[0]!.viewport).toEqual({ x: 0, y: 0, width: 64, height: 32 });
     expect(surfaceSize(own, surface)).toEqual({ width: 64, height: 32 });
+  });
+
+  it('at a scale: smaller viewports on a smaller bitmap, depth below colour, never under 16 px a side', () => {
+    const big = { width: 1024, height: 512 };
+    const half = requestViews({ type: 'projection', depth: true }, [view('left'), view('right')], big, 0.5);
+    expect(half.map((v) => v.viewport)).toEqual([{ x: 0, y: 256, width: 256, height: 256 }, { x: 256, y: 256, width: 256, height: 256 }]);
+    expect(half[1]!.depthViewport).toEqual({ x: 256, y: 0, width: 256, height: 256 });
+    expect(renderSize({ type: 'projection', depth: true }, big, 0.5)).toEqual({ width: 512, height: 512 });
+    expect(renderSize({ type: 'projection' }, big, 0.125)).toEqual({ width: 128, height: 64 });
+    const own: LayerDeclaration = { type: 'quad', position: [0, 0, -1], width: 1, height: 1, surface: { width: 64, height: 32 } };
+    expect(renderSize(own, big, 0.125)).toEqual({ width: 16, height: 16 });
+    expect(requestViews(own, [view('left')], big, 0.125)[0]!.viewport).toEqual({ x: 0, y: 0, width: 16, height: 16 });
+    expect(renderSize(own, big, 1)).toEqual(surfaceSize(own, big));
   });
 });
 

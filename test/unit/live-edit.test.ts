@@ -42,6 +42,32 @@ describe('vetting a new version', () => {
     expect(v.rejection).toMatchObject({ phase: 'frame rate' });
     expect(v.rejection!.message).toMatch(/40 ms .* budget of 17 ms/);
   });
+  it('decides as soon as the evidence does: a clear pass after 5 frames, a clear overrun after 3, a close call over the whole window', () => {
+    const window = (latencies: number[]) => {
+      let v = vet(startVetting(0), { type: 'started', at: 10 });
+      v = vet(v, { ...frame(20, 5), windowFrames: 30 });
+      let frames = 0;
+      for (const l of latencies) {
+        if (v.state !== 'measuring') break;
+        v = vet(v, { ...frame(30 + frames, l), windowFrames: 30 });
+        frames += 1;
+      }
+      return { v, frames };
+    };
+    // Well inside the budget, one hitch among them: handed over after 5 frames, not 30.
+    expect(window([5, 40, 6, 5, 6, 5, 5])).toMatchObject({ v: { state: 'handing-over' }, frames: 5 });
+    // Three frames in a row over twice the budget: rejected at once, saying so.
+    const over = window([5, 40, 41, 39, 5, 5]);
+    expect(over.frames).toBe(4);
+    expect(over.v.rejection!.message).toBe("its frames took 39 ms or more (its last 3), over the layer's budget of 17 ms by twice or more");
+    // Just inside the budget but not clearly: measured over the whole window, then the median passes it.
+    const close = window(Array.from({ length: 40 }, () => 15));
+    expect(close).toMatchObject({ v: { state: 'handing-over' }, frames: 30 });
+    // Just over it: the whole window, then rejected by its median.
+    const slow = window(Array.from({ length: 40 }, () => 20));
+    expect(slow.frames).toBe(30);
+    expect(slow.v.rejection!.message).toMatch(/^its frames took 20 ms \(median of 30\)/);
+  });
   it('rejects with the phase that failed, and ignores what comes after the end', () => {
     const v = vet(startVetting(0), { type: 'failed', phase: 'setup', message: 'boom', line: 3 });
     expect(v).toMatchObject({ state: 'rejected', rejection: { phase: 'setup', message: 'boom', line: 3 } });

@@ -1,61 +1,115 @@
-// The pacer over synthetic frame-return latencies: throttle to every 2nd, every 3rd frame, then evict; recover.
+// The pacer over synthetic frame-return latencies: admission at the smallest scale, earning larger
+// ones; smaller, then slower frames for a slow guest; eviction only at the bottom; runaway frames.
 import { describe, expect, it } from 'vitest';
-import { bestLatency, initialPacer, pacerDue, pacerRecord, standsOut, type PacerState } from '../../compositor/policy/pacer';
+import { bestLatency, initialPacer, ladder, MIN_SCALE, pacerDue, pacerRecord, RUNAWAY_INTERVALS, standsOut, type PacerState } from '../../compositor/policy/pacer';
 import { median } from '../../shared/median';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
 const policy = DEFAULT_POLICY; // window 8, 75 % late means steadily slow, at most every 3rd frame
 const frame = 1000 / 60;
 
-function feed(state: PacerState, latency: number, n: number): PacerState {
-  for (let i = 0; i < n; i++) state = pacerRecord(state, latency, frame, policy);
+/** Feeds `n` frames whose latency is `cost(scale)` at the pacer's current scale. */
+function feed(state: PacerState, cost: number | ((scale: number) => number), n: number, pressure = 1): PacerState {
+  for (let i = 0; i < n; i++) state = pacerRecord(state, typeof cost === 'number' ? cost : cost(state.scale), frame, policy, pressure);
   return state;
 }
+/** A guest whose latency is a fixed 4 ms plus `full` ms at full size, scaling with its pixels. */
+const guest = (full: number) => (scale: number) => 4 + full * scale * scale;
 
 describe('pacer', () => {
-  it('leaves a guest that keeps up at every frame', () => {
-    const s = feed(initialPacer(), 10, 100);
-    expect(s.divisor).toBe(1);
-    expect(s.evict).toBe(false);
+  it('starts a new worker at the smallest scale, every frame', () => {
+    const s = initialPacer(policy);
+    expect([s.scale, s.divisor]).toEqual([MIN_SCALE, 1]);
   });
 
-  it('throttles a steadily slow guest to every 2nd, then every 3rd frame, then evicts it', () => {
-    let s = feed(initialPacer(), 60, 8);
-    expect(s.divisor).toBe(2);
+  it('lets a cheap guest earn its full surface at every frame', () => {
+    const s = feed(initialPacer(policy), guest(6), 200);
+    expect([s.scale, s.divisor, s.evict]).toEqual([1, 1, false]);
+  });
+
+  it('settles a costly guest at the largest scale whose frames fit the interval', () => {
+    const s = feed(initialPacer(policy), guest(40), 400);
+    expect(s.divisor).toBe(1);
+    expect(guest(40)(s.scale)).toBeLessThanOrEqual(frame);
+    const up = ladder(policy, true)[s.level - 1]!;
+    expect(guest(40)(up.scale)).toBeGreaterThan(frame * 0.75); // the next size up would not fit
+  });
+
+  it('makes a slow guest smaller, then slower, and marks it for eviction only at the bottom', () => {
+    let s = { ...initialPacer(policy), ...ladder(policy, true)[0]!, level: 0 };
+    s = feed(s, 60, 8 * 9); // nine steps down: full size to 1/8, every frame
+    expect([s.scale, s.divisor, s.evict]).toEqual([MIN_SCALE, 1, false]);
     s = feed(s, 60, 8);
-    expect(s.divisor).toBe(3);
-    expect(s.evict).toBe(false);
+    expect([s.scale, s.divisor]).toEqual([MIN_SCALE, 2]);
+    s = feed(s, 60, 8);
+    expect([s.scale, s.divisor, s.evict]).toEqual([MIN_SCALE, 3, false]);
     s = feed(s, 60, 8);
     expect(s.evict).toBe(true);
+    expect(s.evictReason).toMatch(/even at 0\.125 scale, every 3rd frame its frames take 60 ms/);
   });
 
-  it('settles a guest that fits every 2nd frame there', () => {
-    const s = feed(initialPacer(), 25, 64);
-    expect(s.divisor).toBe(2);
+  it('never marks a guest that fits its own budget, however hard the compositor presses; pressure buys smaller frames, not slower ones', () => {
+    const s = feed(initialPacer(policy), 30, 200, 0.25);
+    expect([s.scale, s.divisor]).toEqual([MIN_SCALE, 2]); // 30 ms fits every 2nd frame
     expect(s.evict).toBe(false);
   });
 
-  it('does not throttle for an occasional late frame', () => {
-    let s = initialPacer();
-    for (let i = 0; i < 80; i++) s = pacerRecord(s, i % 4 === 0 ? 40 : 8, frame, policy);
-    expect(s.divisor).toBe(1);
+  it('gives a guest smaller frames under pressure and its size back after', () => {
+    let s = feed(initialPacer(policy), guest(6), 200);
+    expect(s.scale).toBe(1);
+    s = feed(s, guest(6), 100, 0.4);
+    expect(s.scale).toBeLessThan(1);
+    s = feed(s, guest(6), 200, 1);
+    expect(s.scale).toBe(1);
   });
 
-  it('speeds a throttled guest back up once it keeps up with headroom', () => {
-    let s = feed(initialPacer(), 25, 8);
-    expect(s.divisor).toBe(2);
-    s = feed(s, 5, 8);
-    expect(s.divisor).toBe(1);
+  it('does not step down for an occasional late frame', () => {
+    let s = feed(initialPacer(policy), guest(6), 200);
+    for (let i = 0; i < 80; i++) s = pacerRecord(s, i % 4 === 0 ? 40 : 8, frame, policy);
+    expect([s.scale, s.divisor]).toEqual([1, 1]);
+  });
+
+  it('puts a guest at the bottom on one runaway frame, and marks it on a second once settled there', () => {
+    let s = feed(initialPacer(policy), guest(6), 200);
+    const runaway = RUNAWAY_INTERVALS * frame + 1;
+    s = pacerRecord(s, runaway, frame, policy);
+    expect([s.scale, s.divisor, s.strikes, s.evict]).toEqual([MIN_SCALE, 3, 1, false]);
+    s = pacerRecord(s, runaway, frame, policy);
+    s = pacerRecord(s, runaway, frame, policy);
+    expect([s.strikes, s.evict]).toEqual([3, false]); // two frames at the bottom: not settled yet
+    s = pacerRecord(s, runaway, frame, policy);
+    expect(s.evict).toBe(true);
+    expect(s.evictReason).toMatch(/^runaway frames at 0.125 scale, every 3rd frame: the latest took 134 ms and the fastest of its last 3 134 ms/);
+  });
+
+  it('keeps the fast frames between a contended guest\'s runaway frames, for its fastest to judge it', () => {
+    let s = feed(initialPacer(policy), guest(6), 200);
+    const runaway = RUNAWAY_INTERVALS * frame + 50;
+    s = pacerRecord(s, runaway, frame, policy);
+    for (const ms of [10, runaway, 12, runaway]) s = pacerRecord(s, ms, frame, policy);
+    expect(s.evict).toBe(true);
+    expect(bestLatency(s)).toBe(10);
+  });
+
+  it('forgives a slow first frame (shader compilation)', () => {
+    const s = pacerRecord(initialPacer(policy), 400, frame, policy);
+    expect([s.strikes, s.level]).toEqual([0, initialPacer(policy).level]);
+  });
+
+  it('with adaptation off, keeps the full surface and only paces', () => {
+    let s = initialPacer(policy, false);
+    expect(s.scale).toBe(1);
+    s = feed(s, 25, 64);
+    expect([s.scale, s.divisor, s.evict]).toEqual([1, 2, false]);
   });
 
   it('asks only every divisor-th frame', () => {
-    const s: PacerState = { divisor: 3, samples: [], evict: false };
+    const s = { divisor: 3 };
     expect([1, 2, 3, 4].map((n) => pacerDue(s, n))).toEqual([false, false, true, true]);
   });
 
   it('judges a guest by its fastest recent frame', () => {
-    const s: PacerState = { divisor: 3, samples: [220, 15, 230, 210], evict: true };
-    expect(bestLatency(s)).toBe(15); // a victim of contention: fast whenever the queue clears
+    expect(bestLatency({ samples: [220, 15, 230, 210] })).toBe(15); // a victim of contention: fast whenever the queue clears
   });
 
   it('evicts only a guest that stands out: alone, or at least twice as slow as the others', () => {
@@ -70,5 +124,21 @@ describe('pacer', () => {
     expect(median([])).toBe(0);
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+});
+
+describe('admission', () => {
+  it('refuses a guest whose first small frames already cost more than the slowest pace allows', () => {
+    let s = initialPacer(policy);
+    for (const ms of [400, 160, 150, 170]) s = pacerRecord(s, ms, frame, policy);
+    expect(s.evict).toBe(true);
+    expect(s.refused).toBe(true);
+    expect(s.evictReason).toMatch(/refused at admission: at 0\.125 scale its frames take at least 150 ms/);
+  });
+
+  it('admits a guest whose first frame is slow (shaders compiling) but the rest fit', () => {
+    let s = initialPacer(policy);
+    for (const ms of [400, 30, 12, 12, 12]) s = pacerRecord(s, ms, frame, policy);
+    expect(s.evict).toBe(false);
   });
 });

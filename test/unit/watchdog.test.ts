@@ -1,6 +1,6 @@
 // Watchdog rules over a fake clock: deadlines, grace, hang, start-up.
 import { describe, expect, it } from 'vitest';
-import { graceExpired, livenessVerdict, newlyMissed, scheduleRequest } from '../../compositor/policy/watchdog';
+import { abandoned, graceExpired, hangLimitMs, livenessVerdict, newlyMissed, scheduleRequest } from '../../compositor/policy/watchdog';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
 const policy = DEFAULT_POLICY; // grace 10 frames, hang 250 ms, start-up 4 s
@@ -40,6 +40,17 @@ describe('liveness', () => {
     expect(livenessVerdict({ ...started, lastLifeAt: 1000 }, 1251, policy)).toBe('hang');
   });
 
+  it('takes a guest silent while every other guest is silent too for starved, not hung; a guest silent alone for hung', () => {
+    const quiet = { ...started, lastLifeAt: 1000 };
+    // The best-heard sibling was last heard 200 ms ago: the machine starves everyone; 600 ms allowed.
+    expect(livenessVerdict(quiet, 1500, policy, false, 200)).toBe('ok');
+    expect(livenessVerdict(quiet, 1601, policy, false, 200)).toBe('hang');
+    // A sibling heard 20 ms ago: this one alone is silent; the plain 250 ms limit.
+    expect(livenessVerdict(quiet, 1251, policy, false, 20)).toBe('hang');
+    // However starved, never more than 8 × hangMs.
+    expect(hangLimitMs(policy, false, 60_000)).toBe(8 * policy.hangMs);
+  });
+
   it('gives a starting guest (load, setup, first frame) the 4 s start-up limit instead', () => {
     const starting = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: 0, firstFrameAt: null };
     expect(livenessVerdict(starting, 3_999, policy)).toBe('ok');
@@ -71,5 +82,13 @@ describe('liveness', () => {
     expect(livenessVerdict({ ...started, lastLifeAt: 1000 }, 2001, policy, true)).toBe('hang');
     // A longer limit than 1 s is kept as it is.
     expect(livenessVerdict({ ...started, lastLifeAt: 1000 }, 2001, { ...policy, hangMs: 1500 }, true)).toBe('ok');
+  });
+});
+
+describe('lost requests', () => {
+  it('gives up a request unanswered four hang limits past its deadline, not before', () => {
+    const request = scheduleRequest(1, 1000, 0, 1000 / 60, 1);
+    expect(abandoned(request, request.deadline + 4 * 250, 250)).toBe(false);
+    expect(abandoned(request, request.deadline + 4 * 250 + 1, 250)).toBe(true);
   });
 });

@@ -18,6 +18,28 @@ export async function capture(page: Page, region?: { x: number; y: number; width
   return { ...raw, pixels: new Uint8Array(Buffer.from(raw.pixels, 'base64')) };
 }
 
+/**
+ * The colour (RGB) of a presented frame at fractions (fx, fy) of eye `eye`'s viewport (origin
+ * bottom-left): wherever the compositor's output scale puts that eye on its canvas.
+ */
+export function eyePixel(page: Page, eye: number, fx: number, fy: number): Promise<number[]> {
+  return page.evaluate(
+    async ([e, x, y]) => {
+      // Read in a frame whose eye viewport is the one the point came from: the output scale may
+      // change between two captures at the defaults, and moves every eye pixel when it does.
+      const probe = await window.compositor.capture({ x: 0, y: 0, width: 1, height: 1 });
+      let v = (probe.views[e] ?? probe.views[0]!).viewport;
+      for (let tries = 0; ; tries++) {
+        const c = await window.compositor.capture({ x: Math.floor(v.x + x * v.width), y: Math.floor(v.y + y * v.height), width: 1, height: 1 });
+        const seen = (c.views[e] ?? c.views[0]!).viewport;
+        if ((seen.x === v.x && seen.y === v.y && seen.width === v.width && seen.height === v.height) || tries === 5) return Array.from(c.pixels.subarray(0, 3));
+        v = seen;
+      }
+    },
+    [eye, fx, fy] as const,
+  );
+}
+
 /** Waits until the compositor has presented `n` more frames. */
 export async function framesPass(page: Page, n: number): Promise<void> {
   const start = await page.evaluate(() => window.compositor.stats().frames);

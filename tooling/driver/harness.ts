@@ -35,9 +35,11 @@ export async function newPage(target: Browser | BrowserContext, viewport: { widt
   return page;
 }
 
-/** Small surfaces: software GL here renders 2×1024² three.js frames at ~13 fps. */
-export const TEST_VIEWPORT = { width: 480, height: 240 };
-export const TEST_SURFACE = '128x64';
+/**
+ * Tests run the product at its defaults: a 1280×720 page and the default surface (no `surface`
+ * parameter). A test that needs exact pixels says so and passes its own.
+ */
+export const TEST_VIEWPORT = { width: 1280, height: 720 };
 
 export interface PageOptions {
   guests?: string[];
@@ -51,7 +53,7 @@ export interface PageOptions {
 export function compositorUrl(base: string, options: PageOptions = {}): string {
   const query = new URLSearchParams();
   query.set('emulator', '1');
-  query.set('surface', options.surface ?? TEST_SURFACE);
+  if (options.surface !== undefined) query.set('surface', options.surface);
   for (const guest of options.guests ?? []) query.append('guest', guest);
   for (const [k, v] of Object.entries(options.extra ?? {})) query.set(k, v);
   return `${base}/?${query}`;
@@ -108,6 +110,31 @@ export function pageRafRate(page: Page, ms: number): Promise<number> {
       }),
     ms,
   );
+}
+
+/** The compositor canvas's backing size in pixels (its output scale makes it smaller than the page). */
+export function canvasSize(page: Page): Promise<{ width: number; height: number }> {
+  return page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('#view')!;
+    return { width: c.width, height: c.height };
+  });
+}
+
+/** Where canvas pixel (x, y) (GL coordinates, origin bottom-left) is on the page, in CSS pixels (for the mouse). */
+export async function canvasToPage(page: Page, x: number, y: number): Promise<[number, number]> {
+  const r = await page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('#view')!;
+    const box = c.getBoundingClientRect();
+    return { left: box.left, top: box.top, sx: box.width / c.width, sy: box.height / c.height, h: c.height };
+  });
+  return [r.left + x * r.sx, r.top + (r.h - y) * r.sy];
+}
+
+/** Reads pixels (RGBA 0–255) from a PNG screenshot of the page at fractions of its width and height (from the top left). */
+export async function screenshotFractions(page: Page): Promise<(fx: number, fy: number) => [number, number, number, number]> {
+  const pixel = await screenshotPixels(page);
+  const { width, height } = page.viewportSize()!;
+  return (fx, fy) => pixel(Math.min(width - 1, fx * width), Math.min(height - 1, fy * height));
 }
 
 /** Reads one pixel (RGBA 0–255) from a PNG screenshot of the page at CSS pixel (x, y). */

@@ -1,0 +1,197 @@
+// Bench section: presents on time, at the product's defaults (a 1280×720 page, the default
+// surface, the HUD shown, nothing overridden). Every figure is a ratio against a blank page's
+// requestAnimationFrame rate measured in the same run, sampled every second; each case runs with
+// dynamic resolution on (the default) and off (adapt=0) in the same run.
+//   - the default demos; one and two trivial guests (each only clears its surface);
+//   - the healthy guest beside each hostile fixture, one at a time;
+//   - a healthy guest beside the expensive shader; a healthy guest beside every hostile fixture at once;
+//   - chaos from the HUD: time back to ≥ 50 fps, every demo still running at 30 s, each demo's scale over time;
+//   - the most three.js demo guests held at ≥ 0.9× with every guest fresh at ≥ 10 fps;
+//   - the planner's own cost per frame (its pure functions, timed in Node).
+import type { Browser, Page } from 'playwright-core';
+import { compositorUrl, launchBrowser, newPage, pageRafRate } from '../tooling/driver/harness';
+import { HOSTILE_FIXTURES } from '../demos/hostile/catalog';
+import type { CompositorStats } from '../compositor/stats';
+import { budgetRecord, initialBudget } from '../compositor/policy/frame-budget';
+import { initialPacer, pacerRecord } from '../compositor/policy/pacer';
+import { DEFAULT_POLICY } from '../shared/limits';
+
+const VIEWPORT = { width: 1280, height: 720 };
+const TRIVIAL = 'demos/solid.js?color=00ff00';
+const HEALTHY = 'demos/solid.js?color=00ff00&rect=0,0,1,0.5';
+
+interface Second {
+  fps: number;
+  /** Per layer: share of this second's compositor frames with fresh content. */
+  fresh: number[];
+  states: string[];
+  scales: number[];
+  outputScale: number;
+}
+
+async function read(page: Page): Promise<{ s: CompositorStats; t: number }> {
+  return page.evaluate(() => ({ s: window.compositor.stats(), t: performance.now() }));
+}
+
+/** Samples the page every second for `seconds`. */
+async function sample(page: Page, seconds: number): Promise<Second[]> {
+  const out: Second[] = [];
+  let a = await read(page);
+  for (let i = 0; i < seconds; i++) {
+    await page.waitForTimeout(1000);
+    const b = await read(page);
+    const frames = Math.max(1, b.s.frames - a.s.frames);
+    out.push({
+      fps: ((b.s.frames - a.s.frames) * 1000) / (b.t - a.t),
+      fresh: b.s.layers.map((l) => (l.presented - (a.s.layers.find((x) => x.id === l.id)?.presented ?? 0)) / frames),
+      states: b.s.layers.map((l) => l.state),
+      scales: b.s.layers.map((l) => l.scale),
+      outputScale: b.s.budget.outputScale,
+    });
+    a = b;
+  }
+  return out;
+}
+
+async function open(browser: Browser, appUrl: string, guests: string[] | null, adapt: boolean): Promise<Page> {
+  const page = await newPage(browser, VIEWPORT);
+  const url = compositorUrl(appUrl, { guests: guests ?? [], extra: adapt ? {} : { adapt: '0' } });
+  // The product's defaults: no surface parameter (compositorUrl always sets one; drop it).
+  const u = new URL(url);
+  u.searchParams.delete('surface');
+  await page.goto(u.toString());
+  await page.waitForFunction(() => window.compositor?.stats().frames > 0, null, { timeout: 60_000 });
+  return page;
+}
+
+async function allRunning(page: Page, n: number, timeout = 60_000): Promise<boolean> {
+  return page
+    .waitForFunction((count) => window.compositor.stats().layers.filter((l) => l.state === 'running').length >= count, n, { timeout })
+    .then(() => true)
+    .catch(() => false);
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const pct = (x: number) => `${Math.round(100 * x)} %`.padStart(5);
+const ratio = (x: number) => `${x.toFixed(2)}×`;
+
+function summary(seconds: Second[], baseFps: number, layers: number[]): string {
+  const fps = seconds.map((s) => s.fps / baseFps);
+  const fresh = layers.map((i) => mean(seconds.map((s) => s.fresh[i] ?? 0)));
+  const scales = layers.map((i) => seconds.at(-1)?.scales[i] ?? 0);
+  const states = layers.map((i) => seconds.at(-1)?.states[i] ?? '?');
+  return `mean ${ratio(mean(fps))}  worst second ${ratio(Math.min(...fps))}  fresh ${fresh.map(pct).join(' ')}  scale ${scales.join(' ')}  output ×${seconds.at(-1)?.outputScale}  ${states.join(' ')}`;
+}
+
+/** For the measured layers (healthy guests, demos) that ended: why, as stats() says. */
+async function whyEnded(page: Page, layers: number[]): Promise<void> {
+  const s = (await read(page)).s;
+  for (const i of layers) {
+    const l = s.layers[i];
+    if (l && (l.state === 'quarantined' || l.state === 'failed')) console.log(`     layer ${l.id} ${l.state}: ${l.error ?? l.stateReason ?? '(no reason)'}`);
+  }
+}
+
+export async function benchBudget(appUrl: string): Promise<void> {
+  let browser = await launchBrowser();
+  const blank = await newPage(browser, VIEWPORT);
+  await blank.goto('about:blank');
+  await blank.waitForTimeout(500);
+  const baseFps = await pageRafRate(blank, 4000);
+  await blank.close();
+  console.log(`\n8. Presents on time, at the defaults (page ${VIEWPORT.width}×${VIEWPORT.height}, default surface, HUD shown): ratios to a blank page's rAF rate (${baseFps.toFixed(1)} fps), sampled every second`);
+  console.log('   goal: mean ≥ 0.90×, worst second ≥ 0.75×, healthy guest fresh ≥ 90 %, every demo fresh ≥ 30 %');
+
+  const cases: { name: string; guests: string[] | null; wait: number; seconds: number; layers: number[] }[] = [
+    { name: 'default demos', guests: null, wait: 3, seconds: 8, layers: [0, 1, 2, 3] },
+    { name: 'one trivial guest', guests: [TRIVIAL], wait: 1, seconds: 6, layers: [0] },
+    { name: 'two trivial guests', guests: [TRIVIAL, 'demos/solid.js?color=0000ff&alpha=0.5'], wait: 2, seconds: 6, layers: [0, 1] },
+    { name: 'healthy + expensive shader', guests: [HEALTHY, 'demos/hostile/expensive-shader.js'], wait: 1, seconds: 10, layers: [0, 1] },
+    { name: 'healthy + every hostile fixture', guests: [HEALTHY, ...HOSTILE_FIXTURES.map((f) => `demos/hostile/${f.file}`)], wait: 1, seconds: 15, layers: [0] },
+  ];
+  for (const c of cases) {
+    for (const adapt of [true, false]) {
+      await browser.close();
+      browser = await launchBrowser();
+      const page = await open(browser, appUrl, c.guests, adapt);
+      // Healthy cases are measured once every guest runs (and a moment more); hostile ones from the load.
+      if (c.name.startsWith('healthy')) await allRunning(page, 1);
+      else await allRunning(page, c.layers.length);
+      await page.waitForTimeout(c.wait * 1000);
+      const seconds = await sample(page, c.seconds);
+      console.log(`   ${c.name.padEnd(32)} adapt ${adapt ? 'on ' : 'off'}  ${summary(seconds, baseFps, c.layers)}`);
+      await whyEnded(page, c.layers);
+      await page.close();
+    }
+  }
+
+  // Each hostile fixture beside the healthy guest, one at a time (adapt on): the first 8 s from its load.
+  console.log('   healthy + each hostile fixture, one at a time (adapt on; 8 s from its load):');
+  for (const fixture of HOSTILE_FIXTURES) {
+    await browser.close();
+    browser = await launchBrowser();
+    const page = await open(browser, appUrl, [HEALTHY, `demos/hostile/${fixture.file}`], true);
+    await allRunning(page, 1);
+    const seconds = await sample(page, 8);
+    const fps = seconds.map((x) => x.fps / baseFps);
+    const healthy = mean(seconds.map((x) => x.fresh[0] ?? 0));
+    console.log(`     ${fixture.file.padEnd(24)} mean ${ratio(mean(fps))}  worst second ${ratio(Math.min(...fps))}  healthy fresh ${pct(healthy)}  it ends ${seconds.at(-1)?.states[1] ?? '?'}`);
+    await page.close();
+  }
+
+  // Chaos from the HUD, on the default page.
+  for (const adapt of [true, false]) {
+    await browser.close();
+    browser = await launchBrowser();
+    const page = await open(browser, appUrl, null, adapt);
+    await allRunning(page, 4);
+    await page.waitForTimeout(2000);
+    await page.click('.hud-chaos');
+    const seconds = await sample(page, 30);
+    const back = seconds.findIndex((s, i) => i > 0 && s.fps >= 50 && seconds.slice(i).every((x) => x.fps >= 45));
+    const demos = seconds.at(-1)!.states.slice(0, 4);
+    await whyEnded(page, [0, 1, 2, 3]);
+    console.log(`   chaos from the HUD               adapt ${adapt ? 'on ' : 'off'}  back to ≥ 50 fps after ${back < 0 ? 'never' : `${back + 1} s`}; demos at 30 s: ${demos.join(' ')}; worst second ${ratio(Math.min(...seconds.map((s) => s.fps / baseFps)))}`);
+    if (adapt) {
+      console.log('     each demo\'s scale per second (cubes, particles, info panel, grab) and the output scale:');
+      for (let i = 0; i < seconds.length; i += 3) {
+        const s = seconds[i]!;
+        console.log(`     ${String(i + 1).padStart(3)} s  ${s.scales.slice(0, 4).map((x) => x.toFixed(3)).join('  ')}   output ×${s.outputScale}   ${s.fps.toFixed(0)} fps`);
+      }
+    }
+    await page.close();
+  }
+
+  // The most three.js demo guests held at ≥ 0.9× with every guest fresh at ≥ 10 fps.
+  let held = 0;
+  for (const n of [4, 8, 16, 32]) {
+    await browser.close();
+    browser = await launchBrowser();
+    const page = await open(browser, appUrl, Array.from({ length: n }, () => 'demos/cubes.js'), true);
+    const running = await allRunning(page, n, 120_000);
+    await page.waitForTimeout(3000);
+    const seconds = await sample(page, 5);
+    const fps = mean(seconds.map((s) => s.fps));
+    const minFresh = Math.min(...Array.from({ length: n }, (_, i) => mean(seconds.map((s) => s.fresh[i] ?? 0)) * fps));
+    const ok = running && fps / baseFps >= 0.9 && minFresh >= 10;
+    console.log(`   ${String(n).padStart(2)} three.js guests: ${ratio(fps / baseFps)}, slowest guest fresh ${minFresh.toFixed(1)} fps, all running: ${running}${ok ? '' : '  (not held)'}`);
+    await page.close();
+    if (!ok) break;
+    held = n;
+  }
+  console.log(`   most three.js guests held: ${held}`);
+  await browser.close();
+
+  // The planner's own cost per frame: one budget judgement and one pacer step per layer (16 layers).
+  const policy = DEFAULT_POLICY;
+  let budget = initialBudget();
+  const pacers = Array.from({ length: 16 }, () => initialPacer(policy));
+  const frames = 20_000;
+  const t0 = performance.now();
+  for (let f = 0; f < frames; f++) {
+    budget = budgetRecord(budget, { intervalMs: 16.7 + (f % 7), ownMs: 4 + (f % 5) }, 16.7);
+    for (let i = 0; i < pacers.length; i++) pacers[i] = pacerRecord(pacers[i]!, 8 + ((f * (i + 1)) % 11), 16.7, policy, budget.pressure);
+  }
+  const perFrameUs = ((performance.now() - t0) * 1000) / frames;
+  console.log(`   planner cost: ${perFrameUs.toFixed(1)} µs per frame with 16 layers (Node, the same pure functions the page runs)`);
+}

@@ -1,0 +1,43 @@
+// What the eviction rule (policy/eviction.ts) needs to know about a guest's neighbours, read from
+// the layers: whether any is starting, whether any is still in admission, and their fastest
+// recent frames. Reads only; the supervisor decides.
+import type { Policy } from '../../shared/limits';
+import type { Layer } from '../layer';
+import { bestLatency } from '../policy/pacer';
+
+/** Loading or restarting, and not waiting for a start slot (a layer that waits loads nothing). */
+export function isStarting(layer: Layer, waitingToStart: (layer: Layer) => boolean): boolean {
+  return (layer.state === 'loading' && !waitingToStart(layer)) || layer.state === 'restarting';
+}
+
+/**
+ * Whether another guest is loading or restarting. Starting a guest (a process, a 1 MB runtime
+ * to parse, a module to fetch) loads the whole machine for a moment and makes every guest look
+ * slow; nobody is evicted for plain slowness until that has passed.
+ */
+export function othersStarting(layers: Iterable<Layer>, except: Layer, waitingToStart: (layer: Layer) => boolean): boolean {
+  for (const layer of layers) if (layer !== except && isStarting(layer, waitingToStart)) return true;
+  return false;
+}
+
+/**
+ * Whether another layer's guest has started but delivered no frame to measure yet (in admission
+ * beside this one): started within the start-up limit (one silent since then is broken, not unmeasured).
+ */
+export function othersUnmeasured(layers: Iterable<Layer>, except: Layer, now: number, policy: Pick<Policy, 'startupMs'>): boolean {
+  for (const layer of layers) {
+    const run = layer.liveRun;
+    if (layer !== except && run?.started && run.pacer.samples.length < 2 && now - run.liveness.spawnedAt < policy.startupMs) return true;
+  }
+  return false;
+}
+
+/** Fastest recent frame-return latencies of the other layers whose guests are delivering frames. */
+export function otherBestLatencies(layers: Iterable<Layer>, except: Layer): number[] {
+  const out: number[] = [];
+  for (const layer of layers) {
+    const run = layer.liveRun;
+    if (layer !== except && run && run.pacer.samples.length > 0) out.push(bestLatency(run.pacer));
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+// The eviction rule over plain pacer states: a guest is evicted only for its own cost, never for
+// a neighbour's (a GPU hog's queued work makes its siblings' frames late too).
+import { describe, expect, it } from 'vitest';
+import { evictionReason, type EvictionCase } from '../../compositor/policy/eviction';
+import { initialPacer, pacerRecord, RUNAWAY_INTERVALS, type PacerState } from '../../compositor/policy/pacer';
+import { DEFAULT_POLICY } from '../../shared/limits';
+
+const policy = DEFAULT_POLICY;
+const frame = 1000 / 60;
+const runaway = RUNAWAY_INTERVALS * frame + 50;
+
+/** A pacer fed these latencies, from a new worker. */
+function fed(latencies: number[]): PacerState {
+  return latencies.reduce((s, ms) => pacerRecord(s, ms, frame, policy), initialPacer(policy));
+}
+const warm = Array<number>(20).fill(8);
+function judge(pacer: PacerState, othersBestMs: number[], extra: Partial<EvictionCase> = {}): string | null {
+  return evictionReason({ pacer, intervalMs: frame, now: 100_000, lastEvictionAt: -Infinity, othersStarting: false, othersBestMs, ...extra }, policy);
+}
+
+describe('eviction', () => {
+  it('evicts a guest whose every frame at the bottom is a runaway one, beside a fast sibling', () => {
+    const p = fed([...warm, runaway, runaway, runaway, runaway]);
+    expect(judge(p, [6])).toMatch(/^runaway frames at 0.125 scale, every 3rd frame/);
+  });
+
+  it('keeps a guest whose runaway frames come between fast ones: queued behind a neighbour, not its own cost', () => {
+    // The clean-clone failure: a plain solid-colour guest beside a GPU hog, with 183 ms frames now and then.
+    const p = fed([...warm, runaway, 10, runaway, 12, runaway, 9, runaway]);
+    expect(p.evict).toBe(true); // the pacer marks it...
+    expect(judge(p, [60])).toBeNull(); // ...but its fastest frames fit the bottom's budget
+  });
+
+  it('keeps a runaway guest when every guest is as slow (a starved machine) or it is alone', () => {
+    const p = fed([...warm, runaway, runaway, runaway, runaway]);
+    expect(judge(p, [runaway - 10])).toBeNull();
+    expect(judge(p, [])).toBeNull();
+  });
+
+  it('judges nobody just after an eviction; plain slowness not while another guest starts, runaway frames even then', () => {
+    const p = fed([...warm, runaway, runaway, runaway, runaway]);
+    const slow = fed([...warm, ...Array<number>(80).fill(70)]);
+    expect(judge(slow, [6], { othersStarting: true })).toBeNull();
+    expect(judge(p, [6], { othersStarting: true })).not.toBeNull(); // a gallery restarting one after another would shield a hog for good
+    expect(judge(p, [6], { lastEvictionAt: 100_000 - policy.evictionCooldownMs + 1 })).toBeNull();
+    expect(judge(p, [6], { lastEvictionAt: 100_000 - policy.evictionCooldownMs })).not.toBeNull();
+  });
+
+  it('refuses a guest at admission only beside measured siblings it stands out from', () => {
+    const p = fed([400, runaway, runaway, runaway, runaway]);
+    expect(p.refused).toBe(true);
+    expect(judge(p, [6])).toMatch(/^refused at admission/);
+    expect(judge(p, [6], { othersUnmeasured: true })).toBeNull();
+    expect(judge(p, [])).toBeNull();
+  });
+
+  it('evicts a steadily slow guest at the bottom only if even its fastest frame misses the budget there', () => {
+    const slow = fed([...warm, ...Array<number>(80).fill(70)]);
+    expect(slow.evict).toBe(true);
+    expect(judge(slow, [6])).toMatch(/^too slow: even at 0.125 scale, every 3rd frame/);
+    expect(judge(slow, [40])).toBeNull(); // not twice the others' fastest
+  });
+});
