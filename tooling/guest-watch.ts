@@ -11,6 +11,40 @@ import { GUEST_CHANGE_EVENT, type GuestChange } from '../shared/live-edit.ts';
 import { MAX_SOURCE_BYTES } from '../shared/limits.ts';
 
 const GUEST_FILE = /\.m?js$/;
+/**
+ * A save is read once the file has been quiet this long. An editor's save (or a test's
+ * writeFileSync) truncates, then writes: the watcher can fire between the two, and a read then
+ * would announce an empty or half-written file as a version of its own.
+ */
+export const SETTLE_MS = 25;
+
+/**
+ * Announces each changed file once it has settled: its text read after SETTLE_MS without another
+ * change, in the order of the changes (a read that a newer change overtook is dropped), and never
+ * the same text twice in a row (an editor's save can fire the watcher twice).
+ */
+export function changeAnnouncer(announce: (path: string, source: string | undefined) => void, settleMs = SETTLE_MS) {
+  const files = new Map<string, { timer: ReturnType<typeof setTimeout> | null; change: number; sent: string | undefined | null }>();
+  return {
+    changed(path: string, file: string): void {
+      const entry = files.get(path) ?? { timer: null, change: 0, sent: null };
+      files.set(path, entry);
+      const change = ++entry.change;
+      if (entry.timer !== null) clearTimeout(entry.timer);
+      // Runs once the file has been quiet for settleMs: read it and announce it, unless a newer change came meanwhile.
+      entry.timer = setTimeout(() => {
+        entry.timer = null;
+        void readFile(file, 'utf8')
+          .then((text) => (text.length <= MAX_SOURCE_BYTES ? text : undefined), () => undefined)
+          .then((source) => {
+            if (change !== entry.change || (source !== undefined && source === entry.sent)) return;
+            entry.sent = source;
+            announce(path, source);
+          });
+      }, settleMs);
+    },
+  };
+}
 
 export function guestWatch(root: string): Plugin {
   const served = (file: string): string | null => {
@@ -22,14 +56,12 @@ export function guestWatch(root: string): Plugin {
     name: 'steadfast-guest-watch',
     apply: 'serve',
     configureServer(server) {
+      const announcer = changeAnnouncer((path, source) => server.ws.send({ type: 'custom', event: GUEST_CHANGE_EVENT, data: { path, ...(source === undefined ? {} : { source }) } satisfies GuestChange }));
       // Runs when the dev server's watcher sees a file change: announce guest files to every page,
       // with the new text (the page vets it without fetching it again).
       server.watcher.on('change', (file) => {
         const path = served(file);
-        if (!path) return;
-        void readFile(file, 'utf8')
-          .then((text) => (text.length <= MAX_SOURCE_BYTES ? text : undefined), () => undefined)
-          .then((source) => server.ws.send({ type: 'custom', event: GUEST_CHANGE_EVENT, data: { path, ...(source === undefined ? {} : { source }) } satisfies GuestChange }));
+        if (path) announcer.changed(path, file);
       });
     },
     // Runs for every file Vite considers for HMR: guest files are ours (announced above), never a page reload.

@@ -132,7 +132,9 @@ export class LiveEditor implements VersionEvents {
       return false;
     }
     const live = liveVersion(layer.versions);
-    if (!force && live && live.hash === source.hash) return false;
+    // The same text again (a second announcement of one save, a poll racing the dev server) is not a new version.
+    const known = [live?.hash, this.stagings.get(id)?.pending.hash, layer.queued?.hash];
+    if (!force && known.includes(source.hash)) return false;
     this.proposeVersion(layer, { source: source.text, hash: source.hash, trigger });
     return true;
   }
