@@ -13,7 +13,7 @@ import { FrameClock } from './frame-clock';
 import { FrameLoop } from './frame-loop';
 import { Graphics } from './gl/graphics';
 import { GpuTimer } from './gl/gpu-timer';
-import { spawnGuest, type Isolation, type Surface } from './guest-host';
+import { prepareGuest, spawnGuest, type Isolation, type Surface } from './guest-host';
 import { Supervisor } from './guests/supervisor';
 import type { HudPanel } from './hud-panel/hud-panel';
 import { describeError, Layer } from './layer';
@@ -111,7 +111,16 @@ export class Compositor {
       releaseTexture: (id) => this.graphics.textures.release(id),
       versions: { staging: (id) => this.editor.staging(id), vettingStarted: (s) => this.editor.vettingStarted(s), vettingFrame: (s) => this.editor.vettingFrame(s), vettingFailed: (s, e, started) => this.editor.vettingFailed(s, e, started), vettingRefused: (s, m) => this.editor.vettingRefused(s, m), firstVersion: (l) => this.editor.firstVersion(l) },
     });
-    this.editor = new LiveEditor({ ...shared, ...registry, options, supervisor: this.supervisor, newId: () => this.nextLayerId++, renameTexture: (from, to) => this.graphics.textures.rename(from, to) });
+    this.editor = new LiveEditor({
+      ...shared,
+      ...registry,
+      options,
+      supervisor: this.supervisor,
+      newId: () => this.nextLayerId++,
+      renameTexture: (from, to) => this.graphics.textures.rename(from, to),
+      prepareGuest: () => prepareGuest(this.isolation),
+      busy: () => this.supervisor.anyStarting([]) || this.frameLoop.budget.pressure < 1,
+    });
     this.frameLoop = new FrameLoop({
       ...shared,
       ...registry,
@@ -258,6 +267,7 @@ export class Compositor {
       policy: this.policy,
       timewarp: this.timewarp,
       watching: this.editor.watching,
+      warmStaging: { ready: this.editor.warm.ready, ...this.editor.warm.counts },
       lastEdited: this.editor.lastEdited,
       pointedLayer: this.pointing.pointedLayer,
       focused: this.input.routing.focus.focused,

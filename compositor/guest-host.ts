@@ -14,6 +14,7 @@ import {
   parseFrameHostMessage,
   parseGuestMessage,
   parseInitResult,
+  parsePrewarmResult,
   parseRestoreResult,
   parseSnapshotResult,
   type RestoreResult,
@@ -41,6 +42,8 @@ export interface GuestHostEvents {
 }
 
 export interface GuestHost {
+  /** Whether it runs in a warm container, made before it was asked for (live editing's warm staging). */
+  readonly warm: boolean;
   /** Loads and sets up the guest; settles with its result, or a load failure on timeout, worker error or teardown. */
   start(): Promise<InitResult>;
   /** Asks the guest for a frame. Never blocks. */
@@ -195,10 +198,97 @@ export interface StartVersion {
   state?: unknown;
 }
 
-export function spawnGuest(url: string, surface: Surface, events: GuestHostEvents, isolation: Isolation = 'sandbox', version: StartVersion = {}): GuestHost {
+/**
+ * A guest container made ahead of its guest (live editing's warm staging): its process and
+ * worker started, the runtime (three.js with it) evaluated, its GL context made. spawnGuest
+ * takes it for the next version to vet, which then skips all of that.
+ */
+export interface PreparedGuest {
+  /** Whether it is ready to be taken: prewarmed, not failed, not taken. */
+  readonly ready: boolean;
+  /** Whether it failed (it could not make its context, or its worker failed): it will never be ready. */
+  readonly failed: boolean;
+  /** Ends it (unused, or failed). Idempotent. */
+  dispose(): void;
+}
+
+/** A booted container, its control port, and where its events go once a guest owns it. */
+interface Booted extends PreparedGuest {
+  readonly control: MessageChannel;
+  readonly api: Comlink.Remote<GuestControl>;
+  readonly container: Container;
+  /** The guest that now owns it: its events go there from now on. False if it cannot be taken. */
+  take(events: ContainerEvents): boolean;
+  /** Makes its GL context ahead (prepareGuest), with the control calls' deadline: ready once done. */
+  prewarm(): void;
+}
+
+function boot(isolation: Isolation, label: string): Booted {
   const control = new MessageChannel();
-  const frames = new MessageChannel();
   const api = Comlink.wrap<GuestControl>(control.port1);
+  let owner: ContainerEvents | null = null;
+  let failed = false;
+  let disposed = false;
+  let prewarmed = false;
+  // Until a guest owns it, a container has nothing to report: anything it says makes it unusable.
+  const unowned = () => (failed = true);
+  const container = (isolation === 'sandbox' ? sandboxContainer : workerContainer)(label, {
+    onStray: (count) => (owner ? owner.onStray(count) : unowned()),
+    onFailure: (message) => (owner ? owner.onFailure(message) : unowned()),
+    onViolation: (reason) => (owner ? owner.onViolation(reason) : unowned()),
+  });
+  container.boot({ type: 'boot', controlPort: control.port2 });
+  const booted: Booted = {
+    control,
+    api,
+    container,
+    get ready() {
+      return prewarmed && !failed && !disposed && owner === null;
+    },
+    get failed() {
+      return failed;
+    },
+    take(events) {
+      if (owner !== null || disposed) return false;
+      owner = events;
+      return true;
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      if (owner !== null) return; // (its guest ends it)
+      container.terminate();
+      api[Comlink.releaseProxy]();
+      control.port1.close();
+    },
+    prewarm() {
+      const timer = setTimeout(() => (failed = true), CONTROL_CALL_TIMEOUT_MS);
+      api.prewarm().then(
+        (raw) => {
+          clearTimeout(timer);
+          const parsed = parsePrewarmResult(raw);
+          if (parsed.ok && parsed.value.ok) prewarmed = true;
+          else failed = true;
+        },
+        () => {
+          clearTimeout(timer);
+          failed = true;
+        },
+      );
+    },
+  };
+  return booted;
+}
+
+/** Makes a guest container ahead of its guest: started, the runtime evaluated, its GL context made. */
+export function prepareGuest(isolation: Isolation = 'sandbox'): PreparedGuest {
+  const booted = boot(isolation, 'warm staging');
+  booted.prewarm();
+  return booted;
+}
+
+export function spawnGuest(url: string, surface: Surface, events: GuestHostEvents, isolation: Isolation = 'sandbox', version: StartVersion = {}, prepared?: PreparedGuest): GuestHost {
+  const frames = new MessageChannel();
   let terminated = false;
   let strayMessages = 0;
   let violated = false;
@@ -239,6 +329,31 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
     });
   }
 
+  const containerEvents: ContainerEvents = {
+    // Runs when guest code posted on its worker's public channel: counted, and a flood ends it.
+    onStray(count) {
+      if (violated || terminated) return;
+      strayMessages += count;
+      strayBudget.inFrame += count - 1;
+      // Counted where they were posted (the frame reports a flood at once), so one frame's caps,
+      // not time since the frame began: the report arrives whenever the compositor reads it.
+      if (admit(strayBudget) === 'flood') {
+        violation(`message flood: more than ${FLOOD_MESSAGES_PER_FRAME} messages in one frame on the worker's public channel`);
+        container.terminate();
+      }
+    },
+    // Runs when the worker could not start or an error escaped it: pending calls fail with the reason.
+    onFailure(message) {
+      for (const abort of [...pendingCalls]) abort(message);
+    },
+    onViolation: (reason) => violation(reason),
+  };
+  // A warm container if one is ready (and still takeable), else one booted now.
+  const warm = prepared?.ready && (prepared as Booted).take(containerEvents) ? (prepared as Booted) : null;
+  const booted = warm ?? boot(isolation, url);
+  if (!warm) booted.take(containerEvents);
+  const { api, control, container } = booted;
+
   // Runs for each message on the frame port: validate, then hand on.
   frames.port1.onmessage = (event: MessageEvent<unknown>) => {
     if (terminated || violated) {
@@ -275,28 +390,9 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
     }
   };
 
-  const container = (isolation === 'sandbox' ? sandboxContainer : workerContainer)(url, {
-    // Runs when guest code posted on its worker's public channel: counted, and a flood ends it.
-    onStray(count) {
-      if (violated || terminated) return;
-      strayMessages += count;
-      strayBudget.inFrame += count - 1;
-      // Counted where they were posted (the frame reports a flood at once), so one frame's caps,
-      // not time since the frame began: the report arrives whenever the compositor reads it.
-      if (admit(strayBudget) === 'flood') {
-        violation(`message flood: more than ${FLOOD_MESSAGES_PER_FRAME} messages in one frame on the worker's public channel`);
-        container.terminate();
-      }
-    },
-    // Runs when the worker could not start or an error escaped it: pending calls fail with the reason.
-    onFailure(message) {
-      for (const abort of [...pendingCalls]) abort(message);
-    },
-    onViolation: (reason) => violation(reason),
-  });
-  container.boot({ type: 'boot', controlPort: control.port2 });
-
   return {
+    /** Whether it runs in a warm container made ahead of it. */
+    warm: warm !== null,
     get strayMessages() {
       return strayMessages;
     },

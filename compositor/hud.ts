@@ -9,6 +9,7 @@ import type { CompositorStats, LayerStats } from './stats';
 import { ordinal } from './policy/pacer';
 import { EDIT_SHORTCUTS } from './live-edit/shortcuts';
 import { previewLabelText } from './live-edit/preview-label';
+import { describePhases } from './live-edit/reload-phases';
 import { RateHistory, drawFramePlot, drawSparkline } from './hud-graphics';
 import { holdsFocus } from './layer-state';
 
@@ -186,8 +187,10 @@ function updateRow(row: LayerRow, layer: LayerStats, focused: boolean, now: numb
     drawSparkline(spark, row.rates.values, { x: 0, y: 0, width: row.spark.width, height: row.spark.height });
   }
   const vetting = layer.reload.vetting;
-  row.vetting.textContent = vetting ? `vetting ${previewLabelText(vetting)} (preview bottom right)` : '';
-  row.vetting.hidden = !vetting;
+  const last = layer.reload.last;
+  const reloaded = last?.outcome === 'passed' && last.phases ? `last reload ${describePhases(last.phases)}` : '';
+  row.vetting.textContent = vetting ? `vetting ${previewLabelText(vetting)} (preview bottom right)` : reloaded;
+  row.vetting.hidden = !vetting && !reloaded;
   row.reason.textContent = layer.stateReason ?? '';
   row.reason.hidden = !layer.stateReason;
   row.error.textContent = layer.error ?? '';

@@ -7,6 +7,7 @@ import type { GuestRun } from './guests/guest-run';
 import { transition, type LayerEvent, type LayerState } from './layer-state';
 import { emptyHistory, type History } from './live-edit/history';
 import type { PendingVersion } from './live-edit/staging';
+import type { ReloadPhases } from './live-edit/reload-phases';
 import type { LayerError } from './policy/failure';
 
 export type { ErrorPhase, LayerError } from './policy/failure';
@@ -21,6 +22,10 @@ export interface LastVetting {
   line?: number | undefined;
   /** Passed: whether the new version's restore() took the live state at the swap. */
   restored?: boolean | undefined;
+  /** Its reload's time, phase by phase (live-edit/reload-phases.ts). */
+  phases?: ReloadPhases | undefined;
+  /** Frames the frame-rate judgement saw (after the preview frame) before it decided, or before the version failed. */
+  frames?: number | undefined;
 }
 
 /** One remembered state change, for stats() and the bench's latency figures. */

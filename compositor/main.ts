@@ -132,7 +132,10 @@ if (!gl) {
   if (import.meta.hot && watch) {
     compositor.editor.useDevServer(location.origin);
     // Runs when Vite's watcher sees a guest file change (tooling/guest-watch.ts): vet the new version.
-    import.meta.hot.on(GUEST_CHANGE_EVENT, (change: GuestChange) => compositor.editor.devServerChanged(new URL(change.path, location.origin).href, typeof change.source === 'string' ? change.source : undefined));
+    // Runs when the dev server saw a guest file change (tooling/guest-watch.ts): vet the new text.
+    import.meta.hot.on(GUEST_CHANGE_EVENT, (change: GuestChange) =>
+      compositor.editor.devServerChanged(new URL(change.path, location.origin).href, typeof change.source === 'string' ? change.source : undefined, typeof change.savedAt === 'number' ? Date.now() - change.savedAt : undefined),
+    );
   }
   window.compositor = {
     stats: () => compositor.stats(),

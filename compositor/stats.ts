@@ -6,6 +6,7 @@ import { liveVersion } from './live-edit/history';
 import { median } from '../shared/median';
 import { DEFAULT_LAYER } from '../shared/protocol';
 import type { VettingState } from './live-edit/vetting';
+import type { ReloadPhases } from './live-edit/reload-phases';
 import type { VersionTrigger } from './live-edit/history';
 import type { Policy } from '../shared/limits';
 import type { LayerDeclaration, Visibility } from '../shared/protocol';
@@ -85,6 +86,8 @@ export interface ReloadStats {
     stateRestored: boolean;
     /** The staging layer's id (its worker is not a layer of its own). */
     stagingId: number;
+    /** Its reload's time so far, phase by phase (live-edit/reload-phases.ts). */
+    phases: ReloadPhases;
   } | null;
   queued: boolean;
   last: LastVetting | null;
@@ -112,6 +115,8 @@ export interface CompositorStats {
   timewarp: TimewarpSettings;
   /** Guest URLs polled for new versions. */
   watching: number;
+  /** Live editing's warm staging: whether a container is ready for the next save, how many were made, and how many saves took one. */
+  warmStaging: { ready: boolean; made: number; taken: number };
   /** The layer most recently edited or selected with the controller (the edit shortcuts act on it), or null. */
   lastEdited: number | null;
   /** The quad or cylinder layer the controller points at, or null. */

@@ -21,6 +21,7 @@ import type {
   InitParams,
   InitResult,
   HostMessage,
+  PrewarmResult,
   RestoreResult,
   SnapshotResult,
 } from '../shared/protocol';
@@ -48,7 +49,19 @@ const xrSession = new GuestXRSession();
 installWebXR(xrSession);
 const every = setInterval.bind(self);
 
+/** The GL attributes of every guest surface. */
+const GL_ATTRIBUTES: WebGLContextAttributes = {
+  alpha: true,
+  premultipliedAlpha: true,
+  antialias: false,
+  depth: true,
+  preserveDrawingBuffer: false,
+  powerPreference: 'high-performance',
+};
+
 let framePort: MessagePort | null = null;
+/** A warm worker's surface, made by prewarm() before any guest: init sizes it and uses it. */
+let warmSurface: { canvas: OffscreenCanvas; gl: WebGL2RenderingContext } | null = null;
 let guest: GuestModule | null = null;
 let ctx: GuestContext | null = null;
 let lastTime: number | null = null;
@@ -88,6 +101,7 @@ const control: GuestControl = {
     post({ type: 'alive' });
     every(() => post({ type: 'alive' }), HEARTBEAT_MS);
 
+    const loadStarted = now();
     try {
       if (typeof params.source === 'string') {
         const loaded = await importGuestSource(url, params.source);
@@ -105,7 +119,14 @@ const control: GuestControl = {
     const { width: surfaceWidth, height: surfaceHeight } = surfaceSize(layer, { width, height });
     if (surfaceHeight > MAX_SURFACE_SIDE) return failInit('load', new Error(`a depth layer needs a ${surfaceWidth}×${surfaceHeight} surface, over the ${MAX_SURFACE_SIDE} px limit`));
 
-    const canvas = new OffscreenCanvas(surfaceWidth, surfaceHeight);
+    const loadMs = now() - loadStarted;
+    const warm = warmSurface;
+    warmSurface = null;
+    const canvas = warm?.canvas ?? new OffscreenCanvas(surfaceWidth, surfaceHeight);
+    if (warm) {
+      setCanvasWidth.call(canvas, surfaceWidth);
+      setCanvasHeight.call(canvas, surfaceHeight);
+    }
     fullSize = { width: surfaceWidth, height: surfaceHeight };
     fixSize(canvas);
     // Runs if the GPU context of this guest is lost: it cannot render again, so say so and stop.
@@ -114,14 +135,7 @@ const control: GuestControl = {
       broken = true;
       post(reportError('frame', new Error('the guest\'s WebGL context was lost')));
     });
-    const gl = canvas.getContext('webgl2', {
-      alpha: true,
-      premultipliedAlpha: true,
-      antialias: false,
-      depth: true,
-      preserveDrawingBuffer: false,
-      powerPreference: 'high-performance',
-    });
+    const gl = warm?.gl ?? canvas.getContext('webgl2', GL_ATTRIBUTES);
     if (!gl) return failInit('load', new Error('WebGL2 is not available to this worker'));
 
     const context: GuestContext = {
@@ -145,13 +159,28 @@ const control: GuestControl = {
     };
     ctx = context;
     context.state = params.state;
+    const setupStarted = now();
     try {
       await guest.setup?.(context);
     } catch (e) {
       return failInit('setup', e);
     }
     context.state = undefined;
-    return { ok: true, layer, restores: typeof guest.restore === 'function' };
+    return { ok: true, layer, restores: typeof guest.restore === 'function', timings: { loadMs, setupMs: now() - setupStarted } };
+  },
+
+  // Runs once, in a warm worker made ahead of a save (live editing): the GL context init will use,
+  // so the save's version finds its surface made. three.js is already evaluated with this script.
+  async prewarm(): Promise<PrewarmResult> {
+    if (guest || warmSurface) return { ok: true };
+    const canvas = new OffscreenCanvas(MIN_SURFACE_SIDE, MIN_SURFACE_SIDE);
+    const gl = canvas.getContext('webgl2', GL_ATTRIBUTES);
+    if (!gl) return { ok: false, message: 'WebGL2 is not available to this worker' };
+    // One clear and a finish: the context's first use (the GPU process's side of it) is done now, not at the save.
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    gl.finish();
+    warmSurface = { canvas, gl };
+    return { ok: true };
   },
 
   // Runs when the compositor asks for the guest's state (hot reload carries it to the next version).

@@ -6,4 +6,6 @@ export interface GuestChange {
   path: string;
   /** Its new text, read by the dev server as it saw the change (so the page need not fetch it again); absent past MAX_SOURCE_BYTES. */
   source?: string;
+  /** When the file was last modified (its mtime, ms since the epoch): a reload's "detect" phase counts from here. */
+  savedAt?: number;
 }

@@ -293,6 +293,8 @@ const initResultSchema = v.variant('ok', [
     layer: layerDeclarationSchema,
     /** The module has restore() (live editing hands it the state at the swap). */
     restores: v.optional(v.boolean()),
+    /** How long importing the module and its setup() took, ms, as the runtime measured them (a reload's per-phase figures). */
+    timings: v.optional(v.strictObject({ loadMs: v.pipe(finite, v.minValue(0)), setupMs: v.pipe(finite, v.minValue(0)) })),
   }),
   v.strictObject({
     ...controlFailureSchema.entries,
@@ -315,6 +317,10 @@ const restoreResultSchema = v.variant('ok', [
 ]);
 export type RestoreResult = v.InferOutput<typeof restoreResultSchema>;
 
+/** A warm worker made its surface's GL context ahead of any guest (live editing's warm staging). */
+const prewarmResultSchema = v.variant('ok', [v.strictObject({ ok: v.literal(true) }), v.strictObject({ ok: v.literal(false), message: errorMessage })]);
+export type PrewarmResult = v.InferOutput<typeof prewarmResultSchema>;
+
 /** What the guest runtime exposes on its control port. */
 export interface GuestControl {
   init(params: InitParams): Promise<InitResult>;
@@ -322,6 +328,8 @@ export interface GuestControl {
   snapshot(): Promise<SnapshotResult>;
   /** Calls the guest's restore(state), if it has one: the live version's state at the swap. */
   restore(state: unknown): Promise<RestoreResult>;
+  /** Before any guest: makes the WebGL context init will use (a warm worker, ready for the next save). */
+  prewarm(): Promise<PrewarmResult>;
 }
 
 /** The first message on a new worker's global channel: its private control port. */
@@ -378,6 +386,10 @@ export function parseGuestMessage(data: unknown): Parsed<GuestMessage> {
 }
 
 /** Parses the answer to a guest's `init` control call; never throws. */
+export function parsePrewarmResult(data: unknown): Parsed<PrewarmResult> {
+  return parseWith(prewarmResultSchema, data);
+}
+
 export function parseInitResult(data: unknown): Parsed<InitResult> {
   return parseWith(initResultSchema, data);
 }

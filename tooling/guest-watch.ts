@@ -4,7 +4,7 @@
 // `steadfast:guest-change` with its path (as served, e.g. `/demos/cubes.js`). Guest files are
 // served raw (never through Vite's module graph), and this plugin claims their updates, so Vite
 // never answers one with a full page reload.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import type { Plugin } from 'vite';
 import { GUEST_CHANGE_EVENT, type GuestChange } from '../shared/live-edit.ts';
@@ -23,7 +23,7 @@ export const SETTLE_MS = 25;
  * change, in the order of the changes (a read that a newer change overtook is dropped), and never
  * the same text twice in a row (an editor's save can fire the watcher twice).
  */
-export function changeAnnouncer(announce: (path: string, source: string | undefined) => void, settleMs = SETTLE_MS) {
+export function changeAnnouncer(announce: (path: string, source: string | undefined, savedAt: number | undefined) => void, settleMs = SETTLE_MS) {
   const files = new Map<string, { timer: ReturnType<typeof setTimeout> | null; change: number; sent: string | undefined | null }>();
   return {
     changed(path: string, file: string): void {
@@ -34,12 +34,13 @@ export function changeAnnouncer(announce: (path: string, source: string | undefi
       // Runs once the file has been quiet for settleMs: read it and announce it, unless a newer change came meanwhile.
       entry.timer = setTimeout(() => {
         entry.timer = null;
+        const savedAt = stat(file).then((s) => s.mtimeMs, () => undefined);
         void readFile(file, 'utf8')
           .then((text) => (text.length <= MAX_SOURCE_BYTES ? text : undefined), () => undefined)
-          .then((source) => {
+          .then(async (source) => {
             if (change !== entry.change || (source !== undefined && source === entry.sent)) return;
             entry.sent = source;
-            announce(path, source);
+            announce(path, source, await savedAt);
           });
       }, settleMs);
     },
@@ -56,7 +57,9 @@ export function guestWatch(root: string): Plugin {
     name: 'steadfast-guest-watch',
     apply: 'serve',
     configureServer(server) {
-      const announcer = changeAnnouncer((path, source) => server.ws.send({ type: 'custom', event: GUEST_CHANGE_EVENT, data: { path, ...(source === undefined ? {} : { source }) } satisfies GuestChange }));
+      const announcer = changeAnnouncer((path, source, savedAt) =>
+        server.ws.send({ type: 'custom', event: GUEST_CHANGE_EVENT, data: { path, ...(source === undefined ? {} : { source }), ...(savedAt === undefined ? {} : { savedAt }) } satisfies GuestChange }),
+      );
       // Runs when the dev server's watcher sees a file change: announce guest files to every page,
       // with the new text (the page vets it without fetching it again).
       server.watcher.on('change', (file) => {

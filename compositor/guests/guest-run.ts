@@ -38,6 +38,8 @@ export class GuestRun {
   declaration: LayerDeclaration = DEFAULT_LAYER;
   /** The guest has restore(): a version under vetting is handed the live state at the swap. */
   restores = false;
+  /** How long its module's load and its setup() took, as its runtime measured them (null before it started, or if not said). */
+  initTimings: { loadMs: number; setupMs: number } | null = null;
   /** Live editing is handing this run's state to the next version: it is asked for no frames. */
   handingOver = false;
   inFlight: InFlight | null = null;

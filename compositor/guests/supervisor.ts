@@ -6,7 +6,7 @@
 // touches the live layer. Every teardown ends the worker after the current dispatch (GuestRun.retire).
 import { MAX_STARTING, type Policy } from '../../shared/limits';
 import type { FrameDelivery, InitResult } from '../../shared/protocol';
-import type { spawnGuest, Isolation, StartVersion, Surface } from '../guest-host';
+import type { spawnGuest, Isolation, PreparedGuest, StartVersion, Surface } from '../guest-host';
 import type { FrameClock } from '../frame-clock';
 import { describeError, type Layer } from '../layer';
 import { wantsFrames, type LayerEvent } from '../layer-state';
@@ -97,9 +97,9 @@ export class Supervisor {
   /** Whether the layer waits for a start slot (no worker yet). */
   readonly waiting = (layer: Layer): boolean => this.slots.isWaiting(layer);
 
-  /** Starts the worker a version is vetted in, handing `state` to its setup. */
-  startVetting(staging: Staging, url: string, surface: Surface, state: unknown): void {
-    staging.run = this.spawn({ kind: 'vetting', id: staging.id, layerId: staging.layerId }, url, surface, { source: staging.pending.source, state }, 0);
+  /** Starts the worker a version is vetted in (in `warm`, a container made ahead, if it is ready), handing `state` to its setup. */
+  startVetting(staging: Staging, url: string, surface: Surface, state: unknown, warm?: PreparedGuest | null): void {
+    staging.run = this.spawn({ kind: 'vetting', id: staging.id, layerId: staging.layerId }, url, surface, { source: staging.pending.source, state }, 0, warm ?? undefined);
   }
 
   /** Applies a lifecycle event to the run's layer (a vetting run has no layer state of its own). */
@@ -233,7 +233,7 @@ export class Supervisor {
   }
 
   /** Spawns a worker; its events find the run's owner when they arrive (a swap may have changed it). */
-  private spawn(owner: RunOwner, url: string, surface: Surface, version: StartVersion, lastDeliveryFrame: number): GuestRun {
+  private spawn(owner: RunOwner, url: string, surface: Surface, version: StartVersion, lastDeliveryFrame: number, warm?: PreparedGuest): GuestRun {
     const run = new GuestRun(owner, url, surface, this.host.now(), lastDeliveryFrame, (self) =>
       this.host.spawn(
         url,
@@ -252,6 +252,7 @@ export class Supervisor {
         },
         this.host.isolation,
         version,
+        warm,
       ),
     );
     // Admission: a new worker starts at its smallest scale and earns larger ones (policy/pacer.ts).
@@ -271,6 +272,7 @@ export class Supervisor {
     }
     run.declaration = result.layer;
     run.restores = result.restores ?? false;
+    run.initTimings = result.timings ?? null;
     run.started = true;
     if (found.kind === 'vetting') this.host.versions.vettingStarted(found.staging);
     else if (found.layer.versions.live < 0) this.host.versions.firstVersion(found.layer);

@@ -20,6 +20,9 @@ import { VETTING_FRAMES, vettingPhaseOf, type PendingVersion, type Staging } fro
 import { fetchSource, Poller, type FetchedSource } from './sources';
 import { sourceHash } from './source-hash';
 import { previewLabelText } from './preview-label';
+import { reloadPhases, type ReloadTiming } from './reload-phases';
+import { WarmStaging } from './warm-staging';
+import type { PreparedGuest } from '../guest-host';
 
 /** A version as `history(id)` lists it. */
 export interface VersionInfo {
@@ -46,6 +49,10 @@ export interface EditorHost {
   newId(): number;
   /** Starts vetting runs, ends runs, and applies the layer's swap. */
   readonly supervisor: Pick<Supervisor, 'startVetting' | 'teardown' | 'applyTo'>;
+  /** Makes a guest container ahead of its guest (warm staging; guest-host.ts's prepareGuest). */
+  prepareGuest(): PreparedGuest;
+  /** Whether the page has no surplus for background work now: a guest starting, or the compositor under pressure. */
+  busy(): boolean;
 }
 
 /** How much slower than the live version a new one may be while both run side by side. */
@@ -68,12 +75,16 @@ export class LiveEditor implements VersionEvents {
   private devServerOrigin: string | null = null;
   /** The layer most recently edited, or selected with the controller (the edit shortcuts act on it). */
   lastEdited: number | null = null;
+  /** A container kept ready for the next save (warm-staging.ts). */
+  readonly warm: WarmStaging;
 
   constructor(private readonly host: EditorHost) {
     // Runs when polling finds a changed guest file: vet it as that guest's next version.
-    this.poller = new Poller((url, source) => {
-      for (const layer of this.host.layers()) if (layer.url === url) this.proposeVersion(layer, { source: source.text, hash: source.hash, trigger: 'poll' });
+    this.poller = new Poller((url, { source, fetchMs }) => {
+      const timing: ReloadTiming = { detectedAt: this.host.now() - fetchMs, fetchMs };
+      for (const layer of this.host.layers()) if (layer.url === url) this.proposeVersion(layer, { source: source.text, hash: source.hash, trigger: 'poll', timing });
     });
+    this.warm = new WarmStaging(() => this.host.prepareGuest());
   }
 
   /** Guest URLs being polled. */
@@ -104,14 +115,19 @@ export class LiveEditor implements VersionEvents {
     for (const layer of this.host.layers()) if (this.servedByDevServer(layer.url)) this.poller.unwatch(layer.url);
   }
 
-  /** The dev server says a file changed: reload every guest that is that file, or imports it directly. */
-  devServerChanged(url: string, source?: string): void {
+  /**
+   * The dev server says a file changed: reload every guest that is that file, or imports it
+   * directly. `savedAgoMs`: how long ago the file was saved, where the server said.
+   */
+  devServerChanged(url: string, source?: string, savedAgoMs?: number): void {
     const changed = withoutQuery(url);
+    const detectedAt = this.host.now();
+    const savedAt = savedAgoMs === undefined || !Number.isFinite(savedAgoMs) ? undefined : detectedAt - Math.max(0, savedAgoMs);
     for (const layer of this.host.layers()) {
       if (layer.state === 'closed' || !this.servedByDevServer(layer.url)) continue;
       const own = withoutQuery(layer.url) === changed;
       // The dev server sent the changed file's text: a layer's own module needs no fetch.
-      if (own || layer.dependencies.includes(changed)) void this.reload(layer.id, 'dev-server', !own, own ? source : undefined);
+      if (own || layer.dependencies.includes(changed)) void this.reload(layer.id, 'dev-server', !own, own ? source : undefined, { savedAt, detectedAt });
     }
   }
 
@@ -121,9 +137,10 @@ export class LiveEditor implements VersionEvents {
    * imports changed). Resolves whether vetting began or was queued; a fetch failure is recorded
    * as the layer's error.
    */
-  async reload(id: number, trigger: VersionTrigger = 'api', force = false, text?: string): Promise<boolean> {
+  async reload(id: number, trigger: VersionTrigger = 'api', force = false, text?: string, detected?: { savedAt?: number | undefined; detectedAt: number }): Promise<boolean> {
     const layer = this.host.layer(id);
     if (!layer || layer.state === 'closed') return false;
+    const detectedAt = detected?.detectedAt ?? this.host.now();
     let source: FetchedSource;
     try {
       source = text !== undefined ? { text, hash: sourceHash(text), etag: null } : await fetchSource(layer.url);
@@ -135,7 +152,8 @@ export class LiveEditor implements VersionEvents {
     // The same text again (a second announcement of one save, a poll racing the dev server) is not a new version.
     const known = [live?.hash, this.stagings.get(id)?.pending.hash, layer.queued?.hash];
     if (!force && known.includes(source.hash)) return false;
-    this.proposeVersion(layer, { source: source.text, hash: source.hash, trigger });
+    const timing: ReloadTiming = { savedAt: detected?.savedAt, detectedAt, fetchMs: text !== undefined ? 0 : this.host.now() - detectedAt };
+    this.proposeVersion(layer, { source: source.text, hash: source.hash, trigger, timing });
     return true;
   }
 
@@ -163,7 +181,7 @@ export class LiveEditor implements VersionEvents {
     const layer = this.host.layer(id);
     const version = layer ? versionNumbered(layer.versions, number) : null;
     if (!layer || !version || version.source === null || version === liveVersion(layer.versions)) return false;
-    this.proposeVersion(layer, { source: version.source, hash: version.hash, trigger: version.trigger, revertTo: version.number });
+    this.proposeVersion(layer, { source: version.source, hash: version.hash, trigger: version.trigger, revertTo: version.number, timing: { detectedAt: this.host.now(), fetchMs: 0 } });
     return true;
   }
 
@@ -192,6 +210,15 @@ export class LiveEditor implements VersionEvents {
       else if (entry.vetting.state === 'passed') this.swapIn(live, entry);
       else this.vetEvent(entry, { type: 'tick', at: now, previewDeadlineMs: this.host.policy.startupMs });
     }
+    this.warm.tick(now, { wanted: this.editable(), busy: this.stagings.size > 0 || this.host.busy() });
+  }
+
+  /** Whether any guest may be edited (watched by polling, or served by the dev server): a save may come. */
+  private editable(): boolean {
+    if (this.poller.size > 0) return true;
+    if (this.devServerOrigin === null) return false;
+    for (const layer of this.host.layers()) if (layer.state !== 'closed' && layer.source !== null && this.servedByDevServer(layer.url)) return true;
+    return false;
   }
 
   /**
@@ -206,7 +233,7 @@ export class LiveEditor implements VersionEvents {
   }
 
   async beginVetting(layer: Layer, pending: PendingVersion): Promise<void> {
-    const entry: Staging = { id: this.host.newId(), layerId: layer.id, run: null, vetting: startVetting(this.host.now()), pending, stateCarried: false, stateRestored: false };
+    const entry: Staging = { id: this.host.newId(), layerId: layer.id, run: null, vetting: startVetting(this.host.now()), pending, stateCarried: false, stateRestored: false, timing: { ...pending.timing, began: this.host.now() } };
     this.stagings.set(layer.id, entry);
     this.host.trace.record({ kind: 'reload', t: performance.now(), layer: layer.id, args: { outcome: 'vetting', trigger: pending.trigger, hash: pending.hash, stagingLayer: entry.id } });
     layer.lastVetting = null;
@@ -222,11 +249,14 @@ export class LiveEditor implements VersionEvents {
       }
     }
     if (this.stagings.get(layer.id) !== entry) return; // unloaded, or ended, meanwhile
-    this.host.supervisor.startVetting(entry, layer.url, layer.surface, state);
+    this.host.supervisor.startVetting(entry, layer.url, layer.surface, state, this.warm.take());
+    entry.timing.warm = entry.run?.host.warm ?? false;
   }
 
   /** Runs when the supervisor hears that a vetting run loaded and set up. */
   vettingStarted(staging: Staging): void {
+    const run = staging.run;
+    if (run) Object.assign(staging.timing, { runtimeUp: run.liveness.firstLifeAt ?? undefined, started: this.host.now(), loadMs: run.initTimings?.loadMs, setupMs: run.initTimings?.setupMs });
     this.vetEvent(staging, { type: 'started', at: this.host.now() });
   }
 
@@ -242,6 +272,10 @@ export class LiveEditor implements VersionEvents {
     if (entry !== staging) return;
     const was = entry.vetting.state;
     entry.vetting = vet(entry.vetting, event);
+    const now = this.host.now();
+    if (was === 'previewing' && entry.vetting.state === 'measuring') entry.timing.firstFrame = now;
+    if (was !== 'handing-over' && entry.vetting.state === 'handing-over') entry.timing.passed = now;
+    if (was === 'handing-over' && entry.vetting.state === 'passed') entry.timing.handedOver = now;
     if (entry.vetting.state === 'rejected') this.endStaging(staging.layerId, entry);
     else if (entry.vetting.state === 'handing-over' && was !== 'handing-over') void this.handOver(entry);
     // A version that passed waits for the next frame boundary (beginFrame).
@@ -302,8 +336,9 @@ export class LiveEditor implements VersionEvents {
     if (live && rejection) {
       const where = rejection.line !== undefined && !rejection.message.includes(`line ${rejection.line}`) ? ` (line ${rejection.line})` : '';
       live.error = { phase: 'reload', message: `${rejection.phase} failed: ${rejection.message}${where}`, line: rejection.line };
-      live.lastVetting = { outcome: 'rejected', phase: rejection.phase, message: rejection.message, line: rejection.line, hash: current.pending.hash, trigger: current.pending.trigger };
-      this.host.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'rejected', phase: rejection.phase, message: rejection.message.slice(0, 200) } });
+      const phases = reloadPhases(current.timing);
+      live.lastVetting = { outcome: 'rejected', phase: rejection.phase, message: rejection.message, line: rejection.line, hash: current.pending.hash, trigger: current.pending.trigger, phases, frames: current.vetting.latencies.length };
+      this.host.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'rejected', phase: rejection.phase, message: rejection.message.slice(0, 200), ...phases } });
       console.warn(`[steadfast] ${describeError(live.url, live.error!)}`);
     }
     if (live) this.startQueued(live);
@@ -328,8 +363,10 @@ export class LiveEditor implements VersionEvents {
     live.error = undefined;
     live.stateReason = undefined;
     live.restartHistory = [];
-    live.lastVetting = { outcome: 'passed', hash: entry.pending.hash, trigger: entry.pending.trigger, restored: entry.stateRestored };
-    this.host.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'passed', version: liveVersion(live.versions)?.number ?? 0 } });
+    entry.timing.swapped = this.host.now();
+    const phases = reloadPhases(entry.timing);
+    live.lastVetting = { outcome: 'passed', hash: entry.pending.hash, trigger: entry.pending.trigger, restored: entry.stateRestored, phases, frames: entry.vetting.latencies.length };
+    this.host.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'passed', version: liveVersion(live.versions)?.number ?? 0, ...phases } });
     this.host.supervisor.applyTo(live, { type: 'version-swapped' });
     console.info(`[steadfast] layer ${live.id} now runs version ${liveVersion(live.versions)?.number} (${entry.pending.trigger}) ${live.url}`);
     void this.trackDependencies(live);
@@ -389,11 +426,13 @@ export class LiveEditor implements VersionEvents {
       stateCarried: entry.stateCarried,
       stateRestored: entry.stateRestored,
       stagingId: entry.id,
+      phases: reloadPhases(entry.timing),
     };
   }
 
-  /** Stops polling (the page is going away). */
+  /** Stops polling and ends the warm container (the page is going away). */
   dispose(): void {
     this.poller.dispose();
+    this.warm.dispose();
   }
 }

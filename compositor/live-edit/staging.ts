@@ -3,6 +3,7 @@
 import type { GuestRun } from '../guests/guest-run';
 import type { VersionTrigger } from './history';
 import type { Vetting, VettingPhase } from './vetting';
+import type { ReloadTiming } from './reload-phases';
 
 export interface PendingVersion {
   source: string;
@@ -10,6 +11,8 @@ export interface PendingVersion {
   trigger: VersionTrigger;
   /** Set when returning to a version already in the history (undo, redo, revert). */
   revertTo?: number | undefined;
+  /** When its reload passed each step so far (the save, its detection, its fetch). */
+  timing: ReloadTiming;
 }
 
 export interface Staging {
@@ -25,6 +28,8 @@ export interface Staging {
   stateCarried: boolean;
   /** Whether the new version's restore() took the live version's state at the swap. */
   stateRestored: boolean;
+  /** When its reload passed each step (its pending version's, then vetting's own). */
+  timing: ReloadTiming;
 }
 
 /** Frames a new version must deliver after its preview frame to be judged (the vetting window). */

@@ -119,7 +119,8 @@ describe('guest renderer crashes', () => {
     // The second guest's frame is an out-of-process iframe of its own (g2.localhost): crash its renderer.
     const targets = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
     const guestFrames = targets.targetInfos.filter((t) => t.type === 'iframe' && t.url.includes('/@steadfast/guest-frame.html'));
-    expect(guestFrames.map((t) => new URL(t.url).hostname).sort(), 'each guest frame is its own out-of-process target').toEqual(['g1.localhost', 'g2.localhost']);
+    // (A third may be live editing's warm staging container, made once the page is quiet.)
+    expect(guestFrames.map((t) => new URL(t.url).hostname), 'each guest frame is its own out-of-process target').toEqual(expect.arrayContaining(['g1.localhost', 'g2.localhost']));
     const victim = guestFrames.find((t) => new URL(t.url).hostname === 'g2.localhost')!;
     await recordGaps(cdp);
     const start = await readStats(cdp);

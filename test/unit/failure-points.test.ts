@@ -18,6 +18,7 @@ import type { InitResult } from '../../shared/protocol';
 /** A guest host that never starts a worker: the test settles its start and sends its events. */
 class FakeHost implements GuestHost {
   terminated = false;
+  readonly warm = false;
   strayMessages = 0;
   droppedMessages = 0;
   private settle!: (result: InitResult) => void;
@@ -225,7 +226,7 @@ describe('failure points, through the supervisor', () => {
 
   it('a version under vetting that fails is rejected; its live layer is untouched', async () => {
     const { layer, host: liveHost } = await runningLayer();
-    const staging: Staging = { id: 99, layerId: layer.id, run: null, vetting: startVetting(now), pending: { source: 'x', hash: 'h', trigger: 'api' }, stateCarried: false, stateRestored: false };
+    const staging: Staging = { id: 99, layerId: layer.id, run: null, vetting: startVetting(now), pending: { source: 'x', hash: 'h', trigger: 'api', timing: { detectedAt: now, fetchMs: 0 } }, stateCarried: false, stateRestored: false, timing: { detectedAt: now, fetchMs: 0 } };
     stagings.set(layer.id, staging);
     supervisor.startVetting(staging, layer.url, layer.surface, { n: 1 });
     const vettingHost = hosts.at(-1)!;

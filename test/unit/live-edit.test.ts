@@ -87,7 +87,7 @@ describe('vetting a new version', () => {
 
 describe('preview label', async () => {
   const { previewLabelText } = await import('../../compositor/live-edit/preview-label');
-  const vetting = { state: 'measuring' as const, frames: 12, windowFrames: 30, fps: 58.4, trigger: 'dev-server' as const, revertTo: undefined, stateCarried: true, stateRestored: false, stagingId: 9 };
+  const vetting = { state: 'measuring' as const, frames: 12, windowFrames: 30, fps: 58.4, trigger: 'dev-server' as const, revertTo: undefined, stateCarried: true, stateRestored: false, stagingId: 9, phases: {} };
   it('says what is vetted, how far it is and its measured frame rate', () => {
     expect(previewLabelText(vetting)).toBe('new version (dev-server) · measuring 12/30 · 58 fps');
     expect(previewLabelText({ ...vetting, revertTo: 3, state: 'handing-over', frames: 30 })).toBe('back to v3 · handing-over · 58 fps');

@@ -1,0 +1,70 @@
+// Warm staging: one guest container kept ready for the next save (its process and worker started,
+// the runtime and three.js evaluated, its GL context made), so a new version's vetting starts at
+// its own module's load. A save takes it; a new one is made in the background, but only out of
+// the machine's surplus: while guests are being edited (something is watched), with no guest
+// starting and no version under vetting, and the compositor under no pressure, for QUIET_MS.
+// Making one is a process start, the most expensive moment of a guest's life for everyone else.
+import type { PreparedGuest } from '../guest-host';
+
+/** How long the page must have been quiet before a warm container is made. */
+export const QUIET_MS = 1_500;
+
+/** What the page is doing, each frame, as far as making a warm container is concerned. */
+export interface WarmConditions {
+  /** Guests are watched for edits (a save may come). */
+  wanted: boolean;
+  /** A guest is starting or waiting to, a version is under vetting, or the compositor is under pressure. */
+  busy: boolean;
+}
+
+export class WarmStaging {
+  private warm: PreparedGuest | null = null;
+  private quietSince: number | null = null;
+  /** Warm containers made, and taken by a save (stats, tests, the bench). */
+  readonly counts = { made: 0, taken: 0 };
+
+  constructor(private readonly prepare: () => PreparedGuest) {}
+
+  /** The warm container, if one is ready: the caller's from now on. */
+  take(): PreparedGuest | null {
+    const warm = this.warm;
+    if (!warm?.ready) return null;
+    this.warm = null;
+    this.counts.taken += 1;
+    return warm;
+  }
+
+  /** Whether a warm container is ready now. */
+  get ready(): boolean {
+    return this.warm?.ready ?? false;
+  }
+
+  /** Runs once a frame: makes a warm container when one is wanted and the page has been quiet long enough; drops one that failed. */
+  tick(now: number, conditions: WarmConditions): void {
+    if (this.warm?.failed) {
+      this.warm.dispose();
+      this.warm = null;
+    }
+    if (!conditions.wanted) {
+      this.dispose();
+      this.quietSince = null;
+      return;
+    }
+    if (conditions.busy) {
+      this.quietSince = null;
+      return;
+    }
+    this.quietSince ??= now;
+    if (this.warm === null && now - this.quietSince >= QUIET_MS) {
+      this.warm = this.prepare();
+      this.counts.made += 1;
+      this.quietSince = null;
+    }
+  }
+
+  /** Ends the warm container, if any (nothing is watched any more, or the page goes). */
+  dispose(): void {
+    this.warm?.dispose();
+    this.warm = null;
+  }
+}
