@@ -27,7 +27,7 @@ const NUMERIC: Record<TraceKind, readonly string[]> = {
   composite: ['frameId'],
   miss: ['frameId'],
   restart: ['inMs'],
-  reload: ['version', 'stagingLayer'],
+  reload: ['version', 'stagingLayer', 'total'],
   state: [],
 };
 const TEXT: Record<TraceKind, readonly string[]> = {
@@ -37,15 +37,15 @@ const TEXT: Record<TraceKind, readonly string[]> = {
   composite: [],
   miss: [],
   restart: ['phase', 'reason'],
-  reload: ['outcome', 'trigger', 'phase', 'message'],
+  reload: ['outcome', 'trigger', 'phase', 'message', 'phases'],
   state: ['to', 'event'],
 };
 const KINDS: readonly TraceKind[] = ['frame', 'request', 'deliver', 'composite', 'miss', 'restart', 'reload', 'state'];
 const KIND_INDEX = new Map(KINDS.map((kind, i) => [kind, i]));
 const NUMS = 3;
-const TEXTS = 4;
+const TEXTS = 5;
 /** Longest text argument kept, characters. */
-const TEXT_MAX = 120;
+const TEXT_MAX = 200;
 
 /**
  * A ring of events in preallocated columns: recording costs no memory once the recorder exists,

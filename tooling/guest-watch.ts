@@ -16,7 +16,7 @@ const GUEST_FILE = /\.m?js$/;
  * writeFileSync) truncates, then writes: the watcher can fire between the two, and a read then
  * would announce an empty or half-written file as a version of its own.
  */
-export const SETTLE_MS = 25;
+export const SETTLE_MS = 10;
 
 /**
  * Announces each changed file once it has settled: its text read after SETTLE_MS without another

@@ -20,7 +20,7 @@ import { VETTING_FRAMES, vettingPhaseOf, type PendingVersion, type Staging } fro
 import { fetchSource, Poller, type FetchedSource } from './sources';
 import { sourceHash } from './source-hash';
 import { previewLabelText } from './preview-label';
-import { reloadPhases, type ReloadTiming } from './reload-phases';
+import { describePhases, reloadPhases, type ReloadTiming } from './reload-phases';
 import { WarmStaging } from './warm-staging';
 import type { PreparedGuest } from '../guest-host';
 
@@ -338,7 +338,7 @@ export class LiveEditor implements VersionEvents {
       live.error = { phase: 'reload', message: `${rejection.phase} failed: ${rejection.message}${where}`, line: rejection.line };
       const phases = reloadPhases(current.timing);
       live.lastVetting = { outcome: 'rejected', phase: rejection.phase, message: rejection.message, line: rejection.line, hash: current.pending.hash, trigger: current.pending.trigger, phases, frames: current.vetting.latencies.length };
-      this.host.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'rejected', phase: rejection.phase, message: rejection.message.slice(0, 200), ...phases } });
+      this.host.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'rejected', phase: rejection.phase, message: rejection.message.slice(0, 200), phases: describePhases(phases) } });
       console.warn(`[steadfast] ${describeError(live.url, live.error!)}`);
     }
     if (live) this.startQueued(live);
@@ -366,7 +366,7 @@ export class LiveEditor implements VersionEvents {
     entry.timing.swapped = this.host.now();
     const phases = reloadPhases(entry.timing);
     live.lastVetting = { outcome: 'passed', hash: entry.pending.hash, trigger: entry.pending.trigger, restored: entry.stateRestored, phases, frames: entry.vetting.latencies.length };
-    this.host.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'passed', version: liveVersion(live.versions)?.number ?? 0, ...phases } });
+    this.host.trace.record({ kind: 'reload', t: performance.now(), layer: live.id, args: { outcome: 'passed', version: liveVersion(live.versions)?.number ?? 0, ...(phases.total === undefined ? {} : { total: phases.total }), phases: describePhases(phases) } });
     this.host.supervisor.applyTo(live, { type: 'version-swapped' });
     console.info(`[steadfast] layer ${live.id} now runs version ${liveVersion(live.versions)?.number} (${entry.pending.trigger}) ${live.url}`);
     void this.trackDependencies(live);

@@ -6,8 +6,9 @@
 //       └──── failure ────────┴──────── failure ─────────┴── failure, or over budget ──────┴── restore failed ──▶ rejected
 //
 // Measuring decides as soon as the evidence does (a sequential test, not a fixed window):
-//   - clearly in budget: EARLY_PASS_FRAMES frames or more, all but the slowest within
-//     PASS_MARGIN of the budget (one hitch on a busy machine is not a trend);
+//   - clearly in budget: EARLY_PASS_FRAMES frames, every one within PASS_MARGIN of the budget;
+//     or TOLERANT_PASS_FRAMES frames or more, all but the slowest within it (one hitch on a busy
+//     machine is not a trend);
 //   - clearly over: the last CLEAR_OVERRUN_FRAMES frames all over OVERRUN_FACTOR times the budget;
 //   - otherwise it measures on, and at the window's end (windowFrames) the median decides.
 //
@@ -37,8 +38,9 @@ export type VettingEvent =
   | { type: 'tick'; at: number; previewDeadlineMs: number }
   | { type: 'handed-over' };
 
-/** Frames before a version can pass early, and the share of the budget its frames must keep to. */
-export const EARLY_PASS_FRAMES = 5;
+/** Frames before a version can pass early (all within the margin; with one hitch allowed, the second count), and the share of the budget its frames must keep to. */
+export const EARLY_PASS_FRAMES = 3;
+export const TOLERANT_PASS_FRAMES = 5;
 const PASS_MARGIN = 0.8;
 /** Frames in a row, each this many times over the budget, that reject a version at once. */
 export const CLEAR_OVERRUN_FRAMES = 3;
@@ -51,7 +53,12 @@ export function judgeFrames(latencies: readonly number[], budgetMs: number, wind
   if (last.length === CLEAR_OVERRUN_FRAMES && Math.min(...last) > OVERRUN_FACTOR * budgetMs) {
     return { verdict: 'reject', message: `its frames took ${Math.round(Math.min(...last))} ms or more (its last ${CLEAR_OVERRUN_FRAMES}), over the layer's budget of ${Math.round(budgetMs)} ms by twice or more` };
   }
-  if (n >= EARLY_PASS_FRAMES && [...latencies].sort((a, b) => a - b)[n - 2]! <= PASS_MARGIN * budgetMs) return { verdict: 'pass' };
+  if (n >= EARLY_PASS_FRAMES) {
+    const sorted = [...latencies].sort((a, b) => a - b);
+    // Every frame within the margin, or, from TOLERANT_PASS_FRAMES on, all but the slowest.
+    const judged = sorted[n - (n >= TOLERANT_PASS_FRAMES ? 2 : 1)]!;
+    if (judged <= PASS_MARGIN * budgetMs) return { verdict: 'pass' };
+  }
   if (n < windowFrames) return { verdict: 'measure' };
   const typical = median(latencies);
   if (typical <= budgetMs) return { verdict: 'pass' };

@@ -285,7 +285,7 @@ describe('live editing', () => {
     });
     const outcomes = () => page.evaluate(() => (window as unknown as { outcomes: string[] }).outcomes.join(', '));
     file.save({ rgb: [255, 255, 0] }); // replaces the queued blue one
-    await page.waitForTimeout(200); // (the dev server announces a save once the file has been quiet 25 ms)
+    await page.waitForTimeout(200); // (the dev server announces a save once the file has been quiet 10 ms)
     expect((await layer(page, 1)).reload.vetting?.stagingId, `the close call is still under vetting after both saves: ${await outcomes()}`).toBe(slowOne);
 
     // The preview panel sits in the bottom-right corner of each eye (GL coordinates: origin
