@@ -10,6 +10,7 @@ import { guestBundles } from './tooling/guest-bundles.ts';
 import { guestWatch } from './tooling/guest-watch.ts';
 import { pageCsp } from './tooling/page-csp.ts';
 import { chaosList } from './tooling/chaos-list.ts';
+import { threeAddons } from './tooling/three-addons.ts';
 
 const root = import.meta.dirname;
 
@@ -45,7 +46,7 @@ function rawGuestFiles(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [pageCsp(), chaosList(), rawGuestFiles(), guestBundles(root), guestWatch(root)],
+  plugins: [pageCsp(), chaosList(), rawGuestFiles(), guestBundles(root), guestWatch(root), threeAddons(root)],
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   optimizeDeps: {

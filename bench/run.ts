@@ -18,8 +18,8 @@
 //     the pick's cost.
 //
 // Flags: --no-hostile, --no-isolation, --no-timewarp, --no-live-edit, --no-budget skip a section;
-// --no-input likewise; --only-isolation, --only-timewarp, --only-live-edit, --only-budget and
-// --only-input run just that one.
+// --no-input and --no-imports likewise; --only-isolation, --only-timewarp, --only-live-edit,
+// --only-budget, --only-input and --only-imports run just that one.
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, compositorUrl, newPage } from '../tooling/driver/harness';
 import { startServers } from '../tooling/driver/servers';
@@ -29,6 +29,7 @@ import { benchTimewarp } from './timewarp';
 import { benchLiveEdit } from './live-edit';
 import { benchBudget } from './budget';
 import { benchInput } from './input';
+import { benchThreeImports } from './three-imports';
 
 const SURFACE = { width: 1024, height: 512 };
 /** Small surfaces separate the compositor's per-layer overhead from software GL's pixel throughput. */
@@ -120,6 +121,10 @@ async function main(): Promise<void> {
       await benchInput(servers.appUrl, servers.crossUrl);
       return;
     }
+    if (process.argv.includes('--only-imports')) {
+      await benchThreeImports(servers.appUrl, servers.crossUrl);
+      return;
+    }
     if (process.argv.includes('--only-live-edit')) {
       await benchLiveEdit(servers.appUrl, servers.crossUrl);
       return;
@@ -154,6 +159,7 @@ async function main(): Promise<void> {
     if (!process.argv.includes('--no-live-edit')) await benchLiveEdit(servers.appUrl, servers.crossUrl);
     if (!process.argv.includes('--no-budget')) await benchBudget(servers.appUrl);
     if (!process.argv.includes('--no-input')) await benchInput(servers.appUrl, servers.crossUrl);
+    if (!process.argv.includes('--no-imports')) await benchThreeImports(servers.appUrl, servers.crossUrl);
   } finally {
     await browser.close().catch(() => {});
     await servers.close();

@@ -36,7 +36,7 @@ export interface CompositorOptions {
   /** The clock every policy reads (injected for tests); performance.now by default. */
   now?: () => number;
   timewarp?: Partial<TimewarpSettings>;
-  /** Poll guest URLs for new versions (about once a second). */
+  /** Poll guest URLs for new versions (every 250 ms). */
   watch?: boolean;
   /** Frames a new version must deliver, after its preview frame, to pass vetting (default 30). */
   vetFrames?: number;
@@ -46,6 +46,8 @@ export interface CompositorOptions {
    * fit. false (page URL adapt=0): full-size guests and output, pacing only.
    */
   adapt?: boolean;
+  /** The import map for guests' bare specifiers (page URL imports), absolute. */
+  importMap?: string | undefined;
 }
 
 export const DEFAULT_ISOLATION: Isolation = 'sandbox';
@@ -105,6 +107,7 @@ export class Compositor {
       ...registry,
       isolation: this.isolation,
       spawn: spawnGuest,
+      importMap: options.importMap,
       adaptive,
       pressure: () => this.frameLoop.budget.pressure,
       frames: () => this.frameLoop.frames,
@@ -119,7 +122,7 @@ export class Compositor {
       newId: () => this.nextLayerId++,
       renameTexture: (from, to) => this.graphics.textures.rename(from, to),
       prepareGuest: () => prepareGuest(this.isolation),
-      busy: () => this.supervisor.anyStarting([]) || this.frameLoop.budget.pressure < 1,
+      busy: () => this.supervisor.anyStarting([]),
     });
     this.frameLoop = new FrameLoop({
       ...shared,

@@ -196,7 +196,12 @@ function sandboxContainer(url: string, events: ContainerEvents): Container {
 export interface StartVersion {
   source?: string | undefined;
   state?: unknown;
+  /** The page's import map for guests (URL parameter `imports`), if any. */
+  imports?: string | undefined;
 }
+
+/** Where three.js's addons (its examples/jsm tree) are served for guests: `three/addons/…` resolves here (tooling/three-addons.ts). */
+export const THREE_ADDONS_PATH = '/@steadfast/three/examples/jsm/';
 
 /**
  * A guest container made ahead of its guest (live editing's warm staging): its process and
@@ -411,7 +416,7 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
       return call('restore', () => api.restore(state), parseRestoreResult);
     },
     start() {
-      const params = { url, width: surface.width, height: surface.height, framePort: frames.port2, source: version.source, state: version.state };
+      const params = { url, width: surface.width, height: surface.height, framePort: frames.port2, source: version.source, state: version.state, addonsBase: new URL(THREE_ADDONS_PATH, location.href).href, imports: version.imports };
       return call('init', () => api.init(Comlink.transfer(params, [frames.port2])), parseInitResult).catch(
         (e: unknown): InitResult => fail(e instanceof Error ? e.message : String(e)),
       );

@@ -120,7 +120,15 @@ if (!gl) {
   // Live editing: the dev server announces changed guest files; any other URL is polled (on by
   // default under the dev server, `watch=1` in a production build, `watch=0` off).
   const watch = params.watch ?? import.meta.env.DEV;
-  const compositor = new Compositor(gl, { surface: params.surface, policy: params.policy, isolation: params.isolation, timewarp: params.timewarp, watch, adapt: params.adapt });
+  const compositor = new Compositor(gl, {
+    surface: params.surface,
+    policy: params.policy,
+    isolation: params.isolation,
+    timewarp: params.timewarp,
+    watch,
+    adapt: params.adapt,
+    importMap: params.imports === undefined ? undefined : new URL(params.imports, location.href).href,
+  });
   // Runs when the compositor's own output scale changes (its composite did not fit, or fits again).
   // A headset takes the new layer from its next frame; the emulator's canvas is resized just
   // before its next frame (resizing it now would clear what this frame drew).

@@ -45,6 +45,9 @@ export interface LayerStats {
   surface: { width: number; height: number };
   /** The guest's own time for its last frame, ms. */
   renderMs: number;
+  /** How long its running worker took to load its module graph and to run setup(), ms, as the runtime measured them (undefined before it started). */
+  loadMs: number | undefined;
+  setupMs: number | undefined;
   /** Frames delivered but replaced by a newer one before being shown. */
   superseded: number;
   /** Messages the guest's code posted on its worker's public channel (ignored). */
@@ -188,6 +191,8 @@ function layerStats(layer: Layer, latestPoseTime: number | undefined, reload: Re
     medianLatencyMs: median(run?.pacer.samples ?? []),
     surface: { ...layer.surface },
     renderMs: run?.lastRenderMs ?? 0,
+    loadMs: run?.initTimings?.loadMs,
+    setupMs: run?.initTimings?.setupMs,
     superseded: layer.superseded,
     strayMessages: layer.pastStrayMessages + (live?.host.strayMessages ?? 0),
     droppedMessages: layer.pastDroppedMessages + (live?.host.droppedMessages ?? 0),

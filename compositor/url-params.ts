@@ -8,6 +8,7 @@
 //   timewarp=0       no reprojection: layers shown as rendered, at their old pose (default on)
 //   fallback=transparent  what a reprojected layer shows where its guest rendered nothing (default clamp)
 //   prediction=0     ask guests to render for the current pose, not the predicted one (default on)
+//   imports=<url>    a JSON import map ({ "imports": { name: url } }) for guests' bare specifiers
 //   adapt=0          no dynamic resolution: guests render their full surface and the compositor its
 //                    full output whatever they cost (pacing and eviction only); default on
 //   motion=sweep|turn  play a built-in scripted head motion on the emulator (looped)
@@ -49,6 +50,8 @@ export interface PageParams {
   policy: Partial<Policy>;
   /** Dynamic resolution of guests and of the output (adapt=0 turns it off). */
   adapt: boolean;
+  /** The import map for guests' bare specifiers (imports=<url of a JSON import map>; relative to the page). */
+  imports: string | undefined;
   /** Parameters that were present but unusable, each as a sentence for the HUD. */
   warnings: string[];
 }
@@ -120,6 +123,7 @@ export function parsePageParams(search: string): PageParams {
     path: query.get('path') ?? undefined,
     policy,
     adapt: query.get('adapt') === null || flag(query.get('adapt')),
+    imports: importMapUrl(query.get('imports'), warnings),
     guests: guests.length > 0 ? guests : [...DEFAULT_GUESTS],
     emulator: flag(query.get('emulator')),
     surface,
@@ -127,4 +131,17 @@ export function parsePageParams(search: string): PageParams {
     hudPanel: query.get('hud') === 'panel',
     warnings,
   };
+}
+
+/** The import map's URL as given (relative to the page, or absolute http(s)); a bad one is ignored, with a warning. */
+function importMapUrl(raw: string | null, warnings: string[]): string | undefined {
+  if (raw === null || raw === '') return undefined;
+  try {
+    const url = new URL(raw, 'http://page.invalid/');
+    if (url.protocol === 'http:' || url.protocol === 'https:') return raw;
+  } catch {
+    // reported below
+  }
+  warnings.push(`imports=${raw} ignored: expected the http(s) URL of a JSON import map`);
+  return undefined;
 }

@@ -1,18 +1,12 @@
 // Loading a guest module by URL and checking it against the contract.
 // Pure of effects beyond the import itself, so each failure names its phase.
 import type { GuestModule } from '../shared/guest-contract';
-import { isJavaScriptMime, rewriteForBlob } from '../shared/module-imports';
+import { isJavaScriptMime } from '../shared/module-imports';
 import { locateSyntaxError } from './syntax-location';
+import { GuestLoadError } from './guest-load-error';
+import type { ModuleGraph } from './module-graph';
 
-export class GuestLoadError extends Error {
-  override name = 'GuestLoadError';
-  /** The source line the failure is on, where known (syntax errors). */
-  line: number | undefined;
-  constructor(message: string, line?: number) {
-    super(message);
-    this.line = line;
-  }
-}
+export { GuestLoadError };
 
 /** A SyntaxError located by acorn in `source`, or null. */
 function syntaxErrorAt(source: string, url: string): GuestLoadError | null {
@@ -64,23 +58,30 @@ export async function importGuest(url: string): Promise<GuestModule> {
 }
 
 /**
- * Imports a version of the guest from its source text, as if loaded from `url` (see
- * shared/module-imports.ts). Returns the module and the blob: URL it ran from (stack traces name it).
+ * Imports a version of the guest from its source text, as if loaded from `url`, its module graph
+ * loaded through `graph` (module-graph.ts: relative and bare imports resolved, each module run
+ * from a blob: URL). Returns the module and the blob: URL it ran from (stack traces name it).
  */
-export async function importGuestSource(url: string, source: string): Promise<{ guest: GuestModule; ranFrom: string }> {
-  const ranFrom = URL.createObjectURL(new Blob([await rewriteForBlob(source, url)], { type: 'text/javascript' }));
+export async function importGuestSource(url: string, source: string, graph: ModuleGraph): Promise<{ guest: GuestModule; ranFrom: string }> {
+  const ranFrom = await graph.fromSource(url, source);
   let namespace: unknown;
   try {
     namespace = await import(/* @vite-ignore */ ranFrom);
   } catch (e) {
-    if (e instanceof SyntaxError) throw syntaxErrorAt(source, url) ?? e;
+    if (e instanceof SyntaxError) throw syntaxErrorAt(source, url) ?? syntaxErrorInGraph(graph) ?? e;
     throw e;
-  } finally {
-    URL.revokeObjectURL(ranFrom);
   }
   return { guest: checkGuestModule(namespace), ranFrom };
 }
 
+/** A syntax error in one of the modules the guest imports, located there. */
+function syntaxErrorInGraph(graph: ModuleGraph): GuestLoadError | null {
+  for (const [url, source] of graph.sources) {
+    const located = syntaxErrorAt(source, url);
+    if (located) return located;
+  }
+  return null;
+}
 
 /** Why fetching `url` as a module script fails, or null when the fetch itself looks fine. */
 export async function diagnoseFetch(url: string, fetcher: typeof fetch = fetch): Promise<string | null> {

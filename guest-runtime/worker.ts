@@ -27,6 +27,8 @@ import type {
 } from '../shared/protocol';
 import { HEARTBEAT_MS, MAX_SURFACE_SIDE, MIN_SURFACE_SIDE } from '../shared/limits';
 import { GuestLoadError, describeThrown, importGuest, importGuestSource } from './guest-loader';
+import { ModuleGraph } from './module-graph';
+import { parseImportMap, type BareContext, type Imports } from '../shared/bare-specifiers';
 import { BLURRED, parseFrameInput, parseLayerDeclaration, surfaceSize } from '../shared/protocol';
 import { createStereoThreeRenderer } from './three-adapter';
 import { installGpuCaps, resetGpuCaps } from './gpu-caps';
@@ -72,9 +74,55 @@ function post(message: GuestMessage, transfer: Transferable[] = []): void {
   if (framePort) portPostMessage.call(framePort, message, { transfer });
 }
 
-/** A version run from source text runs from a blob: URL; errors name the guest's own URL instead. */
-let alias: { from: string; to: string } | null = null;
-const unalias = (text: string | undefined) => (alias && text ? text.split(alias.from).join(alias.to) : text);
+/** A version run from source text runs from blob: URLs (its module and those it imports); errors name their own URLs instead. */
+let graph: ModuleGraph | null = null;
+const unalias = (text: string | undefined) => {
+  if (!graph || !text) return text;
+  let out = text;
+  for (const [blob, url] of graph.aliases) out = out.split(blob).join(url);
+  return out;
+};
+
+// 'three' inside a guest is this runtime's own three.js: the module it resolves to re-exports the
+// instance ctx.THREE is (shared/bare-specifiers.ts). Made once per worker, when first imported.
+const THREE_KEY = Symbol.for('steadfast.three');
+(globalThis as Record<symbol, unknown>)[THREE_KEY] = THREE;
+let threeModule: string | null = null;
+function threeModuleUrl(): string {
+  const names = Object.keys(THREE).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+  threeModule ??= URL.createObjectURL(
+    new Blob([`const THREE = globalThis[Symbol.for('steadfast.three')];\nexport const { ${names.join(', ')} } = THREE;\n`], { type: 'text/javascript' }),
+  );
+  return threeModule;
+}
+
+/** How bare specifiers resolve for this guest: three.js, its addons, and the page's import map (fetched once, when first needed). */
+function bareContext(params: InitParams): () => Promise<BareContext> {
+  let context: Promise<BareContext> | null = null;
+  return () =>
+    (context ??= (async () => ({
+      three: threeModuleUrl(),
+      addonsBase: params.addonsBase,
+      imports: params.imports === undefined ? undefined : await loadImportMap(params.imports),
+      revision: THREE.REVISION,
+    }))());
+}
+
+async function loadImportMap(url: string): Promise<Imports> {
+  let json: unknown;
+  try {
+    const response = await fetch(url, { mode: 'cors', credentials: 'omit' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    json = await response.json();
+  } catch (e) {
+    throw new GuestLoadError(`could not load the page's import map ${url}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    return parseImportMap(json, url);
+  } catch (e) {
+    throw new GuestLoadError(e instanceof Error ? e.message : String(e));
+  }
+}
 
 function reportError(phase: GuestPhase, thrown: unknown): GuestErrorReport {
   const { message, stack } = describeThrown(thrown);
@@ -102,10 +150,12 @@ const control: GuestControl = {
     every(() => post({ type: 'alive' }), HEARTBEAT_MS);
 
     const loadStarted = now();
+    // ctx.THREE is the very module a guest's `import * as THREE from 'three'` gets (one namespace, one three.js).
+    const three = (await import(/* @vite-ignore */ threeModuleUrl())) as typeof THREE;
     try {
       if (typeof params.source === 'string') {
-        const loaded = await importGuestSource(url, params.source);
-        alias = { from: loaded.ranFrom, to: url };
+        graph = new ModuleGraph(bareContext(params));
+        const loaded = await importGuestSource(url, params.source, graph);
         guest = loaded.guest;
       } else {
         guest = await importGuest(url);
@@ -152,10 +202,10 @@ const control: GuestControl = {
       input: { sources: [], events: [] },
       visibilityState: 'visible-blurred',
       session: xrSession,
-      THREE,
+      THREE: three,
       state: undefined,
       layer,
-      createThreeRenderer: () => createStereoThreeRenderer(THREE, context),
+      createThreeRenderer: () => createStereoThreeRenderer(three, context),
     };
     ctx = context;
     context.state = params.state;

@@ -22,8 +22,35 @@ export function isJavaScriptMime(contentType: string): boolean {
   return /^(text|application)\/(javascript|ecmascript|x-javascript)\b/i.test(contentType);
 }
 
-/** The source, rewritten to run from a blob: URL as if from `url`: relative specifiers made absolute, `import.meta` → `({ url })`. */
-export async function rewriteForBlob(source: string, url: string): Promise<string> {
+/** An import in a module's text: its specifier as written, and whether it is a literal dynamic import(). */
+export interface ImportSite {
+  specifier: string;
+  dynamic: boolean;
+}
+
+/** The static imports and literal dynamic imports of `source` (null if it does not lex: the engine will say why). */
+export function importSites(source: string): ImportSite[] | null {
+  const imports = lex(source);
+  if (!imports) return null;
+  return imports.filter((f) => f.d !== -2 && f.n !== undefined).map((f) => ({ specifier: f.n!, dynamic: f.d > -1 }));
+}
+
+/** Whether a specifier is bare (a package name), not a URL or a path. */
+export function isBare(specifier: string): boolean {
+  if (RELATIVE.test(specifier)) return false;
+  try {
+    new URL(specifier);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The source, rewritten to run from a blob: URL as if from `url`: each import specifier replaced
+ * by `replace(site)` (undefined: as written), `import.meta` → `({ url })`. Lines stay where they were.
+ */
+export function rewriteModule(source: string, url: string, replace: (site: ImportSite) => string | undefined): string {
   const imports = lex(source);
   if (!imports) return source;
   let out = '';
@@ -34,13 +61,18 @@ export async function rewriteForBlob(source: string, url: string): Promise<strin
       last = found.se;
       continue;
     }
-    const specifier = found.n;
-    if (specifier === undefined || !RELATIVE.test(specifier)) continue; // bare, absolute or computed: as written
-    const resolved = new URL(specifier, url).href;
-    out += source.slice(last, found.s) + (found.d > -1 ? JSON.stringify(resolved) : resolved);
+    if (found.n === undefined) continue; // computed: as written
+    const to = replace({ specifier: found.n, dynamic: found.d > -1 });
+    if (to === undefined) continue;
+    out += source.slice(last, found.s) + (found.d > -1 ? JSON.stringify(to) : to);
     last = found.e;
   }
   return out + source.slice(last);
+}
+
+/** The source, rewritten to run from a blob: URL as if from `url`: relative specifiers made absolute, `import.meta` → `({ url })`. */
+export async function rewriteForBlob(source: string, url: string): Promise<string> {
+  return Promise.resolve(rewriteModule(source, url, ({ specifier }) => (RELATIVE.test(specifier) ? new URL(specifier, url).href : undefined)));
 }
 
 /** Absolute URLs (without query) of the modules `source` imports statically or by literal dynamic import. */

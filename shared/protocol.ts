@@ -277,6 +277,10 @@ export interface InitParams {
   source?: string | undefined;
   /** What the previous version's snapshot() returned: ctx.state in setup. */
   state?: unknown;
+  /** Where three.js's examples/jsm tree is served (absolute, ending in '/'): `three/addons/…` resolves there. */
+  addonsBase: string;
+  /** The page's import map for guests (URL parameter `imports`), if any: bare specifiers it names resolve by it. */
+  imports?: string | undefined;
 }
 
 /** A control call's failure: the guest phase, its message and stack (init adds a line). */

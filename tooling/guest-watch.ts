@@ -17,32 +17,51 @@ const GUEST_FILE = /\.m?js$/;
  * would announce an empty or half-written file as a version of its own.
  */
 export const SETTLE_MS = 10;
+/**
+ * And read again this long after the last change, announced if it differs from what was: the
+ * watcher may fire once, for the truncation, and never for the write (a clean-clone run saw a
+ * save announced empty and its text never), when both land within the file system's timestamp
+ * resolution. An empty file is announced only by the last of these reads.
+ */
+export const CONFIRM_MS = [150, 1_000] as const;
+
+interface Watched {
+  timers: ReturnType<typeof setTimeout>[];
+  /** Changes seen; a read started for an older one than the latest is dropped. */
+  change: number;
+  /** The text last announced (null: none yet; undefined: announced without text). */
+  sent: string | undefined | null;
+}
 
 /**
- * Announces each changed file once it has settled: its text read after SETTLE_MS without another
- * change, in the order of the changes (a read that a newer change overtook is dropped), and never
- * the same text twice in a row (an editor's save can fire the watcher twice).
+ * Announces each changed file once it has settled: its text read SETTLE_MS after the last change
+ * and again at each CONFIRM_MS, in the order of the changes (a read that a newer change overtook is
+ * dropped), never the same text twice in a row (an editor's save can fire the watcher twice), and
+ * an empty file only once it has stayed empty.
  */
-export function changeAnnouncer(announce: (path: string, source: string | undefined, savedAt: number | undefined) => void, settleMs = SETTLE_MS) {
-  const files = new Map<string, { timer: ReturnType<typeof setTimeout> | null; change: number; sent: string | undefined | null }>();
+export function changeAnnouncer(announce: (path: string, source: string | undefined, savedAt: number | undefined) => void, settleMs = SETTLE_MS, confirmMs: readonly number[] = CONFIRM_MS) {
+  const files = new Map<string, Watched>();
+  const read = (path: string, file: string, entry: Watched, change: number, last: boolean) => {
+    const savedAt = stat(file).then((s) => s.mtimeMs, () => undefined);
+    void readFile(file, 'utf8')
+      .then((text) => (text.length <= MAX_SOURCE_BYTES ? text : undefined), () => undefined)
+      .then(async (source) => {
+        if (change !== entry.change) return;
+        if (source === '' && !last) return; // (caught between its truncation and its write, maybe)
+        if (source !== undefined && source === entry.sent) return;
+        entry.sent = source;
+        announce(path, source, await savedAt);
+      });
+  };
   return {
     changed(path: string, file: string): void {
-      const entry = files.get(path) ?? { timer: null, change: 0, sent: null };
+      const entry = files.get(path) ?? { timers: [], change: 0, sent: null };
       files.set(path, entry);
       const change = ++entry.change;
-      if (entry.timer !== null) clearTimeout(entry.timer);
-      // Runs once the file has been quiet for settleMs: read it and announce it, unless a newer change came meanwhile.
-      entry.timer = setTimeout(() => {
-        entry.timer = null;
-        const savedAt = stat(file).then((s) => s.mtimeMs, () => undefined);
-        void readFile(file, 'utf8')
-          .then((text) => (text.length <= MAX_SOURCE_BYTES ? text : undefined), () => undefined)
-          .then(async (source) => {
-            if (change !== entry.change || (source !== undefined && source === entry.sent)) return;
-            entry.sent = source;
-            announce(path, source, await savedAt);
-          });
-      }, settleMs);
+      for (const timer of entry.timers) clearTimeout(timer);
+      const delays = [settleMs, ...confirmMs];
+      // Each runs once the file has been quiet that long: read it, and announce what is new.
+      entry.timers = delays.map((delay, i) => setTimeout(() => read(path, file, entry, change, i === delays.length - 1), delay));
     },
   };
 }

@@ -53,6 +53,8 @@ export interface SupervisorHost {
   /** Starts a guest's worker (guest-host.ts's spawnGuest; a fake in unit tests). */
   readonly spawn: typeof spawnGuest;
   readonly versions: VersionEvents;
+  /** The page's import map for guests (URL parameter `imports`), if any. */
+  readonly importMap?: string | undefined;
   /** Whether guests' scale adapts to their cost (page URL adapt, default on). */
   readonly adaptive: boolean;
   /** The compositor's pressure on guests' budgets now (policy/frame-budget.ts; 1 = none). */
@@ -145,10 +147,16 @@ export class Supervisor {
     this.applyTo(found.layer, { type: 'deadline-missed' });
   }
 
-  /** Per frame, for a watched run: a stale layer counts its frames, and past its grace is dropped. */
+  /**
+   * Per frame, for a watched run: a stale layer counts its frames, and past its grace is dropped.
+   * Not while a new version of it is under vetting: the two share the machine, and a live
+   * version late because its next version is being measured beside it is starved, not hung (it
+   * stays on screen, stale; the watchdog still ends it if it stops beating).
+   */
   staleFrame(run: GuestRun): void {
     const found = this.find(run);
     if (found?.kind !== 'layer' || found.layer.state !== 'stale') return;
+    if (this.host.versions.staging(found.layer.id)) return;
     run.staleFrames += 1;
     if (graceExpired(run.staleFrames, this.host.policy)) this.applyTo(found.layer, { type: 'grace-expired' });
   }
@@ -251,7 +259,7 @@ export class Supervisor {
           onProtocolError: (reason) => this.crash(self, { phase: 'protocol', message: reason }),
         },
         this.host.isolation,
-        version,
+        { ...version, imports: this.host.importMap },
         warm,
       ),
     );
@@ -362,10 +370,14 @@ export class Supervisor {
     }, decision.delayMs);
   }
 
-  /** Whether any guest is starting: a layer loading or restarting, or a version under vetting before its first frame. */
+  /**
+   * Whether any guest is starting (a layer loading or restarting) or a version is under vetting:
+   * either takes the machine from the running guests for a while (the hang limit widens). With
+   * no runs given, layers only.
+   */
   anyStarting(vettingRuns: Iterable<GuestRun>): boolean {
     for (const layer of this.host.layers()) if (isStarting(layer, this.waiting)) return true;
-    for (const run of vettingRuns) if (run.liveness.firstFrameAt === null) return true;
+    for (const run of vettingRuns) if (!run.retired) return true;
     return false;
   }
 

@@ -51,7 +51,7 @@ export interface EditorHost {
   readonly supervisor: Pick<Supervisor, 'startVetting' | 'teardown' | 'applyTo'>;
   /** Makes a guest container ahead of its guest (warm staging; guest-host.ts's prepareGuest). */
   prepareGuest(): PreparedGuest;
-  /** Whether the page has no surplus for background work now: a guest starting, or the compositor under pressure. */
+  /** Whether a guest is starting (or waiting to): no background start now. */
   busy(): boolean;
 }
 

@@ -1,9 +1,11 @@
 // Warm staging: one guest container kept ready for the next save (its process and worker started,
 // the runtime and three.js evaluated, its GL context made), so a new version's vetting starts at
-// its own module's load. A save takes it; a new one is made in the background, but only out of
-// the machine's surplus: while guests are being edited (something is watched), with no guest
-// starting and no version under vetting, and the compositor under no pressure, for QUIET_MS.
-// Making one is a process start, the most expensive moment of a guest's life for everyone else.
+// its own module's load. A save takes it; a new one is made in the background: while guests can
+// be edited (something is watched), once no guest has been starting and no version under
+// vetting for QUIET_MS. Making one is a process start, the most expensive moment of a guest's
+// life for everyone else, so never beside another start; but not only when the compositor is
+// under no pressure either: on a slow machine (this one, at the defaults) that is rarely, and
+// every save would then pay the start itself, in the user's wait rather than in the background.
 import type { PreparedGuest } from '../guest-host';
 
 /** How long the page must have been quiet before a warm container is made. */
@@ -13,7 +15,7 @@ export const QUIET_MS = 1_500;
 export interface WarmConditions {
   /** Guests are watched for edits (a save may come). */
   wanted: boolean;
-  /** A guest is starting or waiting to, a version is under vetting, or the compositor is under pressure. */
+  /** A guest is starting or waiting to, or a version is under vetting. */
   busy: boolean;
 }
 
