@@ -31,8 +31,8 @@ import { CONTROL_CALL_TIMEOUT_MS, FLOOD_MESSAGES_PER_FRAME, PORT_MESSAGES_PER_FR
 import { admit, createBudget, newFrame } from './policy/message-budget';
 
 export interface GuestHostEvents {
-  /** Any valid message arrived (frame, heartbeat, error): the guest's thread is alive. */
-  onLife(): void;
+  /** Any valid message arrived (frame, heartbeat, error): the guest's thread is alive (`compiling`: about to compile shaders). */
+  onLife(compiling?: boolean): void;
   /** A validated frame arrived; the receiver owns `frame.bitmap` from now on. */
   onFrame(frame: FrameDelivery): void;
   /** The guest reported an error it caught (phase, message, stack). */
@@ -378,7 +378,7 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
       return;
     }
     const message = parsed.value;
-    events.onLife();
+    events.onLife(message.type === 'alive' && message.compiling === true);
     switch (message.type) {
       case 'frame':
         events.onFrame(message);

@@ -43,9 +43,17 @@ function lock(proto: object, name: string, make: (original: Method) => Method): 
 }
 
 /** Installs the caps once, before guest code runs. */
-export function installGpuCaps(): void {
+export function installGpuCaps(aboutToCompile: () => void = () => {}): void {
   const protos = [globalThis.WebGL2RenderingContext?.prototype, globalThis.WebGLRenderingContext?.prototype].filter((p): p is NonNullable<typeof p> => !!p);
   for (const proto of protos) {
+    // The calls that may block the thread while shaders compile (three.js links, then asks at
+    // once): the runtime says so first, so the watchdog takes the silence for work, not a hang.
+    for (const name of ['compileShader', 'linkProgram', 'getShaderParameter', 'getProgramParameter'] as const) {
+      lock(proto, name, (f) => function (this: unknown, ...args: unknown[]) {
+        aboutToCompile();
+        return (f as (this: unknown, ...a: unknown[]) => unknown).apply(this, args);
+      } as Method);
+    }
     lock(proto, 'drawArrays', (f) => function (this: unknown, mode: number, first: number, count: number) {
       charge(count, 1);
       return (f as (this: unknown, ...a: number[]) => unknown).call(this, mode, first, count);

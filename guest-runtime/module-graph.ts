@@ -7,7 +7,7 @@
 // fetched and compiled once. Literal dynamic imports are fetched ahead too (their modules run
 // only when imported); one that cannot be is left to the engine, as is a module in an import cycle.
 import { importSites, isBare, isJavaScriptMime, rewriteModule, type ImportSite } from '../shared/module-imports';
-import { resolveBare, type BareContext } from '../shared/bare-specifiers';
+import { patchAddon, resolveBare, type BareContext } from '../shared/bare-specifiers';
 import { GuestLoadError } from './guest-load-error';
 
 /** Fetches a module's text (with the importer, for the message); throws GuestLoadError naming what failed. */
@@ -62,7 +62,7 @@ export class ModuleGraph {
     let loading = this.loaded.get(url);
     if (!loading) {
       this.fetched += 1;
-      loading = this.fetchModule(url, importer).then((source) => this.fromSource(url, source, path));
+      loading = this.fetchModule(url, importer).then(async (source) => this.fromSource(url, patchAddon(source, url, (await this.bare()).addonsBase), path));
       this.loaded.set(url, loading);
       loading.catch(() => this.loaded.delete(url));
     }

@@ -45,7 +45,7 @@ const setCanvasWidth = Object.getOwnPropertyDescriptor(OffscreenCanvas.prototype
 const setCanvasHeight = Object.getOwnPropertyDescriptor(OffscreenCanvas.prototype, 'height')!.set!;
 const now = performance.now.bind(performance);
 // Before any guest code exists: caps on the GPU work it may submit per frame.
-installGpuCaps();
+installGpuCaps(compileNotice);
 // Before any guest code exists too: the WebXR session WebXR-shaped guests drive themselves by.
 const xrSession = new GuestXRSession();
 installWebXR(xrSession);
@@ -72,6 +72,15 @@ let broken = false;
 
 function post(message: GuestMessage, transfer: Transferable[] = []): void {
   if (framePort) portPostMessage.call(framePort, message, { transfer });
+}
+
+/** Before a GL call that may block while shaders compile: a heartbeat saying so (at most one per 50 ms). */
+let lastCompileNotice = -Infinity;
+function compileNotice(): void {
+  const t = now();
+  if (t - lastCompileNotice < 50) return;
+  lastCompileNotice = t;
+  post({ type: 'alive', compiling: true });
 }
 
 /** A version run from source text runs from blob: URLs (its module and those it imports); errors name their own URLs instead. */

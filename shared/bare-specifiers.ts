@@ -21,6 +21,21 @@ export interface BareContext {
 
 const ADDON_PREFIXES = ['three/addons/', 'three/examples/jsm/'];
 
+/** Where the WebXR input profiles (the @webxr-input-profiles/assets package) are served, on the compositor's origin. */
+export const INPUT_PROFILES_PATH = '/@steadfast/webxr-input-profiles/profiles';
+/** Where three's XRControllerModelFactory fetches them by default (a CDN, unreachable offline and from some sandboxes). */
+export const INPUT_PROFILES_CDN = 'https://cdn.jsdelivr.net/npm/@webxr-input-profiles/assets@1.0/dist/profiles';
+
+/**
+ * An addon's text as a guest gets it: three's own addons (under `addonsBase`) fetch controller
+ * profiles from the compositor's origin instead of the CDN, so a ported page's controller models
+ * load offline and in the sandbox (a guest may still set `factory.path` itself). Other modules as written.
+ */
+export function patchAddon(source: string, url: string, addonsBase: string): string {
+  if (!url.startsWith(addonsBase) || !source.includes(INPUT_PROFILES_CDN)) return source;
+  return source.split(INPUT_PROFILES_CDN).join(new URL(INPUT_PROFILES_PATH, addonsBase).href);
+}
+
 /** What a bare specifier resolves to, or why it does not. */
 export function resolveBare(specifier: string, importer: string, c: BareContext): { ok: true; url: string } | { ok: false; message: string } {
   // The page's import map first (an author may point 'three' elsewhere on purpose: exact match, then the longest prefix).

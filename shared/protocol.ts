@@ -256,7 +256,8 @@ const errorSchema = v.strictObject({
 export type GuestErrorReport = v.InferOutput<typeof errorSchema>;
 
 /** Sent every HEARTBEAT_MS while the guest's thread is free: the watchdog's sign of life. */
-const heartbeatSchema = v.strictObject({ type: v.literal('alive') });
+/** A heartbeat; `compiling`: sent just before a GL call that may block the guest's thread while shaders compile (watchdog.ts gives it longer). */
+const heartbeatSchema = v.strictObject({ type: v.literal('alive'), compiling: v.optional(v.literal(true)) });
 export type Heartbeat = v.InferOutput<typeof heartbeatSchema>;
 
 const guestMessageSchema = v.variant('type', [frameSchema, errorSchema, heartbeatSchema]);

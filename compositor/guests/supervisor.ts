@@ -248,8 +248,8 @@ export class Supervisor {
         surface,
         {
           // Runs for every valid message from this guest: its thread is alive.
-          onLife: () => {
-            if (!self.retired) noteLife(self.liveness, this.host.now());
+          onLife: (compiling) => {
+            if (!self.retired) noteLife(self.liveness, this.host.now(), compiling);
           },
           // Runs when this guest delivers a validated frame.
           onFrame: (frame) => this.frameArrived(self, frame),

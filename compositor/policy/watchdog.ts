@@ -9,6 +9,9 @@
 //     heard of the other guests has been silent for a while, the machine is starving every
 //     guest's thread (a slow machine, a burst of work), not hanging this one: the limit is at
 //     least CONTENTION_FACTOR times that silence (at most MAX_HANG_FACTOR × hangMs).
+//   - A guest whose last sign of life said it was about to compile shaders (a GL call that blocks
+//     its thread while a software GL compiles them: hundreds of ms for a three.js material here)
+//     is busy, not hung: its limit is at least COMPILE_HANG_MS until it is heard from again.
 //   - A guest without a first frame `startupMs` after its runtime first said it was alive failed
 //     to start. The time before that (a process, the runtime to load and compile, queued behind
 //     other guests' spawns) is the platform's, not the guest's: a runtime that never says anything
@@ -27,17 +30,23 @@ export interface Liveness {
   firstLifeAt: number | null;
   /** When the current worker's first frame arrived; null before. */
   firstFrameAt: number | null;
+  /** Its last sign of life said it was about to compile shaders (and nothing since). */
+  compiling: boolean;
 }
 
 export function newLiveness(spawnedAt: number): Liveness {
-  return { spawnedAt, lastLifeAt: spawnedAt, firstLifeAt: null, firstFrameAt: null };
+  return { spawnedAt, lastLifeAt: spawnedAt, firstLifeAt: null, firstFrameAt: null, compiling: false };
 }
 
-/** A sign of life from the guest at `now`. */
-export function noteLife(l: Liveness, now: number): void {
+/** A sign of life from the guest at `now`; `compiling`: a heartbeat sent just before a shader compile. */
+export function noteLife(l: Liveness, now: number, compiling = false): void {
   l.lastLifeAt = now;
   l.firstLifeAt ??= now;
+  l.compiling = compiling;
 }
+
+/** The least hang limit after a guest said it was about to compile shaders, ms. */
+export const COMPILE_HANG_MS = 2_000;
 
 /** The least hang limit while other guests are starting, ms. */
 export const STARTING_HANG_MS = 1_000;
@@ -69,7 +78,8 @@ export function livenessVerdict(l: Liveness, now: number, policy: WatchdogPolicy
     if (now - l.spawnedAt > NO_LIFE_FACTOR * policy.startupMs) return l.firstLifeAt === null ? 'silent' : 'startup';
     return l.firstLifeAt !== null && now - l.firstLifeAt > policy.startupMs ? 'startup' : 'ok';
   }
-  return now - l.lastLifeAt > hangLimitMs(policy, othersStarting, othersQuietMs) ? 'hang' : 'ok';
+  const limit = hangLimitMs(policy, othersStarting, othersQuietMs);
+  return now - l.lastLifeAt > (l.compiling ? Math.max(limit, COMPILE_HANG_MS) : limit) ? 'hang' : 'ok';
 }
 
 export interface InFlight {

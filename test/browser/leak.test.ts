@@ -8,10 +8,11 @@ const app = inject('appUrl');
 const CRASHERS = 8;
 /**
  * Cycles between the two measurements. The counts below are exact (a leak of one object per cycle
- * would add hundreds), so they need no more; the heap figure is the coarse backstop. (This machine
- * runs about 2 cycles a second: a fixed 1,000 within 400 s was a test of its speed.)
+ * would add 150), so they need no more; the heap figure is the coarse backstop. (This machine
+ * runs about 1.2 cycles a second with the suite's other work: 300 took four minutes of a suite
+ * that must stay under fifteen; a fixed 1,000 within 400 s was a test of its speed.)
  */
-const CYCLES = 300;
+const CYCLES = 150;
 /** A guest's restarts that stop altogether for this long mean the supervisor is stuck, whatever the machine's speed. */
 const STALL_MS = 30_000;
 let browser: Browser;
@@ -81,7 +82,7 @@ describe('leak check', () => {
       // Eight workers respawning back to back on two cores can starve any thread past the 250 ms
       // hang limit; the healthy guest here is a witness, not the subject, so give it room.
       extra: { maxRestarts: '1000000', backoffBaseMs: '0', backoffMaxMs: '0', hangMs: '2000', hud: '0' },
-      // Counts, not pixels: a small page keeps 300 cycles quick on two cores.
+      // Counts, not pixels: a small page keeps the cycles quick on two cores.
       viewport: { width: 320, height: 160 },
     });
     const cdp = await context.newCDPSession(page);
@@ -95,8 +96,9 @@ describe('leak check', () => {
         `layer textures ${before.textures} → ${after.textures}; healthy guest ${after.healthy.state}, presented +${after.healthy.presented - before.healthy.presented}, missed +${after.healthy.missed - before.healthy.missed}`,
     );
     expect(after.gl - before.gl, 'live GL objects').toBeLessThanOrEqual(CRASHERS); // at most one texture per crasher alive at the sample
-    // Every ended guest's sandboxed frame is gone from the page: at most one per layer, however many restarts.
-    expect(after.frames, 'guest frames alive').toBeLessThanOrEqual(1 + CRASHERS);
+    // Every ended guest's sandboxed frame is gone from the page: at most one per layer, however many
+    // restarts (and live editing's warm staging container, if one was made in a quiet moment).
+    expect(after.frames, 'guest frames alive').toBeLessThanOrEqual(1 + CRASHERS + 1);
     // A few ports per guest are alive at any moment (and some await collection); a leak would add one or more per cycle.
     expect(after.ports - before.ports, 'live MessagePorts').toBeLessThan(CYCLES / 4);
     expect(after.heap - before.heap, 'JS heap growth, bytes').toBeLessThan(1_000_000);

@@ -89,6 +89,23 @@ describe('three.js imports as pages write them', () => {
     await page.close();
   });
 
+  it('a three.js example ported with its imports unchanged shows both controllers’ models, loaded from the compositor’s origin', async () => {
+    const page = await openCompositor(browser, app, { guests: ['demos/xr-cubes.js'], extra: { hud: '0' } });
+    await waitForLayerState(page, 1, ['running']);
+    await page.evaluate(() => {
+      window.compositor.focus(1); // a guest gets the controllers while it has focus
+      window.compositor.emulator!.input('left', { aim: [-0.5, 1.4, -2] });
+      window.compositor.emulator!.input('right', { aim: [0.5, 1.4, -2] });
+    });
+    await expect
+      .poll(async () => ((await page.evaluate(() => window.compositor.snapshot(1))) as { modelsLoaded: number }).modelsLoaded, { timeout: 30_000, message: 'controller models loaded' })
+      .toBe(2);
+    const { profilesPath } = (await page.evaluate(() => window.compositor.snapshot(1))) as { profilesPath: string };
+    expect(profilesPath, 'XRControllerModelFactory’s default path is the compositor’s own copy of the profiles').toBe(`${app}/@steadfast/webxr-input-profiles/profiles`);
+    expect((await layer(page, 1)).restarts).toBe(0);
+    await page.close();
+  });
+
   it('an unknown bare specifier fails at load, naming it and what to do', async () => {
     const name = write("import GUI from 'lil-gui';\nexport default { frame() {} };\n");
     const page = await openCompositor(browser, app, { guests: [`${cross}/scratch-three/${name}`], extra: { hud: '0' } });

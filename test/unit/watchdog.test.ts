@@ -1,6 +1,6 @@
 // Watchdog rules over a fake clock: deadlines, grace, hang, start-up.
 import { describe, expect, it } from 'vitest';
-import { abandoned, graceExpired, hangLimitMs, livenessVerdict, newlyMissed, scheduleRequest } from '../../compositor/policy/watchdog';
+import { abandoned, COMPILE_HANG_MS, graceExpired, hangLimitMs, livenessVerdict, newlyMissed, noteLife, scheduleRequest } from '../../compositor/policy/watchdog';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
 const policy = DEFAULT_POLICY; // grace 10 frames, hang 250 ms, start-up 4 s
@@ -29,7 +29,7 @@ describe('frame deadlines', () => {
 });
 
 describe('liveness', () => {
-  const started = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: 50, firstFrameAt: 100 };
+  const started = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: 50, firstFrameAt: 100, compiling: false };
 
   it('is fine while signs of life keep coming', () => {
     expect(livenessVerdict({ ...started, lastLifeAt: 900 }, 1000, policy)).toBe('ok');
@@ -38,6 +38,17 @@ describe('liveness', () => {
   it('calls a started guest hung after 250 ms without a sign of life (frame, heartbeat or error)', () => {
     expect(livenessVerdict({ ...started, lastLifeAt: 1000 }, 1250, policy)).toBe('ok');
     expect(livenessVerdict({ ...started, lastLifeAt: 1000 }, 1251, policy)).toBe('hang');
+  });
+
+  it('gives a guest that said it was about to compile shaders COMPILE_HANG_MS before calling it hung, until it is heard from again', () => {
+    const compiling = { ...started, lastLifeAt: 1000, compiling: true };
+    expect(livenessVerdict(compiling, 1000 + COMPILE_HANG_MS, policy)).toBe('ok');
+    expect(livenessVerdict(compiling, 1001 + COMPILE_HANG_MS, policy)).toBe('hang');
+    const l = { ...compiling };
+    noteLife(l, 1100); // a plain heartbeat (or a frame): the plain limit again
+    expect(livenessVerdict(l, 1351, policy)).toBe('hang');
+    noteLife(l, 1400, true);
+    expect(livenessVerdict(l, 1900, policy)).toBe('ok');
   });
 
   it('takes a guest silent while every other guest is silent too for starved, not hung; a guest silent alone for hung', () => {
@@ -52,25 +63,25 @@ describe('liveness', () => {
   });
 
   it('gives a starting guest (load, setup, first frame) the 4 s start-up limit instead', () => {
-    const starting = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: 0, firstFrameAt: null };
+    const starting = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: 0, firstFrameAt: null, compiling: false };
     expect(livenessVerdict(starting, 3_999, policy)).toBe('ok');
     expect(livenessVerdict(starting, 4_001, policy)).toBe('startup');
   });
 
   it('counts the start-up limit from the runtime\'s first sign of life, not from the spawn (a slow process start is the platform\'s)', () => {
-    const spawnedLate = { spawnedAt: 0, lastLifeAt: 3_000, firstLifeAt: 3_000, firstFrameAt: null };
+    const spawnedLate = { spawnedAt: 0, lastLifeAt: 3_000, firstLifeAt: 3_000, firstFrameAt: null, compiling: false };
     expect(livenessVerdict(spawnedLate, 6_999, policy)).toBe('ok');
     expect(livenessVerdict(spawnedLate, 7_001, policy)).toBe('startup');
   });
 
   it('never gives a guest more than twice the start-up limit from its spawn (before its init call would fail it for good)', () => {
-    const answeredLate = { spawnedAt: 0, lastLifeAt: 6_000, firstLifeAt: 6_000, firstFrameAt: null };
+    const answeredLate = { spawnedAt: 0, lastLifeAt: 6_000, firstLifeAt: 6_000, firstFrameAt: null, compiling: false };
     expect(livenessVerdict(answeredLate, 7_999, policy)).toBe('ok');
     expect(livenessVerdict(answeredLate, 8_001, policy)).toBe('startup');
   });
 
   it('fails a runtime that never says anything after twice the start-up limit', () => {
-    const silent = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: null, firstFrameAt: null };
+    const silent = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: null, firstFrameAt: null, compiling: false };
     expect(livenessVerdict(silent, 4_001, policy)).toBe('ok');
     expect(livenessVerdict(silent, 7_999, policy)).toBe('ok');
     expect(livenessVerdict(silent, 8_001, policy)).toBe('silent');
