@@ -75,8 +75,8 @@ async function editLoop(page: Page, save: (i: number) => void): Promise<Edit[]> 
   const edits: Edit[] = [];
   for (let i = 1; i <= EDITS; i++) {
     const target = colour(i);
-    // Wait for a warm staging worker as a user's pause between saves would (up to 10 s: the first comes after 5 s of quiet).
-    await page.waitForFunction(() => window.compositor.stats().warmStaging.ready, null, { timeout: 10_000 }).catch(() => undefined);
+    // Wait for a warm staging worker as a user's pause between saves would (up to 15 s: the first comes after 10 s of quiet).
+    await page.waitForFunction(() => window.compositor.stats().warmStaging.ready, null, { timeout: 15_000 }).catch(() => undefined);
     const before = await frameCount(page);
     const t0 = Date.now();
     save(i);

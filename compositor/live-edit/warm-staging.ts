@@ -15,7 +15,7 @@ export const QUIET_MS = 1_500;
  * then), while a page nobody edits never pays for one in its first seconds (a test suite of
  * short-lived pages, on two cores, was 90 s slower with one made in every page).
  */
-export const FIRST_QUIET_MS = 5_000;
+export const FIRST_QUIET_MS = 10_000;
 
 /** What the page is doing, each frame, as far as making a warm container is concerned. */
 export interface WarmConditions {

@@ -125,6 +125,7 @@ async function openRedGuest(): Promise<{ file: ReturnType<typeof guestFile>; pag
 const RED: [number, number, number] = [255, 0, 0];
 const GREEN: [number, number, number] = [0, 255, 0];
 const BLUE: [number, number, number] = [0, 0, 255];
+const YELLOW: [number, number, number] = [255, 255, 0];
 
 type Viewport = { x: number; y: number; width: number; height: number };
 /**
@@ -167,6 +168,12 @@ describe('live editing', () => {
 
   it('keeps a staging worker warm: a save starts in it (the reload says so, phase by phase), and another is made for the next', async () => {
     const { file, page } = await openRedGuest();
+    // The page's first save, at once: no warm worker yet (one is made only after 10 s of quiet
+    // before a page's first save), so it starts its own; from then on the page is being edited.
+    file.save({ rgb: YELLOW });
+    await waitForColour(page, YELLOW);
+    await waitForVettingEnd(page, 1);
+    expect((await layer(page, 1)).reload.last!.phases!.warm, 'the first save started a worker of its own').toBe(false);
     await page.waitForFunction(() => window.compositor.stats().warmStaging.ready, null, { timeout: 20_000 });
     file.save({ rgb: GREEN });
     await waitForColour(page, GREEN);
