@@ -29,6 +29,7 @@ import {
 } from '../shared/protocol';
 import { CONTROL_CALL_TIMEOUT_MS, FLOOD_MESSAGES_PER_FRAME, PORT_MESSAGES_PER_FRAME } from '../shared/limits';
 import { admit, createBudget, newFrame } from './policy/message-budget';
+import { THREE_ADDONS_PATH } from '../shared/bare-specifiers';
 
 export interface GuestHostEvents {
   /** Any valid message arrived (frame, heartbeat, error): the guest's thread is alive (`compiling`: about to compile shaders). */
@@ -200,8 +201,6 @@ export interface StartVersion {
   imports?: string | undefined;
 }
 
-/** Where three.js's addons (its examples/jsm tree) are served for guests: `three/addons/…` resolves here (tooling/three-addons.ts). */
-export const THREE_ADDONS_PATH = '/@steadfast/three/examples/jsm/';
 
 /**
  * A guest container made ahead of its guest (live editing's warm staging): its process and
@@ -416,7 +415,7 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
       return call('restore', () => api.restore(state), parseRestoreResult);
     },
     start() {
-      const params = { url, width: surface.width, height: surface.height, framePort: frames.port2, source: version.source, state: version.state, addonsBase: new URL(THREE_ADDONS_PATH, location.href).href, imports: version.imports };
+      const params = { url, width: surface.width, height: surface.height, framePort: frames.port2, source: version.source, state: version.state, addonsBase: new URL(`${THREE_ADDONS_PATH}/`, location.href).href, imports: version.imports };
       return call('init', () => api.init(Comlink.transfer(params, [frames.port2])), parseInitResult).catch(
         (e: unknown): InitResult => fail(e instanceof Error ? e.message : String(e)),
       );

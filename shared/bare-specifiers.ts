@@ -21,6 +21,9 @@ export interface BareContext {
 
 const ADDON_PREFIXES = ['three/addons/', 'three/examples/jsm/'];
 
+/** Where three.js's addons (its examples/jsm tree) are served for guests, on the compositor's origin (tooling/three-addons.ts). */
+export const THREE_ADDONS_PATH = '/@steadfast/three/examples/jsm';
+
 /** Where the WebXR input profiles (the @webxr-input-profiles/assets package) are served, on the compositor's origin. */
 export const INPUT_PROFILES_PATH = '/@steadfast/webxr-input-profiles/profiles';
 /** Where three's XRControllerModelFactory fetches them by default (a CDN, unreachable offline and from some sandboxes). */

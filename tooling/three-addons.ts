@@ -8,9 +8,8 @@ import { cpSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Connect, Plugin } from 'vite';
 import sirv from 'sirv';
-import { INPUT_PROFILES_PATH } from '../shared/bare-specifiers.ts';
+import { INPUT_PROFILES_PATH, THREE_ADDONS_PATH } from '../shared/bare-specifiers.ts';
 
-export const THREE_ADDONS_PATH = '/@steadfast/three/examples/jsm';
 
 export function threeAddons(root: string): Plugin {
   const source = resolve(root, 'node_modules/three/examples/jsm');

@@ -65,7 +65,6 @@ interface Watched {
   url: string;
   /** Hash of the version the compositor knows (live, or being vetted). */
   hash: string;
-  etag: string | null;
   busy: boolean;
   /** The validators last seen, when they first appeared (the poll's start), and whether a body read long enough after that matched them. */
   validators: string | null;
@@ -104,7 +103,7 @@ export class Poller {
   watch(url: string, hash: string): void {
     const known = this.watched.get(url);
     if (known) known.hash = hash;
-    else this.watched.set(url, { url, hash, etag: null, busy: false, validators: null, validatorsSince: 0, settled: false });
+    else this.watched.set(url, { url, hash, busy: false, validators: null, validatorsSince: 0, settled: false });
     // Runs every POLL_INTERVAL_MS while anything is watched: one conditional request per URL not already in flight.
     this.timer ??= setInterval(() => this.pollAll(), this.intervalMs);
   }
@@ -164,7 +163,6 @@ export class Poller {
     } else if (validators !== null && started - w.validatorsSince >= VALIDATOR_SETTLE_MS) {
       w.settled = true;
     }
-    w.etag = source.etag;
     if (source.hash !== w.hash && this.watched.get(w.url) === w) {
       w.hash = source.hash;
       w.settled = false; // (the body changed under the same validators: trust them again only once they settle anew)
