@@ -94,6 +94,9 @@ export function initialPacer(policy: Pick<Policy, 'maxDivisor'> = { maxDivisor: 
   return { ...step, level, adaptive, samples: [], frames: 0, strikes: 0, ceiling: -1, ceilingFrames: 0, ceilingFailures: 0, evict: false, refused: false, evictReason: undefined };
 }
 
+/** No mark: the guest is kept (each frame's judgement sets the marks it finds). */
+const KEEP = { evict: false, refused: false, evictReason: undefined } as const;
+
 function at(state: PacerState, level: number, policy: PacerPolicy, extra: Partial<PacerState> = {}): PacerState {
   const step = ladder(policy, state.adaptive)[level]!;
   return { ...state, ...step, level, samples: [], ...extra };
@@ -117,11 +120,13 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
     if (strikes >= 2 && samples.length >= RUNAWAY_SETTLE) {
       return { ...state, frames, strikes, samples, evict: true, evictReason: `runaway frames at ${describeStep(state)}: the latest took ${Math.round(latencyMs)} ms and the fastest of its last ${samples.length} ${Math.round(Math.min(...samples))} ms (one frame may take ${Math.round(RUNAWAY_INTERVALS * frameIntervalMs)} ms)` };
     }
-    return { ...state, frames, strikes, samples };
+    return { ...state, frames, strikes, samples, ...KEEP };
   }
   const samples = [...state.samples, latencyMs].slice(-policy.pacerWindow);
   const ceilingFrames = Math.max(0, state.ceilingFrames - 1);
-  const next: PacerState = { ...state, frames, samples, ceilingFrames };
+  // Every mark is judged afresh on each frame: a refusal the caller deferred (its neighbours were
+  // as slow) must not outlive the admission frames it was about and come back against later ones.
+  const next: PacerState = { ...state, frames, samples, ceilingFrames, ...KEEP };
   if (state.adaptive && frames <= ADMISSION_FRAMES && state.scale === MIN_SCALE && samples.length >= ADMISSION_SAMPLES && frames === samples.length) {
     // Refused only far past the bottom's budget (a runaway's length): a guest starting on a busy
     // machine is slow for a while, and the slow path (down the ladder, then eviction) judges it.
@@ -149,7 +154,7 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
     if (ownLate >= policy.pacerLateFraction) {
       return { ...next, evict: true, evictReason: `too slow: even at ${describeStep(state)} its frames take ${Math.round(median(samples))} ms (fastest ${Math.round(Math.min(...samples))} ms), more than the ${Math.round(ownBudget)} ms that allows` };
     }
-    return { ...next, evict: false, evictReason: undefined };
+    return next;
   }
   if (state.level > 0 && !(next.ceiling === state.level - 1 && next.ceilingFrames > 0)) {
     const up = steps[state.level - 1]!;
@@ -159,9 +164,9 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
     const upBudget = up.divisor * frameIntervalMs * (fasterPace ? 1 : squeeze);
     // All but one frame of the window (one hitch on a busy machine is not a trend).
     const fitting = samples.filter((s) => s * growth <= (fasterPace ? 0.9 : 1) * upBudget).length;
-    if (fitting >= samples.length - 1) return at(next, state.level - 1, policy, { evict: false, evictReason: undefined });
+    if (fitting >= samples.length - 1) return at(next, state.level - 1, policy);
   }
-  return { ...next, evict: false, evictReason: undefined };
+  return next;
 }
 
 /** The machine's load changed (a guest ended): steps that proved late may be tried again at once. */

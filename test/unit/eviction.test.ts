@@ -54,6 +54,24 @@ describe('eviction', () => {
     expect(judge(p, [])).toBeNull();
   });
 
+  it('does not carry a deferred refusal past admission (a start burst, then a guest merely heavier than its siblings)', () => {
+    // Measured on the default page (probe, cubes.js): its admission frames came while two other
+    // demos were starting, as slow as its siblings' (refusal deferred), then it ran fine at about
+    // twice their cost. The refusal's mark once stayed set and quarantined it seconds later.
+    let p = initialPacer(policy);
+    // Its frames, and its sibling's fastest so far when each came.
+    for (const [ms, sibling] of [[1012, 644], [265, 264], [235, 264], [209, 209], [164, 131], [150, 104]] as const) {
+      p = pacerRecord(p, ms, frame, policy);
+      expect(judge(p, [sibling])).toBeNull();
+    }
+    expect(p.refused).toBe(true); // marked, but it does not stand out from its siblings
+    for (const ms of [56, 31, 63, 69, 78, 52, 59, 60, 58, 62, 55, 61, 57]) {
+      p = pacerRecord(p, ms, frame, policy);
+      expect(judge(p, [21, 15, 21]), `after a ${ms} ms frame`).toBeNull();
+    }
+    expect(p.refused).toBe(false);
+  });
+
   it('evicts a steadily slow guest at the bottom only if even its fastest frame misses the budget there', () => {
     const slow = fed([...warm, ...Array<number>(80).fill(70)]);
     expect(slow.evict).toBe(true);
