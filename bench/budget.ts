@@ -71,6 +71,13 @@ async function allRunning(page: Page, n: number, timeout = 60_000): Promise<bool
     .catch(() => false);
 }
 
+/**
+ * `--cases=a,b`: run only the section 8 cases whose names contain one of these (e.g. `chaos`,
+ * `every hostile`, `one at a time`, `three.js guests`, `planner`); all by default.
+ */
+const CASES = process.argv.find((a) => a.startsWith('--cases='))?.slice('--cases='.length).split(',').filter(Boolean) ?? [];
+const wanted = (name: string) => CASES.length === 0 || CASES.some((c) => name.includes(c));
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const pct = (x: number) => `${Math.round(100 * x)} %`.padStart(5);
 const ratio = (x: number) => `${x.toFixed(2)}×`;
@@ -109,7 +116,7 @@ export async function benchBudget(appUrl: string): Promise<void> {
     { name: 'healthy + expensive shader', guests: [HEALTHY, 'demos/hostile/expensive-shader.js'], wait: 1, seconds: 10, layers: [0, 1] },
     { name: 'healthy + every hostile fixture', guests: [HEALTHY, ...HOSTILE_FIXTURES.map((f) => `demos/hostile/${f.file}`)], wait: 1, seconds: 15, layers: [0] },
   ];
-  for (const c of cases) {
+  for (const c of cases.filter((c) => wanted(c.name))) {
     for (const adapt of [true, false]) {
       await browser.close();
       browser = await launchBrowser();
@@ -126,8 +133,8 @@ export async function benchBudget(appUrl: string): Promise<void> {
   }
 
   // Each hostile fixture beside the healthy guest, one at a time (adapt on): the first 8 s from its load.
-  console.log('   healthy + each hostile fixture, one at a time (adapt on; 8 s from its load):');
-  for (const fixture of HOSTILE_FIXTURES) {
+  if (wanted('healthy + each hostile fixture, one at a time')) console.log('   healthy + each hostile fixture, one at a time (adapt on; 8 s from its load):');
+  for (const fixture of wanted('healthy + each hostile fixture, one at a time') ? HOSTILE_FIXTURES : []) {
     await browser.close();
     browser = await launchBrowser();
     const page = await open(browser, appUrl, [HEALTHY, `demos/hostile/${fixture.file}`], true);
@@ -140,7 +147,7 @@ export async function benchBudget(appUrl: string): Promise<void> {
   }
 
   // Chaos from the HUD, on the default page.
-  for (const adapt of [true, false]) {
+  for (const adapt of wanted('chaos from the HUD') ? [true, false] : []) {
     await browser.close();
     browser = await launchBrowser();
     const page = await open(browser, appUrl, null, adapt);
@@ -164,7 +171,7 @@ export async function benchBudget(appUrl: string): Promise<void> {
 
   // The most three.js demo guests held at ≥ 0.9× with every guest fresh at ≥ 10 fps.
   let held = 0;
-  for (const n of [4, 8, 16, 32]) {
+  for (const n of wanted('three.js guests') ? [4, 8, 16, 32] : []) {
     await browser.close();
     browser = await launchBrowser();
     const page = await open(browser, appUrl, Array.from({ length: n }, () => 'demos/cubes.js'), true);
@@ -179,7 +186,7 @@ export async function benchBudget(appUrl: string): Promise<void> {
     if (!ok) break;
     held = n;
   }
-  console.log(`   most three.js guests held: ${held}`);
+  if (wanted('three.js guests')) console.log(`   most three.js guests held: ${held}`);
   await browser.close();
 
   // The planner's own cost per frame: one budget judgement and one pacer step per layer (16 layers).

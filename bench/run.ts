@@ -19,7 +19,8 @@
 //
 // Flags: --no-hostile, --no-isolation, --no-timewarp, --no-live-edit, --no-budget skip a section;
 // --no-input and --no-imports likewise; --only-isolation, --only-timewarp, --only-live-edit,
-// --only-budget, --only-input and --only-imports run just that one.
+// --only-budget, --only-input and --only-imports run just that one; --cases=a,b runs only the
+// section 8 cases whose names contain one of these (bench/budget.ts).
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, compositorUrl, newPage } from '../tooling/driver/harness';
 import { startServers } from '../tooling/driver/servers';

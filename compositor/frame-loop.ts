@@ -43,7 +43,7 @@ import { isComposited } from './layer-state';
 import type { Staging } from './live-edit/staging';
 import { budgetRecord, freeGuestSlots, grantGuestFrames, initialBudget, type BudgetState } from './policy/frame-budget';
 import { pacerDue } from './policy/pacer';
-import { abandoned, hangLimitMs, livenessVerdict, newlyMissed, NO_LIFE_FACTOR, scheduleRequest } from './policy/watchdog';
+import { abandoned, hangLimitMs, livenessVerdict, newlyMissed, NO_LIFE_FACTOR, scheduleRequest, setupHangLimitMs } from './policy/watchdog';
 import { nearestHit, pointerVisual } from './pointer/beam';
 import type { PanelTarget, Pointing } from './pointer/pointing';
 import type { Eye, PointerSource } from './pointer/ray';
@@ -315,6 +315,11 @@ export class FrameLoop {
         const overall = now - run.liveness.spawnedAt > NO_LIFE_FACTOR * policy.startupMs;
         const within = overall ? `${NO_LIFE_FACTOR * policy.startupMs} ms of spawning` : `${policy.startupMs} ms of starting`;
         supervisor.crash(run, { phase: 'startup', message: `no first frame within ${within} (${run.started ? 'setup finished, frame() never returned' : 'still loading or in setup()'})` });
+        return false;
+      }
+      case 'setup-hang': {
+        const limit = Math.round(setupHangLimitMs(policy, othersStarting, othersQuietMs));
+        supervisor.crash(run, { phase: 'startup', message: `no first frame: no sign of life for ${Math.round(now - run.liveness.lastLifeAt)} ms while loading or in setup() (limit ${limit} ms)` });
         return false;
       }
       case 'silent':

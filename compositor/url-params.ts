@@ -19,7 +19,7 @@
 //   hz=60|72|90|120  emulator: refresh rate
 //   path=<url>       emulator: play a recorded head path (JSON keyframes from emulator.stopRecording()), looped
 //   hangMs, startupMs, graceFrames, maxRestarts, restartWindowMs, backoffBaseMs, backoffMaxMs,
-//   maxDivisor, pacerWindow, pacerLateFraction, evictionCooldownMs
+//   maxDivisor, pacerWindow, pacerLateFraction, evictionCooldownMs, stormGuests, stormWindowMs
 //                    override one figure of the supervision policy (shared/limits.ts DEFAULT_POLICY)
 import { DEFAULT_POLICY, DEFAULT_SURFACE, MAX_SURFACE_SIDE, MIN_SURFACE_SIDE, type Policy } from '../shared/limits';
 import { FALLBACKS, type Fallback, type TimewarpSettings } from './timewarp/settings';

@@ -73,6 +73,12 @@ export const DEFAULT_POLICY = {
   /** Backoff before the n-th restart in the window: base × 2^(n−1), capped. */
   backoffBaseMs: 100,
   backoffMaxMs: 2_000,
+  /**
+   * A restart storm: once this many other guests have restarted within stormWindowMs, a guest that
+   * crashes before it has delivered 60 frames is quarantined instead of restarted (0: never).
+   */
+  stormGuests: 3,
+  stormWindowMs: 10_000,
   /** Throttling: the guest is asked for every 1st, 2nd … maxDivisor-th frame. */
   maxDivisor: 3,
   /** Frame-return samples the pacer judges over, and the share of late ones that means "steadily slow". */

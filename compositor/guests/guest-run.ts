@@ -29,6 +29,9 @@ export interface RequestPose {
 /** What became of a delivered frame: taken (replacing an unshown one or not), or closed as answering no request. */
 export type Delivery = 'taken' | 'superseded' | 'unasked';
 
+/** Deliveries a run remembers in `recent`. */
+export const RECENT_DELIVERIES = 30;
+
 export class GuestRun {
   /** Retired: its worker is ended (or about to be); nothing it sends counts any more. */
   retired = false;
@@ -56,6 +59,11 @@ export class GuestRun {
   lastRenderMs = 0;
   /** Request → delivery time of the last frame, ms (includes the guest's GPU time). */
   lastLatencyMs = 0;
+  /**
+   * Its latest deliveries (when, and their request → delivery time), at most RECENT_DELIVERIES,
+   * across the pacer's steps: what a neighbour's admission is compared with (guests/neighbours.ts).
+   */
+  readonly recent: { at: number; ms: number }[] = [];
   liveness: Liveness;
   pacer: PacerState = initialPacer();
   /** Compositor frames since this run was last asked for a frame. */
@@ -92,6 +100,8 @@ export class GuestRun {
       return 'unasked';
     }
     this.lastLatencyMs = now - this.inFlight.sentAt;
+    this.recent.push({ at: now, ms: this.lastLatencyMs });
+    if (this.recent.length > RECENT_DELIVERIES) this.recent.shift();
     this.inFlight = null;
     this.requestSize = null;
     let outcome: Delivery = 'taken';

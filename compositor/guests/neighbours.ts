@@ -32,6 +32,23 @@ export function othersUnmeasured(layers: Iterable<Layer>, except: Layer, now: nu
   return false;
 }
 
+/**
+ * The fastest frame each other layer's guest delivered at or after `since` (those with none are
+ * left out): what its neighbours managed in the same moments as a guest's admission frames, under
+ * the same load (a burst of starts slows every guest at once).
+ */
+export function otherBestSince(layers: Iterable<Layer>, except: Layer, since: number): number[] {
+  const out: number[] = [];
+  for (const layer of layers) {
+    const run = layer.liveRun;
+    if (layer === except || !run) continue;
+    let best = Infinity;
+    for (const d of run.recent) if (d.at >= since && d.ms < best) best = d.ms;
+    if (best < Infinity) out.push(best);
+  }
+  return out;
+}
+
 /** Fastest recent frame-return latencies of the other layers whose guests are delivering frames. */
 export function otherBestLatencies(layers: Iterable<Layer>, except: Layer): number[] {
   const out: number[] = [];

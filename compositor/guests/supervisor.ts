@@ -14,11 +14,11 @@ import type { Staging } from '../live-edit/staging';
 import { evictionReason } from '../policy/eviction';
 import { failureAction, type LayerError } from '../policy/failure';
 import { describeStep, forgetCeiling, initialPacer, ordinal, pacerRecord } from '../policy/pacer';
-import { onCrash } from '../policy/supervisor';
+import { onCrash, type RestartRecord } from '../policy/supervisor';
 import { graceExpired, noteLife } from '../policy/watchdog';
 import type { TraceRecorder } from '../trace';
 import { GuestRun, type RunOwner } from './guest-run';
-import { isStarting, otherBestLatencies, othersStarting, othersUnmeasured } from './neighbours';
+import { isStarting, otherBestLatencies, otherBestSince, othersStarting, othersUnmeasured } from './neighbours';
 import { StartSlots } from './start-slots';
 
 /** What live editing hears from the supervisor about versions and their vetting runs. */
@@ -67,6 +67,8 @@ type Found = { kind: 'layer'; layer: Layer } | { kind: 'vetting'; staging: Stagi
 export class Supervisor {
   /** When a guest was last evicted as too slow (see Policy.evictionCooldownMs). */
   private lastEvictionAt = -Infinity;
+  /** Restarts on this page within the storm window, oldest first (policy/supervisor.ts). */
+  private readonly restartLog: RestartRecord[] = [];
 
   /** Workers starting now, and layers waiting for a start slot (start-slots.ts). */
   private readonly slots = new StartSlots<GuestRun, Layer>(MAX_STARTING);
@@ -330,8 +332,20 @@ export class Supervisor {
       console.info(`[steadfast] layer ${layer.id} pace 1/${before.divisor} → 1/${run.pacer.divisor} ${layer.url}`);
     }
     if (run.pacer.strikes > before.strikes) console.warn(`[steadfast] layer ${layer.id}: a runaway frame (${Math.round(run.lastLatencyMs)} ms): at ${describeStep(run.pacer)} now ${layer.url}`);
+    const layers = [...this.host.layers()];
+    const now = this.host.now();
     const reason = evictionReason(
-      { pacer: run.pacer, intervalMs: interval, now: this.host.now(), lastEvictionAt: this.lastEvictionAt, othersStarting: othersStarting(this.host.layers(), layer, this.waiting), othersBestMs: otherBestLatencies(this.host.layers(), layer), othersUnmeasured: othersUnmeasured(this.host.layers(), layer, this.host.now(), this.host.policy) },
+      {
+        pacer: run.pacer,
+        intervalMs: interval,
+        now,
+        lastEvictionAt: this.lastEvictionAt,
+        othersStarting: othersStarting(layers, layer, this.waiting),
+        othersBestMs: otherBestLatencies(layers, layer),
+        othersUnmeasured: othersUnmeasured(layers, layer, now, this.host.policy),
+        // Its admission frames came after its first frame: the neighbours' frames of those moments.
+        othersBestDuringAdmissionMs: run.pacer.refused ? otherBestSince(layers, layer, run.liveness.firstFrameAt ?? now) : undefined,
+      },
       this.host.policy,
     );
     if (reason !== null) this.evict(layer, reason);
@@ -351,14 +365,20 @@ export class Supervisor {
     if (layer.state === 'restarting' || layer.state === 'quarantined' || layer.state === 'failed' || layer.state === 'closed') return;
     layer.error = error;
     console.warn(`[steadfast] ${describeError(layer.url, error)}`);
+    const frames = layer.run?.pacer.frames ?? 0;
     this.teardown(layer.run);
-    const decision = onCrash(layer.restartHistory, this.host.now(), this.host.policy);
+    const now = this.host.now();
+    // The page's restart log, for the storm rule: only its window matters.
+    const window = this.host.policy.stormWindowMs;
+    while (this.restartLog.length > 0 && this.restartLog[0]!.at < now - window) this.restartLog.shift();
+    const decision = onCrash(layer.restartHistory, now, this.host.policy, { restarts: this.restartLog, layer: layer.id, frames });
     layer.restartHistory = decision.history;
     if (decision.action === 'quarantine') {
       layer.stateReason = decision.reason;
       this.applyTo(layer, { type: 'quarantined' });
       return;
     }
+    this.restartLog.push({ layer: layer.id, at: now });
     this.applyTo(layer, { type: 'crashed' });
     layer.restarts += 1;
     this.host.trace.record({ kind: 'restart', t: performance.now(), layer: layer.id, args: { phase: error.phase, reason: error.message.slice(0, 200), inMs: decision.delayMs } });

@@ -7,12 +7,15 @@
 //     (a gallery of guests restarting one after another would otherwise shield a hog for good);
 //   - no guest was evicted in the last `evictionCooldownMs` (a hog's queued GPU work is not its
 //     siblings' fault, and the machine needs a moment to recover from the last eviction);
+//   - for plain slowness, it has never fit (a guest that has, proven, is slow for the machine's
+//     sake); runaway frames of a proven guest count only when even its fastest is one;
 //   - it stands out from the others (standsOut): when every guest is late together, evicting them
 //     one by one would empty the scene for nothing; for slowness, even its fastest recent frame
 //     misses the bottom's budget; for runaway frames, the same, judged against other guests only;
-//     for a refusal at admission, every other guest has frames to compare with.
+//     for a refusal at admission, every other guest has frames to compare with, and its admission
+//     frames are compared with the others' frames of the same moments.
 import type { Policy } from '../../shared/limits';
-import { bestLatency, standsOut, type PacerState } from './pacer';
+import { bestLatency, RUNAWAY_INTERVALS, standsOut, type PacerState } from './pacer';
 
 export interface EvictionCase {
   /** The guest's pacer after its latest frame. */
@@ -28,6 +31,11 @@ export interface EvictionCase {
   othersBestMs: readonly number[];
   /** Whether another guest has started but has too few frames to compare with (both in admission). */
   othersUnmeasured?: boolean;
+  /**
+   * For a refusal at admission: each other guest's fastest frame delivered since this guest's
+   * first frame, i.e. in the same moments as its admission frames (default: othersBestMs).
+   */
+  othersBestDuringAdmissionMs?: readonly number[];
 }
 
 /** Why the guest must be evicted, or null to keep it. */
@@ -39,11 +47,24 @@ export function evictionReason(c: EvictionCase, policy: Pick<Policy, 'evictionCo
   // Refused at admission, or a second runaway frame: its own cost, unless every guest is that
   // slow (a starved machine).
   // Both judged against other guests' frames only: alone, a starved machine looks the same.
-  if (c.pacer.refused) return !c.othersUnmeasured && c.othersBestMs.length > 0 && standsOut(bestLatency({ samples: c.pacer.samples.slice(1) }), c.othersBestMs) ? reason : null;
+  // A refusal compares like with like: its admission frames against its neighbours' frames of the
+  // same moments (a burst of starts on few cores slows everyone's frames at once).
+  if (c.pacer.refused) {
+    const others = c.othersBestDuringAdmissionMs ?? c.othersBestMs;
+    return !c.othersUnmeasured && others.length > 0 && standsOut(bestLatency({ samples: c.pacer.samples.slice(1) }), others) ? reason : null;
+  }
   const best = bestLatency(c.pacer);
   // Runaway frames: judged like slowness, by its fastest frames at the bottom. A guest queued
-  // behind a neighbour's GPU work has runaway frames too, but fast ones between them.
-  if (c.pacer.strikes >= 2) return c.othersBestMs.length > 0 && best > c.pacer.divisor * c.intervalMs && standsOut(best, c.othersBestMs) ? reason : null;
+  // behind a neighbour's GPU work has runaway frames too, but fast ones between them. A guest that
+  // has fit before (proven) must have runaway frames only: even its fastest is one.
+  if (c.pacer.strikes >= 2) {
+    const bar = c.pacer.proven ? RUNAWAY_INTERVALS * c.intervalMs : c.pacer.divisor * c.intervalMs;
+    return c.othersBestMs.length > 0 && best > bar && standsOut(best, c.othersBestMs) ? reason : null;
+  }
+  // Plain slowness of a guest that has fit: the machine is loaded (a gallery of hostile guests
+  // starting and burning cores starved the default demos' threads until two were evicted). It
+  // stays at the bottom of its ladder, small and slow, until the load passes.
+  if (c.pacer.proven) return null;
   // Plain slowness, only while nobody starts: a start loads the whole machine for a moment.
   if (c.othersStarting) return null;
   if (best <= c.pacer.divisor * c.intervalMs) return null;

@@ -18,13 +18,16 @@
 //     ssthresh, in effect), so a guest does not swing between two steps.
 //   - Refusal at admission: when, among its first ADMISSION_FRAMES frames (at 1/8), even the
 //     fastest but the first (shader compilation) of ADMISSION_SAMPLES or more takes longer than a
-//     runaway frame (RUNAWAY_INTERVALS intervals), no scale can fit it: it is marked for eviction
-//     before it ever renders larger.
+//     runaway frame (RUNAWAY_INTERVALS intervals), or the fastest of a whole window of them longer
+//     than SLOW_ADMISSION_FACTOR times the bottom's budget, no scale can fit it: it is marked for
+//     eviction before it ever renders larger.
 //   - Runaway: one frame that takes more than RUNAWAY_INTERVALS intervals puts the guest at once at
 //     the bottom of the ladder; a second one there, once it has RUNAWAY_SETTLE frames there, marks
 //     it for eviction (the caller then asks whether its fastest frames stand out).
 //   - Evict: at the bottom, most of a window still misses the bottom's own budget (pressure aside).
 //     The caller decides (policy/eviction.ts): a guest is evicted only for its own cost.
+//   - Proven: once a full window at some step kept mostly within that step's budget, the guest is
+//     known to fit; the eviction rule then takes later slowness for the machine's.
 // With `adaptive` off (page URL adapt=0), the scale stays 1 and only the pace moves (the old pacer).
 import type { Policy } from '../../shared/limits';
 import { median } from '../../shared/median';
@@ -41,6 +44,8 @@ export const CEILING_FRAMES = 30;
 /** Admission: the frames judged for refusal, and how many it takes. */
 export const ADMISSION_FRAMES = 10;
 const ADMISSION_SAMPLES = 4;
+/** Refused after a full window of admission frames whose fastest exceeds the bottom's budget by this factor. */
+export const SLOW_ADMISSION_FACTOR = 1.5;
 /** A guest's first frames include shader compilation and warm-up: no runaway strike for these. */
 const WARMUP_FRAMES = 10;
 /** Frames at the bottom before a runaway strike there marks a guest (its fastest among them judges it). */
@@ -75,6 +80,11 @@ export interface PacerState {
   evict: boolean;
   /** Refused at admission (see above). */
   refused: boolean;
+  /**
+   * It has fit: a full window at some step where most frames kept within that step's own budget.
+   * Its cost is known to fit, so slowness later is the machine's (policy/eviction.ts).
+   */
+  proven: boolean;
   /** Why it was marked for eviction, in figures. */
   evictReason: string | undefined;
 }
@@ -91,7 +101,7 @@ export function ladder(policy: Pick<Policy, 'maxDivisor'>, adaptive: boolean): P
 export function initialPacer(policy: Pick<Policy, 'maxDivisor'> = { maxDivisor: 3 }, adaptive = true): PacerState {
   const level = adaptive ? SCALES.length - 1 : 0;
   const step = ladder(policy, adaptive)[level]!;
-  return { ...step, level, adaptive, samples: [], frames: 0, strikes: 0, ceiling: -1, ceilingFrames: 0, ceilingFailures: 0, evict: false, refused: false, evictReason: undefined };
+  return { ...step, level, adaptive, samples: [], frames: 0, strikes: 0, ceiling: -1, ceilingFrames: 0, ceilingFailures: 0, evict: false, refused: false, proven: false, evictReason: undefined };
 }
 
 /** No mark: the guest is kept (each frame's judgement sets the marks it finds). */
@@ -128,14 +138,22 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
   // as slow) must not outlive the admission frames it was about and come back against later ones.
   const next: PacerState = { ...state, frames, samples, ceilingFrames, ...KEEP };
   if (state.adaptive && frames <= ADMISSION_FRAMES && state.scale === MIN_SCALE && samples.length >= ADMISSION_SAMPLES && frames === samples.length) {
-    // Refused only far past the bottom's budget (a runaway's length): a guest starting on a busy
-    // machine is slow for a while, and the slow path (down the ladder, then eviction) judges it.
+    // Two bars. Far past the bottom's budget (a runaway's length), a few frames suffice. Past it by
+    // half again, it takes every admission frame at the first step (all of them slow: a guest
+    // starting on a busy machine has a fast one among them, unless every guest is slow, which the
+    // eviction rule checks against its neighbours' frames of the same moments).
     const fastest = Math.min(...samples.slice(1));
+    const bottomBudget = Math.max(1, policy.maxDivisor) * frameIntervalMs;
     if (fastest > RUNAWAY_INTERVALS * frameIntervalMs) {
       return { ...next, evict: true, refused: true, evictReason: `refused at admission: at ${MIN_SCALE} scale its frames take at least ${Math.round(fastest)} ms, more than ${RUNAWAY_INTERVALS} display intervals (${Math.round(RUNAWAY_INTERVALS * frameIntervalMs)} ms), so no scale and pace can fit it` };
     }
+    if (samples.length >= policy.pacerWindow && fastest > SLOW_ADMISSION_FACTOR * bottomBudget) {
+      return { ...next, evict: true, refused: true, evictReason: `refused at admission: at ${MIN_SCALE} scale its frames take at least ${Math.round(fastest)} ms (its fastest of ${samples.length - 1}), more than ${SLOW_ADMISSION_FACTOR}× the ${Math.round(bottomBudget)} ms its slowest pace allows, so no scale and pace can fit it` };
+    }
   }
   if (samples.length < policy.pacerWindow) return next;
+  const stepBudget = state.divisor * frameIntervalMs;
+  if (!next.proven && samples.filter((s) => s <= stepBudget).length >= policy.pacerLateFraction * samples.length) next.proven = true;
   // Pressure buys smaller frames, not slower ones: it shrinks the budget only for moves between
   // scales at the same pace (a step down to a slower pace is judged against the plain budget).
   const squeeze = Math.min(1, Math.max(0, pressure));

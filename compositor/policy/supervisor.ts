@@ -1,9 +1,43 @@
 // Restart intensity, as Erlang/OTP's supervisor: at most `maxRestarts` restarts within
-// `restartWindowMs`; one more crash in that window quarantines the guest. Pure: the caller
-// passes the clock's reading and applies the decision (terminate, spawn) itself.
+// `restartWindowMs`; one more crash in that window quarantines the guest. And intensity over the
+// whole supervisor (a restart storm): when `stormGuests` or more other guests have restarted
+// within `stormWindowMs`, a guest that crashes young (before STORM_YOUNG_FRAMES frames from its
+// current worker: it never proved itself) is quarantined at once instead of restarted. Every
+// restart is a process start, the most expensive moment of a guest's life for everyone else; a
+// gallery crashing together (the HUD's chaos) kept two cores busy starting guests for 30 s, the
+// compositor at 9–30 fps, to reach the quarantines it would reach anyway. A guest that had been
+// running (a healthy one a storm's starvation made look hung) is restarted as usual.
+// Pure: the caller passes the clock's reading and applies the decision (terminate, spawn) itself.
 import type { Policy } from '../../shared/limits';
 
-export type RestartPolicy = Pick<Policy, 'maxRestarts' | 'restartWindowMs' | 'backoffBaseMs' | 'backoffMaxMs'>;
+export type RestartPolicy = Pick<Policy, 'maxRestarts' | 'restartWindowMs' | 'backoffBaseMs' | 'backoffMaxMs'> & Partial<Pick<Policy, 'stormGuests' | 'stormWindowMs'>>;
+
+/** A crashing guest whose current worker delivered fewer frames than this is young (see above). */
+export const STORM_YOUNG_FRAMES = 60;
+
+/** One restart anywhere on the page: which layer, when. */
+export interface RestartRecord {
+  layer: number;
+  at: number;
+}
+
+/** What the storm rule needs about a crash: the page's recent restarts, and the crashing guest. */
+export interface CrashContext {
+  /** Restarts of every layer, any order (older ones than the window are ignored). */
+  restarts: readonly RestartRecord[];
+  /** The crashing layer. */
+  layer: number;
+  /** Frames its current worker delivered. */
+  frames: number;
+}
+
+/** How many other layers restarted within the storm window before `now` (0 when the rule is off). */
+export function otherGuestsRestarted(context: CrashContext, now: number, policy: Pick<RestartPolicy, 'stormGuests' | 'stormWindowMs'>): number {
+  const window = policy.stormWindowMs ?? 0;
+  const others = new Set<number>();
+  for (const r of context.restarts) if (r.layer !== context.layer && r.at >= now - window && r.at <= now) others.add(r.layer);
+  return others.size;
+}
 
 /** The crash times still inside the window, newest first, with `now` added (OTP's add_restart). */
 export function addRestart(history: readonly number[], now: number, windowMs: number): number[] {
@@ -16,7 +50,7 @@ export type SupervisorDecision =
   | { action: 'quarantine'; reason: string; history: number[] };
 
 /** What to do about a crash at `now`, given earlier crash times. */
-export function onCrash(history: readonly number[], now: number, policy: RestartPolicy): SupervisorDecision {
+export function onCrash(history: readonly number[], now: number, policy: RestartPolicy, context?: CrashContext): SupervisorDecision {
   const next = addRestart(history, now, policy.restartWindowMs);
   if (next.length > policy.maxRestarts) {
     return {
@@ -24,6 +58,17 @@ export function onCrash(history: readonly number[], now: number, policy: Restart
       reason: `crashed ${next.length} times within ${formatSeconds(policy.restartWindowMs)} (at most ${policy.maxRestarts} restarts allowed)`,
       history: next,
     };
+  }
+  const stormGuests = policy.stormGuests ?? 0;
+  if (context && stormGuests > 0 && context.frames < STORM_YOUNG_FRAMES) {
+    const others = otherGuestsRestarted(context, now, policy);
+    if (others >= stormGuests) {
+      return {
+        action: 'quarantine',
+        reason: `crashed in a restart storm (${others} other guests restarted within ${formatSeconds(policy.stormWindowMs ?? 0)}) after ${context.frames} frames: not restarted, to let the others run (retry it from the HUD)`,
+        history: next,
+      };
+    }
   }
   return { action: 'restart', delayMs: backoffMs(next.length, policy), history: next };
 }

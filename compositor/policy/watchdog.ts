@@ -12,6 +12,8 @@
 //   - A guest whose last sign of life said it was about to compile shaders (a GL call that blocks
 //     its thread while a software GL compiles them: hundreds of ms for a three.js material here)
 //     is busy, not hung: its limit is at least COMPILE_HANG_MS until it is heard from again.
+//   - Before its first frame, a runtime silent for SETUP_HANG_MS after it said it was alive (a
+//     busy loop in the guest's module or setup()) is hung in its start-up.
 //   - A guest without a first frame `startupMs` after its runtime first said it was alive failed
 //     to start. The time before that (a process, the runtime to load and compile, queued behind
 //     other guests' spawns) is the platform's, not the guest's: a runtime that never says anything
@@ -58,7 +60,15 @@ export const MAX_HANG_FACTOR = 8;
 export const NO_LIFE_FACTOR = 2;
 
 /** 'startup': no first frame in time; 'silent': its runtime never said it was alive; 'hang': alive once, silent too long. */
-export type LivenessVerdict = 'ok' | 'hang' | 'startup' | 'silent';
+export type LivenessVerdict = 'ok' | 'hang' | 'startup' | 'silent' | 'setup-hang';
+
+/**
+ * Before its first frame, a runtime that said it was alive and then fell silent this long (its
+ * heartbeat stopped: a busy loop in the guest's module or setup()) is hung, ms; as for a hang,
+ * contention may widen it (hangLimitMs). A busy loop in setup() used to burn a core for the whole
+ * start-up limit, at each of its restarts (a quarter of this 2-core machine in the HUD's chaos).
+ */
+export const SETUP_HANG_MS = 2_000;
 
 /**
  * The hang limit now, ms: hangMs, at least STARTING_HANG_MS while others start, and widened while
@@ -70,12 +80,21 @@ export function hangLimitMs(policy: Pick<WatchdogPolicy, 'hangMs'>, othersStarti
   return Math.max(base, Math.min(MAX_HANG_FACTOR * policy.hangMs, CONTENTION_FACTOR * othersQuietMs));
 }
 
+/**
+ * The silence limit before a first frame, ms: SETUP_HANG_MS, the hang limit if that is longer, and
+ * widened like it while every other guest is silent too (up to the start-up limit).
+ */
+export function setupHangLimitMs(policy: Pick<WatchdogPolicy, 'hangMs' | 'startupMs'>, othersStarting: boolean, othersQuietMs = 0): number {
+  return Math.max(SETUP_HANG_MS, hangLimitMs(policy, othersStarting, othersQuietMs), Math.min(policy.startupMs, CONTENTION_FACTOR * othersQuietMs));
+}
+
 /** Judges a guest's liveness at `now`; `othersStarting`: another guest is loading or restarting; `othersQuietMs`: see hangLimitMs. */
 export function livenessVerdict(l: Liveness, now: number, policy: WatchdogPolicy, othersStarting = false, othersQuietMs = 0): LivenessVerdict {
   if (l.firstFrameAt === null) {
     // Never longer than NO_LIFE_FACTOR × startupMs from the spawn in all: the guest is crashed (and
     // restarted) before its init call's own deadline (CONTROL_CALL_TIMEOUT_MS) could fail it for good.
     if (now - l.spawnedAt > NO_LIFE_FACTOR * policy.startupMs) return l.firstLifeAt === null ? 'silent' : 'startup';
+    if (l.firstLifeAt !== null && now - l.lastLifeAt > setupHangLimitMs(policy, othersStarting, othersQuietMs)) return 'setup-hang';
     return l.firstLifeAt !== null && now - l.firstLifeAt > policy.startupMs ? 'startup' : 'ok';
   }
   const limit = hangLimitMs(policy, othersStarting, othersQuietMs);

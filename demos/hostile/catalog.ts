@@ -20,7 +20,7 @@ export interface HostileFixture {
 
 export const HOSTILE_FIXTURES: readonly HostileFixture[] = [
   { file: 'hang-in-frame.js', does: 'frame() busy-loops forever after 30 frames', ends: 'quarantined', error: /^hang detected in .*hang-in-frame\.js: no frame and no sign of life/, siblingsProtected: 'throughout' },
-  { file: 'hang-in-setup.js', does: 'setup() busy-loops forever', ends: 'quarantined', error: /^start-up failed for .*hang-in-setup\.js: no first frame within/, siblingsProtected: 'throughout' },
+  { file: 'hang-in-setup.js', does: 'setup() busy-loops forever', ends: 'quarantined', error: /^start-up failed for .*hang-in-setup\.js: no first frame: no sign of life for \d+ ms while loading or in setup\(\)/, siblingsProtected: 'throughout' },
   { file: 'setup-never-settles.js', does: 'setup() returns a promise that never settles', ends: 'quarantined', error: /^start-up failed for .*setup-never-settles\.js: no first frame within/, siblingsProtected: 'throughout' },
   { file: 'throw-in-setup.js', does: 'setup() throws', ends: 'failed', error: /^setup failed for .*throw-in-setup\.js: setup exploded on purpose/, siblingsProtected: 'throughout' },
   { file: 'throw-in-frame.js', does: 'frame() throws from its 4th frame on', ends: 'quarantined', error: /^frame failed for .*throw-in-frame\.js: frame exploded on purpose/, siblingsProtected: 'throughout' },

@@ -72,10 +72,36 @@ describe('eviction', () => {
     expect(p.refused).toBe(false);
   });
 
+  it('compares admission frames with the neighbours\' frames of the same moments', () => {
+    // A burst of starts: the new guest's frames are slow, and so were its neighbours' meanwhile,
+    // although their best of all time was fast.
+    const p = fed([900, 185, 190, 180, 200]);
+    expect(p.refused).toBe(true);
+    expect(judge(p, [30], { othersBestDuringAdmissionMs: [120] })).toBeNull();
+    // A hog: its neighbour kept its fast frames beside it.
+    expect(judge(p, [30], { othersBestDuringAdmissionMs: [25] })).toMatch(/^refused at admission/);
+    // Nobody else delivered meanwhile: nothing to compare with, no refusal.
+    expect(judge(p, [30], { othersBestDuringAdmissionMs: [] })).toBeNull();
+  });
+
   it('evicts a steadily slow guest at the bottom only if even its fastest frame misses the budget there', () => {
-    const slow = fed([...warm, ...Array<number>(80).fill(70)]);
+    const slow = fed(Array<number>(80).fill(70));
     expect(slow.evict).toBe(true);
     expect(judge(slow, [6])).toMatch(/^too slow: even at 0.125 scale, every 3rd frame/);
     expect(judge(slow, [40])).toBeNull(); // not twice the others' fastest
+  });
+
+  it('keeps a guest that has fit before, however slow the machine makes it (proven); its runaway frames count only when even its fastest is one', () => {
+    // The default demos under the HUD's chaos: two were evicted, one for slowness, one for two
+    // runaway frames among 61 ms ones, against trivial fixtures' fast frames.
+    const slowed = fed([...warm, ...Array<number>(80).fill(70)]);
+    expect(slowed.proven).toBe(true);
+    expect(slowed.evict).toBe(true); // at the bottom and late: the pacer marks it...
+    expect(judge(slowed, [6])).toBeNull(); // ...but it has fit before: the machine's slowness
+    const struck = fed([...warm, runaway, 61, runaway, 64, runaway]);
+    expect(struck.evict).toBe(true);
+    expect(judge(struck, [6])).toBeNull();
+    const hog = fed([...warm, runaway, runaway, runaway, runaway]);
+    expect(judge(hog, [6])).toMatch(/^runaway frames/);
   });
 });

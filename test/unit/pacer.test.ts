@@ -142,3 +142,21 @@ describe('admission', () => {
     expect(s.evict).toBe(false);
   });
 });
+
+describe('admission, the second bar', () => {
+  it('refuses after a window of admission frames all past 1.5× the slowest pace\'s budget (a moderate GPU hog)', () => {
+    let s = initialPacer(policy);
+    // The expensive shader here: about 90 ms a frame at 1/8, under a runaway's 133 ms, over the 50 ms every 3rd frame allows.
+    for (const ms of [300, 95, 90, 101, 88, 97, 92]) s = pacerRecord(s, ms, frame, policy);
+    expect(s.refused).toBe(false);
+    s = pacerRecord(s, 94, frame, policy);
+    expect(s.refused).toBe(true);
+    expect(s.evictReason).toMatch(/^refused at admission: at 0\.125 scale its frames take at least 88 ms \(its fastest of 7\), more than 1\.5× the 50 ms its slowest pace allows/);
+  });
+
+  it('admits a guest with one fast frame among slow admission frames (a start on a busy machine)', () => {
+    let s = initialPacer(policy);
+    for (const ms of [300, 95, 90, 101, 40, 97, 92, 94]) s = pacerRecord(s, ms, frame, policy);
+    expect(s.refused).toBe(false);
+  });
+});

@@ -1,6 +1,6 @@
 // Supervisor transitions over a fake clock: restart intensity (OTP), backoff, quarantine.
 import { describe, expect, it } from 'vitest';
-import { addRestart, backoffMs, onCrash } from '../../compositor/policy/supervisor';
+import { addRestart, backoffMs, onCrash, STORM_YOUNG_FRAMES } from '../../compositor/policy/supervisor';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
 const policy = DEFAULT_POLICY; // 3 restarts in 30 s, backoff 100 ms doubling to 2 s
@@ -48,5 +48,23 @@ describe('restart intensity', () => {
       history = d.history;
     }
     expect(onCrash(history, 11, { ...policy, maxRestarts: 10 }).action).toBe('quarantine');
+  });
+});
+
+describe('restart storm (intensity over the whole page)', () => {
+  const restarts = (layers: number[], at: number) => layers.map((layer) => ({ layer, at }));
+
+  it('quarantines a young crasher at once while 3 other guests have restarted within 10 s', () => {
+    const d = onCrash([], 20_000, policy, { restarts: restarts([2, 3, 4], 12_000), layer: 5, frames: 4 });
+    expect(d.action).toBe('quarantine');
+    if (d.action === 'quarantine') expect(d.reason).toBe('crashed in a restart storm (3 other guests restarted within 10 s) after 4 frames: not restarted, to let the others run (retry it from the HUD)');
+  });
+
+  it('restarts as usual: a guest that had been running, fewer other guests, its own restarts, or restarts out of the window', () => {
+    expect(onCrash([], 20_000, policy, { restarts: restarts([2, 3, 4], 12_000), layer: 5, frames: STORM_YOUNG_FRAMES }).action).toBe('restart');
+    expect(onCrash([], 20_000, policy, { restarts: restarts([2, 3], 12_000), layer: 5, frames: 4 }).action).toBe('restart');
+    expect(onCrash([15_000, 16_000], 20_000, policy, { restarts: restarts([5, 5, 2, 3], 15_000), layer: 5, frames: 4 }).action).toBe('restart');
+    expect(onCrash([], 20_000, policy, { restarts: restarts([2, 3, 4], 9_999), layer: 5, frames: 4 }).action).toBe('restart');
+    expect(onCrash([], 20_000, { ...policy, stormGuests: 0 }, { restarts: restarts([2, 3, 4, 6, 7], 19_000), layer: 5, frames: 0 }).action).toBe('restart');
   });
 });

@@ -1,9 +1,12 @@
 // Watchdog rules over a fake clock: deadlines, grace, hang, start-up.
 import { describe, expect, it } from 'vitest';
-import { abandoned, COMPILE_HANG_MS, graceExpired, hangLimitMs, livenessVerdict, newlyMissed, noteLife, scheduleRequest } from '../../compositor/policy/watchdog';
+import { abandoned, COMPILE_HANG_MS, graceExpired, hangLimitMs, livenessVerdict, newlyMissed, noteLife, scheduleRequest, SETUP_HANG_MS, type Liveness } from '../../compositor/policy/watchdog';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
 const policy = DEFAULT_POLICY; // grace 10 frames, hang 250 ms, start-up 4 s
+
+/** The same liveness, its latest heartbeat 10 ms before `now`. */
+const beating = (l: Liveness, now: number): Liveness => ({ ...l, lastLifeAt: now - 10 });
 
 describe('frame deadlines', () => {
   it('a request is due by the next compositor frame at full pace, by the 3rd at every-3rd pace', () => {
@@ -64,20 +67,29 @@ describe('liveness', () => {
 
   it('gives a starting guest (load, setup, first frame) the 4 s start-up limit instead', () => {
     const starting = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: 0, firstFrameAt: null, compiling: false };
-    expect(livenessVerdict(starting, 3_999, policy)).toBe('ok');
-    expect(livenessVerdict(starting, 4_001, policy)).toBe('startup');
+    // Its heartbeats keep coming (beating 10 ms before each judgement): only the start-up limit applies.
+    expect(livenessVerdict(beating(starting, 3_999), 3_999, policy)).toBe('ok');
+    expect(livenessVerdict(beating(starting, 4_001), 4_001, policy)).toBe('startup');
+  });
+
+  it('calls a starting guest hung once its heartbeat stops for SETUP_HANG_MS (a busy loop in setup), widened by contention', () => {
+    const busy = { spawnedAt: 0, lastLifeAt: 500, firstLifeAt: 100, firstFrameAt: null, compiling: false };
+    expect(livenessVerdict(busy, 500 + SETUP_HANG_MS, policy)).toBe('ok');
+    expect(livenessVerdict(busy, 501 + SETUP_HANG_MS, policy)).toBe('setup-hang');
+    // Every other guest silent for 1 s too: the machine is starved, not this guest hung.
+    expect(livenessVerdict(busy, 501 + SETUP_HANG_MS, policy, false, 1_000)).toBe('ok');
   });
 
   it('counts the start-up limit from the runtime\'s first sign of life, not from the spawn (a slow process start is the platform\'s)', () => {
     const spawnedLate = { spawnedAt: 0, lastLifeAt: 3_000, firstLifeAt: 3_000, firstFrameAt: null, compiling: false };
-    expect(livenessVerdict(spawnedLate, 6_999, policy)).toBe('ok');
-    expect(livenessVerdict(spawnedLate, 7_001, policy)).toBe('startup');
+    expect(livenessVerdict(beating(spawnedLate, 6_999), 6_999, policy)).toBe('ok');
+    expect(livenessVerdict(beating(spawnedLate, 7_001), 7_001, policy)).toBe('startup');
   });
 
   it('never gives a guest more than twice the start-up limit from its spawn (before its init call would fail it for good)', () => {
     const answeredLate = { spawnedAt: 0, lastLifeAt: 6_000, firstLifeAt: 6_000, firstFrameAt: null, compiling: false };
-    expect(livenessVerdict(answeredLate, 7_999, policy)).toBe('ok');
-    expect(livenessVerdict(answeredLate, 8_001, policy)).toBe('startup');
+    expect(livenessVerdict(beating(answeredLate, 7_999), 7_999, policy)).toBe('ok');
+    expect(livenessVerdict(beating(answeredLate, 8_001), 8_001, policy)).toBe('startup');
   });
 
   it('fails a runtime that never says anything after twice the start-up limit', () => {
