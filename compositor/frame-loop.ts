@@ -222,7 +222,7 @@ export class FrameLoop {
       world.gpu.submitted();
     }
     // Guests are asked only now: their GPU work queues behind the composite just issued. While
-    // the compositor is under pressure, one guest frame at a time (policy/frame-budget.ts).
+    // the compositor is under pressure, at most two guest frames at a time (policy/frame-budget.ts).
     const due: { run: GuestRun; waited: number; urgent: boolean }[] = [];
     for (const run of watched) {
       run.framesSinceRequest += 1;
