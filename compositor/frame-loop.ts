@@ -194,6 +194,8 @@ export class FrameLoop {
     const vettingRuns: GuestRun[] = [];
     for (const staging of stagings) if (staging.run && !staging.run.retired) vettingRuns.push(staging.run);
     runs.push(...vettingRuns);
+    // Starts past their costly part give their start slots to the layers waiting.
+    world.supervisor.tick(now);
     // A burst of guests starting starves every guest's thread for a while: the hang limit widens.
     const starting = world.supervisor.anyStarting(vettingRuns);
     // How long the two best-heard guests whose runtimes are up have been silent (their heartbeats

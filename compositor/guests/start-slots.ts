@@ -3,7 +3,10 @@
 // expensive moment of a guest's life for the whole machine (a process, a runtime to parse, a GL
 // context and shaders to compile in the GPU process every context shares), so a gallery loaded
 // at once starts two by two instead of starving the compositor's frame together. Versions under
-// vetting take a slot when they start but never wait for one: a live edit is not queued.
+// vetting take a slot when they start but never wait for one: a live edit is not queued. A start
+// whose runtime has been up for a while gives its slot back before its first frame (supervisor.ts):
+// a setup awaiting its network, or one that never settles, loads nothing, and must not hold the
+// gallery's starts back (in the HUD's chaos two such fixtures held both slots for seconds at a time).
 export class StartSlots<Run, Waiting> {
   private readonly starting = new Set<Run>();
   private readonly waiting: Waiting[] = [];
@@ -25,6 +28,17 @@ export class StartSlots<Run, Waiting> {
   /** The run delivered its first frame or ended: its slot is free. Returns whether it held one. */
   ended(run: Run): boolean {
     return this.starting.delete(run);
+  }
+
+  /** Frees the slots of the runs `done` says are past the costly part of their start; returns whether any was freed. */
+  release(done: (run: Run) => boolean): boolean {
+    let freed = false;
+    for (const run of [...this.starting]) {
+      if (!done(run)) continue;
+      this.starting.delete(run);
+      freed = true;
+    }
+    return freed;
   }
 
   /** The next waiter a free slot may start, or undefined; `stillWants` drops those that no longer wait (unloaded, retried). */

@@ -64,6 +64,9 @@ export interface SupervisorHost {
 /** A run's owner, found: the layer it runs, or the version it vets; null once neither holds it. */
 type Found = { kind: 'layer'; layer: Layer } | { kind: 'vetting'; staging: Staging };
 
+/** How long after its runtime's first heartbeat a start without a first frame holds its start slot, ms. */
+export const START_SLOT_HOLD_MS = 1_500;
+
 export class Supervisor {
   /** When a guest was last evicted as too slow (see Policy.evictionCooldownMs). */
   private lastEvictionAt = -Infinity;
@@ -388,6 +391,16 @@ export class Supervisor {
       this.applyTo(layer, { type: 'respawned' });
       this.startLayer(layer);
     }, decision.delayMs);
+  }
+
+  /**
+   * Runs once a compositor frame, before the watchdog: a start whose runtime has been up for
+   * START_SLOT_HOLD_MS without a first frame gives its start slot to the next layer waiting (the
+   * costly part of a start, a process and the runtime, is behind it; what remains is the guest's
+   * own load and setup, which may wait on the network, or never settle).
+   */
+  tick(now: number): void {
+    if (this.slots.release((run) => run.liveness.firstLifeAt !== null && now - run.liveness.firstLifeAt > START_SLOT_HOLD_MS)) this.startWaiting();
   }
 
   /**
