@@ -189,6 +189,7 @@ export async function benchBudget(appUrl: string): Promise<void> {
   if (wanted('three.js guests')) console.log(`   most three.js guests held: ${held}`);
   await browser.close();
 
+  if (!wanted('planner')) return;
   // The planner's own cost per frame: one budget judgement and one pacer step per layer (16 layers).
   const policy = DEFAULT_POLICY;
   let budget = initialBudget();

@@ -190,6 +190,7 @@ export class Compositor {
     const layer = this.layerMap.get(id);
     if (!layer) return false;
     this.editor.forget(layer);
+    this.supervisor.forget(layer);
     this.supervisor.teardown(layer.run);
     this.graphics.textures.release(layer.id);
     this.supervisor.applyTo(layer, { type: 'unloaded' });

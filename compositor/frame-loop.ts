@@ -321,7 +321,8 @@ export class FrameLoop {
       }
       case 'setup-hang': {
         const limit = Math.round(setupHangLimitMs(policy, othersStarting, othersQuietMs));
-        supervisor.crash(run, { phase: 'startup', message: `no first frame: no sign of life for ${Math.round(now - run.liveness.lastLifeAt)} ms while loading or in setup() (limit ${limit} ms)` });
+        const where = run.started ? 'in its first frame()' : 'while loading or in setup()';
+        supervisor.crash(run, { phase: 'startup', message: `no first frame: no sign of life for ${Math.round(now - run.liveness.lastLifeAt)} ms ${where} (limit ${limit} ms)` });
         return false;
       }
       case 'silent':

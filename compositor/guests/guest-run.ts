@@ -59,6 +59,8 @@ export class GuestRun {
   lastRenderMs = 0;
   /** Request → delivery time of the last frame, ms (includes the guest's GPU time). */
   lastLatencyMs = 0;
+  /** Since when its pacer has marked it late at the bottom of its ladder without a break (null: it is not). */
+  lateSince: number | null = null;
   /**
    * Its latest deliveries (when, and their request → delivery time), at most RECENT_DELIVERIES,
    * across the pacer's steps: what a neighbour's admission is compared with (guests/neighbours.ts).

@@ -1,4 +1,5 @@
-// Start slots: at most MAX_STARTING guest workers start at once (spawned, no first frame yet);
+// Start slots: at most MAX_STARTING guest workers start at once (spawned, no first frame yet, and
+// their runtime up for less than a moment: see below);
 // layers beyond that wait their turn in the order they asked, still `loading`. A start is the most
 // expensive moment of a guest's life for the whole machine (a process, a runtime to parse, a GL
 // context and shaders to compile in the GPU process every context shares), so a gallery loaded

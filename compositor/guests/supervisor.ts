@@ -73,6 +73,11 @@ export class Supervisor {
   /** Restarts on this page within the storm window, oldest first (policy/supervisor.ts). */
   private readonly restartLog: RestartRecord[] = [];
 
+  /** A layer was unloaded: its restarts no longer count towards a storm. */
+  forget(layer: Layer): void {
+    for (let i = this.restartLog.length - 1; i >= 0; i--) if (this.restartLog[i]!.layer === layer.id) this.restartLog.splice(i, 1);
+  }
+
   /** Workers starting now, and layers waiting for a start slot (start-slots.ts). */
   private readonly slots = new StartSlots<GuestRun, Layer>(MAX_STARTING);
 
@@ -337,12 +342,14 @@ export class Supervisor {
     if (run.pacer.strikes > before.strikes) console.warn(`[steadfast] layer ${layer.id}: a runaway frame (${Math.round(run.lastLatencyMs)} ms): at ${describeStep(run.pacer)} now ${layer.url}`);
     const layers = [...this.host.layers()];
     const now = this.host.now();
+    run.lateSince = run.pacer.evict ? (run.lateSince ?? now) : null;
     const reason = evictionReason(
       {
         pacer: run.pacer,
         intervalMs: interval,
         now,
         lastEvictionAt: this.lastEvictionAt,
+        lateForMs: run.lateSince === null ? 0 : now - run.lateSince,
         othersStarting: othersStarting(layers, layer, this.waiting),
         othersBestMs: otherBestLatencies(layers, layer),
         othersUnmeasured: othersUnmeasured(layers, layer, now, this.host.policy),
@@ -374,7 +381,10 @@ export class Supervisor {
     // The page's restart log, for the storm rule: only its window matters.
     const window = this.host.policy.stormWindowMs;
     while (this.restartLog.length > 0 && this.restartLog[0]!.at < now - window) this.restartLog.shift();
-    const decision = onCrash(layer.restartHistory, now, this.host.policy, { restarts: this.restartLog, layer: layer.id, frames });
+    // The storm rule takes only crashes the guest's own code caused: a watchdog verdict (hang,
+    // start-up) may be a starved machine's doing, and a healthy guest must not lose its restart to it.
+    const ownDoing = error.phase !== 'hang' && error.phase !== 'startup';
+    const decision = onCrash(layer.restartHistory, now, this.host.policy, ownDoing ? { restarts: this.restartLog, layer: layer.id, frames } : undefined);
     layer.restartHistory = decision.history;
     if (decision.action === 'quarantine') {
       layer.stateReason = decision.reason;

@@ -7,8 +7,9 @@
 //     (a gallery of guests restarting one after another would otherwise shield a hog for good);
 //   - no guest was evicted in the last `evictionCooldownMs` (a hog's queued GPU work is not its
 //     siblings' fault, and the machine needs a moment to recover from the last eviction);
-//   - for plain slowness, it has never fit (a guest that has, proven, is slow for the machine's
-//     sake); runaway frames of a proven guest count only when even its fastest is one;
+//   - for plain slowness, it has never fit, or has been late at the bottom for PROVEN_PATIENCE_MS
+//     (a guest that has fit, proven, is slow for the machine's sake for a while); runaway frames
+//     of a proven guest count only when even its fastest is one;
 //   - it stands out from the others (standsOut): when every guest is late together, evicting them
 //     one by one would empty the scene for nothing; for slowness, even its fastest recent frame
 //     misses the bottom's budget; for runaway frames, the same, judged against other guests only;
@@ -29,6 +30,8 @@ export interface EvictionCase {
   othersStarting: boolean;
   /** The fastest recent frame-return latency of each other guest delivering frames, ms. */
   othersBestMs: readonly number[];
+  /** How long the guest has been marked late at the bottom without a break, ms (0: it is not). */
+  lateForMs?: number;
   /** Whether another guest has started but has too few frames to compare with (both in admission). */
   othersUnmeasured?: boolean;
   /**
@@ -37,6 +40,14 @@ export interface EvictionCase {
    */
   othersBestDuringAdmissionMs?: readonly number[];
 }
+
+/**
+ * How long a guest that has fit (proven) may stay late at the bottom of its ladder before plain
+ * slowness is judged, ms: longer than a gallery's starts and crashes take to pass here (the HUD's
+ * chaos, about 25 s on two cores), short enough that a scene grown past the machine does not hold
+ * the compositor back for good.
+ */
+export const PROVEN_PATIENCE_MS = 30_000;
 
 /** Why the guest must be evicted, or null to keep it. */
 export function evictionReason(c: EvictionCase, policy: Pick<Policy, 'evictionCooldownMs'>): string | null {
@@ -63,8 +74,9 @@ export function evictionReason(c: EvictionCase, policy: Pick<Policy, 'evictionCo
   }
   // Plain slowness of a guest that has fit: the machine is loaded (a gallery of hostile guests
   // starting and burning cores starved the default demos' threads until two were evicted). It
-  // stays at the bottom of its ladder, small and slow, until the load passes.
-  if (c.pacer.proven) return null;
+  // stays at the bottom of its ladder, small and slow, until the load passes; only if it stays
+  // late there for PROVEN_PATIENCE_MS is it judged like any other (its scene grew past the machine).
+  if (c.pacer.proven && (c.lateForMs ?? 0) < PROVEN_PATIENCE_MS) return null;
   // Plain slowness, only while nobody starts: a start loads the whole machine for a moment.
   if (c.othersStarting) return null;
   if (best <= c.pacer.divisor * c.intervalMs) return null;

@@ -26,8 +26,8 @@
 //     it for eviction (the caller then asks whether its fastest frames stand out).
 //   - Evict: at the bottom, most of a window still misses the bottom's own budget (pressure aside).
 //     The caller decides (policy/eviction.ts): a guest is evicted only for its own cost.
-//   - Proven: once a full window at some step kept mostly within that step's budget, the guest is
-//     known to fit; the eviction rule then takes later slowness for the machine's.
+//   - Proven: once a full window after admission kept mostly within its step's budget, the guest
+//     is known to fit; the eviction rule then takes later slowness for the machine's, for a while.
 // With `adaptive` off (page URL adapt=0), the scale stays 1 and only the pace moves (the old pacer).
 import type { Policy } from '../../shared/limits';
 import { median } from '../../shared/median';
@@ -44,7 +44,10 @@ export const CEILING_FRAMES = 30;
 /** Admission: the frames judged for refusal, and how many it takes. */
 export const ADMISSION_FRAMES = 10;
 const ADMISSION_SAMPLES = 4;
-/** Refused after a full window of admission frames whose fastest exceeds the bottom's budget by this factor. */
+/**
+ * Refused after a full window of admission frames whose fastest exceeds the bottom's budget by this
+ * factor (judged once, at the window's end: with a page's pacerWindow over ADMISSION_FRAMES, never).
+ */
 export const SLOW_ADMISSION_FACTOR = 1.5;
 /** A guest's first frames include shader compilation and warm-up: no runaway strike for these. */
 const WARMUP_FRAMES = 10;
@@ -81,8 +84,9 @@ export interface PacerState {
   /** Refused at admission (see above). */
   refused: boolean;
   /**
-   * It has fit: a full window at some step where most frames kept within that step's own budget.
-   * Its cost is known to fit, so slowness later is the machine's (policy/eviction.ts).
+   * It has fit: a full window after its admission frames, at some step, where most frames kept
+   * within that step's own budget. Slowness later is taken for the machine's for a while
+   * (policy/eviction.ts: PROVEN_PATIENCE_MS).
    */
   proven: boolean;
   /** Why it was marked for eviction, in figures. */
@@ -122,7 +126,7 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
   const frames = state.frames + 1;
   if (frames > WARMUP_FRAMES && latencyMs > RUNAWAY_INTERVALS * frameIntervalMs) {
     const strikes = state.strikes + 1;
-    if (state.level !== bottom) return at({ ...state, frames, strikes }, bottom, policy);
+    if (state.level !== bottom) return at({ ...state, frames, strikes, ...KEEP }, bottom, policy);
     // At the bottom a runaway frame is a sample like any other: a guest queued behind another's GPU
     // work has one now and then, and is judged by its fastest frames (policy/eviction.ts). Marked
     // once it has settled there (RUNAWAY_SETTLE frames at the bottom) with a second strike.
@@ -153,7 +157,8 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
   }
   if (samples.length < policy.pacerWindow) return next;
   const stepBudget = state.divisor * frameIntervalMs;
-  if (!next.proven && samples.filter((s) => s <= stepBudget).length >= policy.pacerLateFraction * samples.length) next.proven = true;
+  // Not from its admission frames (near-empty frames while a guest loads its assets prove nothing).
+  if (!next.proven && frames > ADMISSION_FRAMES && samples.filter((s) => s <= stepBudget).length >= policy.pacerLateFraction * samples.length) next.proven = true;
   // Pressure buys smaller frames, not slower ones: it shrinks the budget only for moves between
   // scales at the same pace (a step down to a slower pace is judged against the plain budget).
   const squeeze = Math.min(1, Math.max(0, pressure));

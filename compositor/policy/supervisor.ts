@@ -2,7 +2,8 @@
 // `restartWindowMs`; one more crash in that window quarantines the guest. And intensity over the
 // whole supervisor (a restart storm): when `stormGuests` or more other guests have restarted
 // within `stormWindowMs`, a guest that crashes young (before STORM_YOUNG_FRAMES frames from its
-// current worker: it never proved itself) is quarantined at once instead of restarted. Every
+// current worker: it never proved itself), by its own doing (the caller leaves out watchdog
+// verdicts, which a starved machine can cause), is quarantined at once instead of restarted. Every
 // restart is a process start, the most expensive moment of a guest's life for everyone else; a
 // gallery crashing together (the HUD's chaos) kept two cores busy starting guests for 30 s, the
 // compositor at 9–30 fps, to reach the quarantines it would reach anyway. A guest that had been

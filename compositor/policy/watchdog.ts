@@ -59,7 +59,7 @@ export const MAX_HANG_FACTOR = 8;
 /** A runtime that never says it is alive fails to start after this many start-up limits. */
 export const NO_LIFE_FACTOR = 2;
 
-/** 'startup': no first frame in time; 'silent': its runtime never said it was alive; 'hang': alive once, silent too long. */
+/** 'startup': no first frame in time; 'silent': its runtime never said it was alive; 'hang': alive once, silent too long; 'setup-hang': silent too long before its first frame. */
 export type LivenessVerdict = 'ok' | 'hang' | 'startup' | 'silent' | 'setup-hang';
 
 /**

@@ -1,7 +1,7 @@
 // The eviction rule over plain pacer states: a guest is evicted only for its own cost, never for
 // a neighbour's (a GPU hog's queued work makes its siblings' frames late too).
 import { describe, expect, it } from 'vitest';
-import { evictionReason, type EvictionCase } from '../../compositor/policy/eviction';
+import { evictionReason, PROVEN_PATIENCE_MS, type EvictionCase } from '../../compositor/policy/eviction';
 import { initialPacer, pacerRecord, RUNAWAY_INTERVALS, type PacerState } from '../../compositor/policy/pacer';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
@@ -39,7 +39,7 @@ describe('eviction', () => {
 
   it('judges nobody just after an eviction; plain slowness not while another guest starts, runaway frames even then', () => {
     const p = fed([...warm, runaway, runaway, runaway, runaway]);
-    const slow = fed([...warm, ...Array<number>(80).fill(70)]);
+    const slow = fed(Array<number>(80).fill(70)); // never fit (a guest that has is judged later: see below)
     expect(judge(slow, [6], { othersStarting: true })).toBeNull();
     expect(judge(p, [6], { othersStarting: true })).not.toBeNull(); // a gallery restarting one after another would shield a hog for good
     expect(judge(p, [6], { lastEvictionAt: 100_000 - policy.evictionCooldownMs + 1 })).toBeNull();
@@ -103,5 +103,20 @@ describe('eviction', () => {
     expect(judge(struck, [6])).toBeNull();
     const hog = fed([...warm, runaway, runaway, runaway, runaway]);
     expect(judge(hog, [6])).toMatch(/^runaway frames/);
+    // Late at the bottom for PROVEN_PATIENCE_MS without a break: its scene grew past the machine.
+    expect(judge(slowed, [6], { lateForMs: PROVEN_PATIENCE_MS - 1 })).toBeNull();
+    expect(judge(slowed, [6], { lateForMs: PROVEN_PATIENCE_MS })).toMatch(/^too slow: even at 0.125 scale, every 3rd frame/);
+  });
+
+  it('does not count admission frames as having fit (near-empty frames while a guest loads its assets)', () => {
+    const loaded = fed([8, 8, 8, 8, 8, 8, 8, 8, ...Array<number>(80).fill(70)]);
+    expect(loaded.proven).toBe(false);
+    expect(judge(loaded, [6])).toMatch(/^too slow/);
+  });
+
+  it('evicts a guest that never fit for runaway frames when its fastest between them misses the bottom\'s budget', () => {
+    const p = fed([...Array<number>(20).fill(61), runaway, 61, runaway, 64, runaway]);
+    expect(p.proven).toBe(false);
+    expect(judge(p, [6])).toMatch(/^runaway frames/);
   });
 });
