@@ -67,8 +67,11 @@ export function evictionReason(c: EvictionCase, policy: Pick<Policy, 'evictionCo
   const best = bestLatency(c.pacer);
   // Runaway frames: judged like slowness, by its fastest frames at the bottom. A guest queued
   // behind a neighbour's GPU work has runaway frames too, but fast ones between them. A guest that
-  // has fit before (proven) must have runaway frames only: even its fastest is one.
+  // has fit before (proven) must have runaway frames only, even its fastest, and without a break
+  // for PROVEN_PATIENCE_MS (under the HUD's chaos two default demos had nothing but runaway frames
+  // for seconds, the whole machine starved, and were evicted).
   if (c.pacer.strikes >= 2) {
+    if (c.pacer.proven && (c.lateForMs ?? 0) < PROVEN_PATIENCE_MS) return null;
     const bar = c.pacer.proven ? RUNAWAY_INTERVALS * c.intervalMs : c.pacer.divisor * c.intervalMs;
     return c.othersBestMs.length > 0 && best > bar && standsOut(best, c.othersBestMs) ? reason : null;
   }
