@@ -74,11 +74,11 @@ function post(message: GuestMessage, transfer: Transferable[] = []): void {
   if (framePort) portPostMessage.call(framePort, message, { transfer });
 }
 
-/** Before a GL call that may block while shaders compile: a heartbeat saying so (at most one per 50 ms). */
+/** Before a GL call that may block while shaders compile: a heartbeat saying so (at most one per heartbeat interval). */
 let lastCompileNotice = -Infinity;
 function compileNotice(): void {
   const t = now();
-  if (t - lastCompileNotice < 50) return;
+  if (t - lastCompileNotice < HEARTBEAT_MS) return;
   lastCompileNotice = t;
   post({ type: 'alive', compiling: true });
 }

@@ -340,9 +340,11 @@ export class Supervisor {
       console.info(`[steadfast] layer ${layer.id} pace 1/${before.divisor} → 1/${run.pacer.divisor} ${layer.url}`);
     }
     if (run.pacer.strikes > before.strikes) console.warn(`[steadfast] layer ${layer.id}: a runaway frame (${Math.round(run.lastLatencyMs)} ms): at ${describeStep(run.pacer)} now ${layer.url}`);
-    const layers = [...this.host.layers()];
     const now = this.host.now();
     run.lateSince = run.pacer.evict ? (run.lateSince ?? now) : null;
+    // Only a guest its pacer marked can be evicted: the neighbours are read for it alone.
+    if (!run.pacer.evict) return;
+    const layers = [...this.host.layers()];
     const reason = evictionReason(
       {
         pacer: run.pacer,

@@ -64,22 +64,20 @@ export function evictionReason(c: EvictionCase, policy: Pick<Policy, 'evictionCo
     const others = c.othersBestDuringAdmissionMs ?? c.othersBestMs;
     return !c.othersUnmeasured && others.length > 0 && standsOut(bestLatency({ samples: c.pacer.samples.slice(1) }), others) ? reason : null;
   }
+  // A guest that has fit (proven), slow or with runaway frames: the machine is loaded (under the
+  // HUD's chaos the default demos' threads were starved until they were evicted, for slowness and
+  // for runaway frames). It stays at the bottom of its ladder, small and slow, until the load
+  // passes; only if it stays marked there for PROVEN_PATIENCE_MS is it judged (its scene grew
+  // past the machine).
+  if (c.pacer.proven && (c.lateForMs ?? 0) < PROVEN_PATIENCE_MS) return null;
   const best = bestLatency(c.pacer);
   // Runaway frames: judged like slowness, by its fastest frames at the bottom. A guest queued
-  // behind a neighbour's GPU work has runaway frames too, but fast ones between them. A guest that
-  // has fit before (proven) must have runaway frames only, even its fastest, and without a break
-  // for PROVEN_PATIENCE_MS (under the HUD's chaos two default demos had nothing but runaway frames
-  // for seconds, the whole machine starved, and were evicted).
+  // behind a neighbour's GPU work has runaway frames too, but fast ones between them. A proven
+  // guest must have runaway frames only, even its fastest.
   if (c.pacer.strikes >= 2) {
-    if (c.pacer.proven && (c.lateForMs ?? 0) < PROVEN_PATIENCE_MS) return null;
     const bar = c.pacer.proven ? RUNAWAY_INTERVALS * c.intervalMs : c.pacer.divisor * c.intervalMs;
     return c.othersBestMs.length > 0 && best > bar && standsOut(best, c.othersBestMs) ? reason : null;
   }
-  // Plain slowness of a guest that has fit: the machine is loaded (a gallery of hostile guests
-  // starting and burning cores starved the default demos' threads until two were evicted). It
-  // stays at the bottom of its ladder, small and slow, until the load passes; only if it stays
-  // late there for PROVEN_PATIENCE_MS is it judged like any other (its scene grew past the machine).
-  if (c.pacer.proven && (c.lateForMs ?? 0) < PROVEN_PATIENCE_MS) return null;
   // Plain slowness, only while nobody starts: a start loads the whole machine for a moment.
   if (c.othersStarting) return null;
   if (best <= c.pacer.divisor * c.intervalMs) return null;

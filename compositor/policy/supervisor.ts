@@ -11,7 +11,7 @@
 // Pure: the caller passes the clock's reading and applies the decision (terminate, spawn) itself.
 import type { Policy } from '../../shared/limits';
 
-export type RestartPolicy = Pick<Policy, 'maxRestarts' | 'restartWindowMs' | 'backoffBaseMs' | 'backoffMaxMs'> & Partial<Pick<Policy, 'stormGuests' | 'stormWindowMs'>>;
+export type RestartPolicy = Pick<Policy, 'maxRestarts' | 'restartWindowMs' | 'backoffBaseMs' | 'backoffMaxMs' | 'stormGuests' | 'stormWindowMs'>;
 
 /** A crashing guest whose current worker delivered fewer frames than this is young (see above). */
 export const STORM_YOUNG_FRAMES = 60;
@@ -34,9 +34,8 @@ export interface CrashContext {
 
 /** How many other layers restarted within the storm window before `now` (0 when the rule is off). */
 export function otherGuestsRestarted(context: CrashContext, now: number, policy: Pick<RestartPolicy, 'stormGuests' | 'stormWindowMs'>): number {
-  const window = policy.stormWindowMs ?? 0;
   const others = new Set<number>();
-  for (const r of context.restarts) if (r.layer !== context.layer && r.at >= now - window && r.at <= now) others.add(r.layer);
+  for (const r of context.restarts) if (r.layer !== context.layer && r.at >= now - policy.stormWindowMs && r.at <= now) others.add(r.layer);
   return others.size;
 }
 
@@ -60,13 +59,12 @@ export function onCrash(history: readonly number[], now: number, policy: Restart
       history: next,
     };
   }
-  const stormGuests = policy.stormGuests ?? 0;
-  if (context && stormGuests > 0 && context.frames < STORM_YOUNG_FRAMES) {
+  if (context && policy.stormGuests > 0 && context.frames < STORM_YOUNG_FRAMES) {
     const others = otherGuestsRestarted(context, now, policy);
-    if (others >= stormGuests) {
+    if (others >= policy.stormGuests) {
       return {
         action: 'quarantine',
-        reason: `crashed in a restart storm (${others} other guests restarted within ${formatSeconds(policy.stormWindowMs ?? 0)}) after ${context.frames} frames: not restarted, to let the others run (retry it from the HUD)`,
+        reason: `crashed in a restart storm (${others} other guests restarted within ${formatSeconds(policy.stormWindowMs)}) after ${context.frames} frames: not restarted, to let the others run (retry it from the HUD)`,
         history: next,
       };
     }
