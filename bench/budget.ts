@@ -7,6 +7,7 @@
 //   - a healthy guest beside the expensive shader; a healthy guest beside every hostile fixture at once;
 //   - chaos from the HUD: time back to ≥ 50 fps, every demo still running at 30 s, each demo's scale over time;
 //   - the most three.js demo guests held at ≥ 0.9× with every guest fresh at ≥ 10 fps;
+//   - the composite's own cost: the GPU process's CPU time per frame (CDP SystemInfo), guests frozen;
 //   - the planner's own cost per frame (its pure functions, timed in Node).
 import type { Browser, Page } from 'playwright-core';
 import { compositorUrl, launchBrowser, newPage, pageRafRate } from '../tooling/driver/harness';
@@ -143,6 +144,36 @@ export async function benchBudget(appUrl: string): Promise<void> {
     const fps = seconds.map((x) => x.fps / baseFps);
     const healthy = mean(seconds.map((x) => x.fresh[0] ?? 0));
     console.log(`     ${fixture.file.padEnd(24)} mean ${ratio(mean(fps))}  worst second ${ratio(Math.min(...fps))}  healthy fresh ${pct(healthy)}  it ends ${seconds.at(-1)?.states[1] ?? '?'}`);
+    await page.close();
+  }
+
+  // The composite's own cost, as the GPU process's CPU time per compositor frame: the default demos
+  // settled, then every guest frozen (no guest renders; the compositor still reprojects and draws
+  // each layer every frame), against the same page with every layer unloaded.
+  if (wanted('composite cost')) {
+    await browser.close();
+    browser = await launchBrowser();
+    const page = await open(browser, appUrl, null, true);
+    await allRunning(page, 4);
+    await page.waitForTimeout(8000);
+    const gpuProcessMsPerFrame = async (): Promise<number> => {
+      const cdp = await browser.newBrowserCDPSession();
+      const cpu = async () => ((await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; cpuTime: number }[] }).processInfo.filter((p) => p.type === 'GPU').reduce((a, p) => a + p.cpuTime, 0);
+      await page.waitForTimeout(1000);
+      const a = { cpu: await cpu(), frames: (await read(page)).s.frames };
+      await page.waitForTimeout(4000);
+      const b = { cpu: await cpu(), frames: (await read(page)).s.frames };
+      await cdp.detach();
+      return (1000 * (b.cpu - a.cpu)) / Math.max(1, b.frames - a.frames);
+    };
+    const live = await gpuProcessMsPerFrame();
+    await page.evaluate(() => { for (const l of window.compositor.stats().layers) window.compositor.freeze(l.id); });
+    const frozen = await gpuProcessMsPerFrame();
+    const output = (await read(page)).s.budget.outputScale;
+    await page.evaluate(() => { for (const l of window.compositor.stats().layers) window.compositor.unload(l.id); });
+    const empty = await gpuProcessMsPerFrame();
+    const emptyOutput = (await read(page)).s.budget.outputScale;
+    console.log(`   composite cost (GPU process CPU per compositor frame, default demos at output ×${output}): ${live.toFixed(1)} ms with the guests rendering, ${frozen.toFixed(1)} ms with every guest frozen, ${empty.toFixed(1)} ms with no layer (output ×${emptyOutput} by then)`);
     await page.close();
   }
 

@@ -1,8 +1,8 @@
-// The promise, proved per hostile fixture and for all at once (on a small page: see
-// SIBLING_PAGE): the page never crashes, the compositor keeps ≥ 90 % of a baseline frame rate
-// measured in the same run, the healthy guest keeps presenting and is back at least half as fresh
-// as it is alone once the policy has acted (its own share of fresh frames, measured in the same
-// run), it is never restarted, and the hostile layer ends as the policy says.
+// The promise, proved per hostile fixture and for all at once, at the product's defaults: the
+// page never crashes, the compositor keeps ≥ 90 % of a baseline frame rate measured in the same
+// run, the healthy guest keeps presenting and is back at least half as fresh as it is alone once
+// the policy has acted (its own share of fresh frames, measured in the same run), it is never
+// restarted, and the hostile layer ends as the policy says.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openCompositor, stats } from '../../tooling/driver/harness';
@@ -12,16 +12,13 @@ import type { CompositorStats } from '../../compositor/stats';
 const app = inject('appUrl');
 const HEALTHY = 'demos/solid.js?color=00ff00&rect=0,0,1,0.5';
 /**
- * A small page at the default surface. At the product's defaults (1280×720) every case passes its
- * 'once acted' bars with room (0.96–1.01× the baseline frame rate, 73–98 % fresh against 86–88 %
- * alone, two full runs here), but a guest that restarts three times in five seconds (a renderer
- * process started each time) or burns a core costs this 2-core machine's compositor 8–15 % of its
- * frame rate while it lasts (0.85–0.92× 'during'), at or under the 0.9 bar held 'throughout'
- * (one of two full runs failed it at 0.896). That is a real gap, open in issue 12 (a restart
- * could reuse the guest's process); the defaults are measured by the bench (section 8) and by
- * crash.test.ts.
+ * The product's defaults: a 1280×720 page, the default surface. (Until the compositor's output could
+ * drop below ×0.5 this ran on a 480×240 page: at 1280×720 a guest restarting three times in five
+ * seconds cost the 2-core machine's compositor 8–15 % of its rate while it lasted, at the 0.9 bar
+ * held 'throughout'. With the output free to reach ×0.35, two full runs here had every case that
+ * asserts 'throughout' at 0.92–1.00× while the guest misbehaved, and 0.98–1.00× throughout.)
  */
-const SIBLING_PAGE = { guests: [HEALTHY], viewport: { width: 480, height: 240 } };
+const SIBLING_PAGE = { guests: [HEALTHY] };
 let baselineFps = 0;
 /** The healthy guest's share of fresh frames alone, at the defaults on this machine. */
 let baselineHealthy = 0;
@@ -152,7 +149,7 @@ describe('each hostile guest beside a healthy one', () => {
     const throughout = rates(start.w, after.w);
     console.log(
       `${fixture.file.padEnd(24)} during: ${(during.fps / baselineFps).toFixed(2)}× fps, healthy ${(100 * during.healthyShare).toFixed(0)} % (${during.seconds.toFixed(1)} s)` +
-        ` · after: ${(acted.fps / baselineFps).toFixed(2)}×, ${(100 * acted.healthyShare).toFixed(0)} % · ends ${end.s.layers[1]!.state}`,
+        ` · after: ${(acted.fps / baselineFps).toFixed(2)}×, ${(100 * acted.healthyShare).toFixed(0)} % · throughout: ${(throughout.fps / baselineFps).toFixed(2)}×, ${(100 * throughout.healthyShare).toFixed(0)} % · ends ${end.s.layers[1]!.state}`,
     );
     expect(crashed).toBe(false);
     // Once the policy has acted: the compositor at ≥ 90 % of baseline, the healthy guest as fresh as alone.
