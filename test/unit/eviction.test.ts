@@ -43,9 +43,20 @@ describe('eviction', () => {
     const p = fed([...unfit, runaway, runaway, runaway, runaway]);
     const slow = fed(Array<number>(80).fill(70)); // never fit (a guest that has is judged later: see below)
     expect(judge(slow, [6], { othersStarting: true })).toBeNull();
-    expect(judge(p, [6], { othersStarting: true })).not.toBeNull(); // a gallery restarting one after another would shield a hog for good
+    // A gallery restarting one after another would shield a hog for good: one whose fastest frame is a runaway is judged even then.
+    const hog = fed([...unfit, ...Array<number>(10).fill(runaway)]);
+    expect(judge(hog, [6], { othersStarting: true })).not.toBeNull();
+    expect(judge(p, [6], { othersStarting: true })).toBeNull(); // its fastest (61 ms) is slowness: it waits
     expect(judge(p, [6], { lastEvictionAt: 100_000 - policy.evictionCooldownMs + 1 })).toBeNull();
     expect(judge(p, [6], { lastEvictionAt: 100_000 - policy.evictionCooldownMs })).not.toBeNull();
+  });
+
+  it('waits for starts to pass before judging runaway frames whose fastest is no runaway (slowness, from a starved machine)', () => {
+    // From the bench (every hostile fixture at once): the healthy guest, unproven, 154 ms frames whose fastest took 65 ms.
+    const p = fed([...unfit, 154, 65, 154, 70, 154]);
+    expect(p.evict).toBe(true);
+    expect(judge(p, [6], { othersStarting: true })).toBeNull();
+    expect(judge(p, [6])).toMatch(/^runaway frames/); // nobody starting: its own cost, against a fast sibling
   });
 
   it('refuses a guest at admission only beside measured siblings it stands out from', () => {
