@@ -38,6 +38,15 @@ export class FrameClock {
     return intervals[intervals.length >> 1]!;
   }
 
+  /** The median interval of the last `frames` frames, ms (0 until that many are in): the compositor's own pace just now. */
+  recentIntervalMs(frames = 15): number {
+    if (this.count <= frames) return 0;
+    const intervals: number[] = [];
+    for (let k = this.count - frames; k < this.count; k++) intervals.push(this.plotInterval[k % PLOT_FRAMES]!);
+    intervals.sort((a, b) => a - b);
+    return intervals[intervals.length >> 1]!;
+  }
+
   /** Frames per second over the window (0 until two frames are in). */
   fps(): number {
     const n = Math.min(this.count, WINDOW);

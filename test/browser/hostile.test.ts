@@ -72,7 +72,7 @@ beforeAll(async () => {
   const b = await read(page);
   baselineFps = rates(a.w, b.w).fps;
   baselineHealthy = rates(a.w, b.w).healthyShare;
-  console.log(`baseline: ${baselineFps.toFixed(1)} fps, the healthy guest alone fresh in ${(100 * baselineHealthy).toFixed(0)} % of frames`);
+  console.log(`baseline: ${baselineFps.toFixed(1)} fps, the healthy guest alone fresh in ${(100 * baselineHealthy).toFixed(0)} % of frames, output ×${b.s.budget.outputScale}`);
   await page.close();
 }, 60_000);
 
@@ -149,7 +149,8 @@ describe('each hostile guest beside a healthy one', () => {
     const throughout = rates(start.w, after.w);
     console.log(
       `${fixture.file.padEnd(24)} during: ${(during.fps / baselineFps).toFixed(2)}× fps, healthy ${(100 * during.healthyShare).toFixed(0)} % (${during.seconds.toFixed(1)} s)` +
-        ` · after: ${(acted.fps / baselineFps).toFixed(2)}×, ${(100 * acted.healthyShare).toFixed(0)} % · throughout: ${(throughout.fps / baselineFps).toFixed(2)}×, ${(100 * throughout.healthyShare).toFixed(0)} % · ends ${end.s.layers[1]!.state}`,
+        ` · after: ${(acted.fps / baselineFps).toFixed(2)}×, ${(100 * acted.healthyShare).toFixed(0)} % · throughout: ${(throughout.fps / baselineFps).toFixed(2)}×, ${(100 * throughout.healthyShare).toFixed(0)} % · ends ${end.s.layers[1]!.state}` +
+        ` · output ×${start.s.budget.outputScale} → ×${after.s.budget.outputScale}`,
     );
     expect(crashed).toBe(false);
     // Once the policy has acted: the compositor at ≥ 90 % of baseline, the healthy guest as fresh as alone.

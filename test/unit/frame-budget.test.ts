@@ -24,6 +24,14 @@ describe('frame budget', () => {
     expect(s.pressure).toBe(1); // guests were not blamed
   });
 
+  it('goes down to its smallest output and no further while even that does not fit', () => {
+    // A software GPU: a fixed cost plus 40 ms of pixels at full size, late at every step.
+    const own = (s: BudgetState) => 6 + 40 * s.outputScale ** 2;
+    const s = run(initialBudget(), 30, (st) => ({ intervalMs: Math.max(nominal * 1.2, own(st) + 2), ownMs: Math.max(own(st), 0.7 * nominal) }));
+    expect(s.outputScale).toBe(OUTPUT_SCALES.at(-1));
+    expect(s.outputLevel).toBe(OUTPUT_SCALES.length - 1);
+  });
+
   it('presses the guests while frames are late and its own cost is small, and lets go after', () => {
     let s = run(initialBudget(), 5, () => ({ intervalMs: 40, ownMs: 3 }));
     expect(s.outputScale).toBe(1);
