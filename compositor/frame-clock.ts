@@ -1,5 +1,6 @@
 // Rolling figures over the last frames: presentation rate and the main thread's work per frame.
 // Fixed-size rings: nothing here grows with uptime.
+import { median } from '../shared/median';
 const WINDOW = 120;
 /** Frames kept for the HUD's frame-time plot. */
 export const PLOT_FRAMES = 300;
@@ -43,8 +44,7 @@ export class FrameClock {
     if (this.count <= frames) return 0;
     const intervals: number[] = [];
     for (let k = this.count - frames; k < this.count; k++) intervals.push(this.plotInterval[k % PLOT_FRAMES]!);
-    intervals.sort((a, b) => a - b);
-    return intervals[intervals.length >> 1]!;
+    return median(intervals);
   }
 
   /** Frames per second over the window (0 until two frames are in). */

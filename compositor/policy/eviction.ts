@@ -82,7 +82,7 @@ export function evictionReason(c: EvictionCase, policy: Pick<Policy, 'evictionCo
     const bar = c.pacer.proven ? RUNAWAY_INTERVALS * c.intervalMs : c.pacer.divisor * c.intervalMs;
     // A starved machine, not its own cost: while another guest starts and the compositor's own
     // frames come no faster than this guest's fastest, runaway frames that are not all runaways
-    // wait. Seen in the bench (all hostile fixtures at once, two runs in five): the healthy guest,
+    // wait. Seen in the bench (all hostile fixtures at once, two runs in six): the healthy guest,
     // still unproven as the gallery started, was quarantined for frames of 154 ms whose fastest
     // took 65 ms, with the compositor itself at 6 fps. A hog's own GPU work slows the compositor
     // far less than its frames take (its draws come every 3rd frame at the bottom), so it stays
