@@ -29,6 +29,8 @@ interface Second {
   states: string[];
   scales: number[];
   outputScale: number;
+  composeScale: number;
+  buffered: number;
 }
 
 async function read(page: Page): Promise<{ s: CompositorStats; t: number }> {
@@ -49,15 +51,22 @@ async function sample(page: Page, seconds: number): Promise<Second[]> {
       states: b.s.layers.map((l) => l.state),
       scales: b.s.layers.map((l) => l.scale),
       outputScale: b.s.budget.outputScale,
+      composeScale: b.s.budget.composeScale,
+      buffered: b.s.budget.bufferedLayers,
     });
     a = b;
   }
   return out;
 }
 
-async function open(browser: Browser, appUrl: string, guests: string[] | null, adapt: boolean): Promise<Page> {
+/** A page setting a case runs under: the defaults, or adaptation off (adapt=0), or layers always drawn at the output's resolution (compose=direct). */
+type Variant = 'adapt on' | 'adapt off' | 'compose direct';
+const VARIANT_PARAMS: Record<Variant, Record<string, string>> = { 'adapt on': {}, 'adapt off': { adapt: '0' }, 'compose direct': { compose: 'direct' } };
+
+async function open(browser: Browser, appUrl: string, guests: string[] | null, variant: Variant | boolean): Promise<Page> {
   const page = await newPage(browser, VIEWPORT);
-  const url = compositorUrl(appUrl, { guests: guests ?? [], extra: adapt ? {} : { adapt: '0' } });
+  const extra = VARIANT_PARAMS[typeof variant === 'boolean' ? (variant ? 'adapt on' : 'adapt off') : variant];
+  const url = compositorUrl(appUrl, { guests: guests ?? [], extra });
   // The product's defaults: no surface parameter (compositorUrl always sets one; drop it).
   const u = new URL(url);
   u.searchParams.delete('surface');
@@ -79,12 +88,14 @@ async function gpuProcessCost(browser: Browser, page: Page): Promise<string> {
       return gpu.length ? gpu.reduce((sum, p) => sum + p.cpuTime, 0) : NaN;
     };
     await page.waitForTimeout(1000);
-    const a = { cpu: await cpu(), s: (await read(page)).s };
+    const a = { cpu: await cpu(), ...(await read(page)) };
     await page.waitForTimeout(4000);
-    const b = { cpu: await cpu(), s: (await read(page)).s };
+    const b = { cpu: await cpu(), ...(await read(page)) };
     const ms = (1000 * (b.cpu - a.cpu)) / Math.max(1, b.s.frames - a.s.frames);
     const scales = a.s.budget.outputScale === b.s.budget.outputScale ? `×${a.s.budget.outputScale}` : `×${a.s.budget.outputScale}→×${b.s.budget.outputScale}`;
-    return Number.isNaN(ms) ? '(no GPU process: in-process GPU?)' : `${ms.toFixed(1)} ms (output ${scales})`;
+    const layersAt = b.s.budget.bufferedLayers > 0 ? `, ${b.s.budget.bufferedLayers} layers at ×${b.s.budget.composeScale.toFixed(2)}` : '';
+    const fps = ((b.s.frames - a.s.frames) * 1000) / Math.max(1, b.t - a.t);
+    return Number.isNaN(ms) ? '(no GPU process: in-process GPU?)' : `${ms.toFixed(1)} ms at ${fps.toFixed(0)} fps (output ${scales}${layersAt})`;
   } finally {
     await cdp.detach();
   }
@@ -113,7 +124,7 @@ function summary(seconds: Second[], baseFps: number, layers: number[]): string {
   const fresh = layers.map((i) => mean(seconds.map((s) => s.fresh[i] ?? 0)));
   const scales = layers.map((i) => seconds.at(-1)?.scales[i] ?? 0);
   const states = layers.map((i) => seconds.at(-1)?.states[i] ?? '?');
-  return `mean ${ratio(mean(fps))}  worst second ${ratio(Math.min(...fps))}  fresh ${fresh.map(pct).join(' ')}  scale ${scales.join(' ')}  output ×${seconds.at(-1)?.outputScale}  ${states.join(' ')}`;
+  return `mean ${ratio(mean(fps))}  worst second ${ratio(Math.min(...fps))}  fresh ${fresh.map(pct).join(' ')}  scale ${scales.join(' ')}  output ×${seconds.at(-1)?.outputScale}  ${seconds.at(-1)?.buffered ?? 0} layers at ×${seconds.at(-1)?.composeScale.toFixed(2)}  ${states.join(' ')}`;
 }
 
 /** For the measured layers (healthy guests, demos) that ended: why, as stats() says. */
@@ -135,24 +146,24 @@ export async function benchBudget(appUrl: string): Promise<void> {
   console.log(`\n8. Presents on time, at the defaults (page ${VIEWPORT.width}×${VIEWPORT.height}, default surface, HUD shown): ratios to a blank page's rAF rate (${baseFps.toFixed(1)} fps), sampled every second`);
   console.log('   goal: mean ≥ 0.90×, worst second ≥ 0.75×, healthy guest fresh ≥ 90 %, every demo fresh ≥ 30 %');
 
-  const cases: { name: string; guests: string[] | null; wait: number; seconds: number; layers: number[] }[] = [
-    { name: 'default demos', guests: null, wait: 3, seconds: 8, layers: [0, 1, 2, 3] },
+  const cases: { name: string; guests: string[] | null; wait: number; seconds: number; layers: number[]; variants?: Variant[] }[] = [
+    { name: 'default demos', guests: null, wait: 3, seconds: 8, layers: [0, 1, 2, 3], variants: ['adapt on', 'compose direct', 'adapt off'] },
     { name: 'one trivial guest', guests: [TRIVIAL], wait: 1, seconds: 6, layers: [0] },
     { name: 'two trivial guests', guests: [TRIVIAL, 'demos/solid.js?color=0000ff&alpha=0.5'], wait: 2, seconds: 6, layers: [0, 1] },
     { name: 'healthy + expensive shader', guests: [HEALTHY, 'demos/hostile/expensive-shader.js'], wait: 1, seconds: 10, layers: [0, 1] },
     { name: 'healthy + every hostile fixture', guests: [HEALTHY, ...HOSTILE_FIXTURES.map((f) => `demos/hostile/${f.file}`)], wait: 1, seconds: 15, layers: [0] },
   ];
   for (const c of cases.filter((c) => wanted(c.name))) {
-    for (const adapt of [true, false]) {
+    for (const variant of c.variants ?? (['adapt on', 'adapt off'] as const)) {
       await browser.close();
       browser = await launchBrowser();
-      const page = await open(browser, appUrl, c.guests, adapt);
+      const page = await open(browser, appUrl, c.guests, variant);
       // Healthy cases are measured once every guest runs (and a moment more); hostile ones from the load.
       if (c.name.startsWith('healthy')) await allRunning(page, 1);
       else await allRunning(page, c.layers.length);
       await page.waitForTimeout(c.wait * 1000);
       const seconds = await sample(page, c.seconds);
-      console.log(`   ${c.name.padEnd(32)} adapt ${adapt ? 'on ' : 'off'}  ${summary(seconds, baseFps, c.layers)}`);
+      console.log(`   ${c.name.padEnd(32)} ${variant.padEnd(14)}  ${summary(seconds, baseFps, c.layers)}`);
       await whyEnded(page, c.layers);
       await page.close();
     }
@@ -175,10 +186,11 @@ export async function benchBudget(appUrl: string): Promise<void> {
   // The composite's own cost, as the GPU process's CPU time per compositor frame: the default demos
   // settled, then every guest frozen (no guest renders; the compositor still reprojects and draws
   // each layer every frame), against the same page with every layer unloaded.
-  if (wanted('composite cost')) {
+  // With the layers composited at their own resolution (the default) and straight into the output (compose=direct).
+  for (const variant of wanted('composite cost') ? (['adapt on', 'compose direct'] as const) : []) {
     await browser.close();
     browser = await launchBrowser();
-    const page = await open(browser, appUrl, null, true);
+    const page = await open(browser, appUrl, null, variant);
     if (!(await allRunning(page, 4))) console.log('   composite cost: not every demo is running; the figures below have fewer layers');
     await page.waitForTimeout(8000);
     const live = await gpuProcessCost(browser, page);
@@ -186,7 +198,7 @@ export async function benchBudget(appUrl: string): Promise<void> {
     const frozen = await gpuProcessCost(browser, page);
     await page.evaluate(() => { for (const l of window.compositor.stats().layers) window.compositor.unload(l.id); });
     const empty = await gpuProcessCost(browser, page);
-    console.log(`   composite cost (GPU process CPU per compositor frame, default demos): rendering ${live}; every guest frozen ${frozen}; no layer ${empty}`);
+    console.log(`   composite cost (GPU process CPU per compositor frame, default demos, ${variant === 'adapt on' ? 'the defaults' : 'compose=direct'}): rendering ${live}; every guest frozen ${frozen}; no layer ${empty}`);
     await page.close();
   }
 
@@ -225,7 +237,9 @@ export async function benchBudget(appUrl: string): Promise<void> {
     const fps = mean(seconds.map((s) => s.fps));
     const minFresh = Math.min(...Array.from({ length: n }, (_, i) => mean(seconds.map((s) => s.fresh[i] ?? 0)) * fps));
     const ok = running && fps / baseFps >= 0.9 && minFresh >= 10;
-    console.log(`   ${String(n).padStart(2)} three.js guests: ${ratio(fps / baseFps)}, slowest guest fresh ${minFresh.toFixed(1)} fps, all running: ${running}${ok ? '' : '  (not held)'}`);
+    const last = seconds.at(-1);
+    const composite = last ? `output ×${last.outputScale}, ${last.buffered} layers at ×${last.composeScale.toFixed(2)}` : '';
+    console.log(`   ${String(n).padStart(2)} three.js guests: ${ratio(fps / baseFps)}, slowest guest fresh ${minFresh.toFixed(1)} fps, all running: ${running}; ${composite}${ok ? '' : '  (not held)'}`);
     await page.close();
     if (!ok) break;
     held = n;

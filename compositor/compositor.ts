@@ -46,6 +46,11 @@ export interface CompositorOptions {
    * fit. false (page URL adapt=0): full-size guests and output, pacing only.
    */
   adapt?: boolean;
+  /**
+   * Composite layers into a buffer at their own resolution when they were all rendered far below
+   * the output's, resolved over it once (default true; page URL compose=direct: false).
+   */
+  bufferLayers?: boolean;
   /** The import map for guests' bare specifiers (page URL imports), absolute. */
   importMap?: string | undefined;
 }
@@ -145,7 +150,7 @@ export class Compositor {
       },
       poseTimeOf: (frame, time) => this.poseTimeOf(frame, time),
       stats: () => this.stats(),
-    }, adaptive);
+    }, adaptive, options.bufferLayers ?? true);
   }
 
   /** Starts presenting on an XR session (headset or emulator). */
@@ -280,6 +285,8 @@ export class Compositor {
       budget: {
         adaptive: this.frameLoop.budget.adaptive,
         outputScale: this.frameLoop.budget.outputScale,
+        composeScale: this.frameLoop.composeScale,
+        bufferedLayers: this.frameLoop.bufferedLayers,
         pressure: Math.round(this.frameLoop.budget.pressure * 100) / 100,
         ownMs: Math.round(this.frameLoop.ownMs * 10) / 10,
         gpuMs: Math.round(this.gpu.lastMs * 10) / 10,

@@ -7,7 +7,9 @@
 // 4. Watch each run: a hung or never-starting one is crashed (the supervisor restarts it);
 //    a missed deadline makes a layer stale, and a stale one past its grace is dropped.
 // 5. Composite every running or stale layer's newest frame into each eye, in declared order,
-//    reprojected from the pose it was rendered for to this frame's pose (timewarp); then each new
+//    reprojected from the pose it was rendered for to this frame's pose (timewarp): runs of layers
+//    all rendered far below the output's resolution go through the layer buffer at theirs, resolved
+//    over the output once (policy/compose-scale.ts), the rest straight; then each new
 //    version under vetting as a small preview beside it, labelled with its progress; then the HUD
 //    panel (if shown) and the controller's beam and cursor, drawn at this frame's pose. A fence
 //    after these draws measures their GPU time (gl/gpu-timer.ts). Input is decided here too: a
@@ -32,7 +34,7 @@ import type { CaptureQueue } from './capture';
 import type { FrameClock } from './frame-clock';
 import type { Graphics } from './gl/graphics';
 import type { GpuTimer } from './gl/gpu-timer';
-import { drawLayer, drawPreview } from './gl/layer-draw';
+import { drawLayer, drawPreview, footprintOf } from './gl/layer-draw';
 import type { GuestRun } from './guests/guest-run';
 import type { Supervisor } from './guests/supervisor';
 import type { HudPanel } from './hud-panel/hud-panel';
@@ -41,6 +43,7 @@ import type { GuestInput } from './input/input';
 import type { Layer } from './layer';
 import { isComposited } from './layer-state';
 import type { Staging } from './live-edit/staging';
+import { composePlan, type ComposeSegment, type LayerFootprint } from './policy/compose-scale';
 import { budgetRecord, freeGuestSlots, grantGuestFrames, initialBudget, type BudgetState } from './policy/frame-budget';
 import { pacerDue } from './policy/pacer';
 import { abandoned, hangLimitMs, livenessVerdict, newlyMissed, NO_LIFE_FACTOR, scheduleRequest, setupHangLimitMs } from './policy/watchdog';
@@ -113,10 +116,16 @@ export class FrameLoop {
   /** The compositor's own cost of its last frame, ms: main-thread work plus the composite's GPU time. */
   ownMs = 0;
   private lastStartedAt = NaN;
+  /** The scale the last frame's buffered layers were composited at (the finest, if several runs), or 1: all straight into the output (policy/compose-scale.ts). */
+  composeScale = 1;
+  /** How many of the last frame's layers went through the layer buffer. */
+  bufferedLayers = 0;
 
   constructor(
     private readonly world: FrameWorld,
     adaptive = true,
+    /** Whether layers may be composited at their own resolution (page URL compose=direct: never). */
+    private readonly bufferLayers = true,
   ) {
     this.budget = initialBudget(adaptive);
   }
@@ -266,12 +275,33 @@ export class FrameLoop {
     const viewports = eyes.map((eye) => eye.viewport);
     const labels = stagings.map((staging) => world.editor.previewLabel(staging));
     graphics.previewLabels.keepOnly(stagings);
+    // The layers: straight into the output, or, when they were all rendered far below its
+    // resolution, into the layer buffer at theirs and resolved over the output once.
+    const composited: { id: number; run: GuestRun }[] = [];
+    for (const layer of world.layers()) {
+      const run = layer.liveRun;
+      if (run && isComposited(layer.state)) composited.push({ id: layer.id, run });
+    }
+    const plan = this.composePlanFor(composited, eyes, views);
+    let finest = 0;
+    let buffered = 0;
+    for (const segment of plan) {
+      const layers = composited.slice(segment.start, segment.end);
+      const inner = segment.scale < 1 ? graphics.layerBuffer.begin(glLayer.framebufferWidth, glLayer.framebufferHeight, segment.scale, viewports) : null;
+      if (inner) {
+        finest = Math.max(finest, segment.scale);
+        buffered += layers.length;
+      } else gl.bindFramebuffer(gl.FRAMEBUFFER, glLayer.framebuffer);
+      (inner ?? viewports).forEach((target, index) => {
+        gl.viewport(target.x, target.y, target.width, target.height);
+        for (const { id, run } of layers) this.guarded(run, () => drawLayer(graphics, id, run, index, views[index]!, target, world.timewarp));
+      });
+      if (inner) graphics.layerBuffer.resolve(glLayer.framebuffer, viewports, inner);
+    }
+    this.composeScale = finest > 0 ? finest : 1;
+    this.bufferedLayers = buffered;
+    // Then, at the output's resolution: each version under vetting as a preview, the HUD panel and the beam.
     eyes.forEach(({ viewport: target }, index) => {
-      gl.viewport(target.x, target.y, target.width, target.height);
-      for (const layer of world.layers()) {
-        const run = layer.liveRun;
-        if (run && isComposited(layer.state)) this.guarded(run, () => drawLayer(graphics, layer.id, run, index, views[index]!, target, world.timewarp));
-      }
       stagings.forEach((staging, n) => {
         const run = staging.run;
         if (run && !run.retired) this.guarded(run, () => drawPreview(graphics, staging.id, run, index, target, n, labels[n] ?? null));
@@ -282,6 +312,23 @@ export class FrameLoop {
     });
     this.frames += 1;
     world.captures.answer(gl, { head, views, viewports }, () => [...world.layers()]);
+  }
+
+  /** How to composite this frame's layers (policy/compose-scale.ts), from their footprints in the first eye. */
+  private composePlanFor(composited: readonly { id: number; run: GuestRun }[], eyes: readonly Eye[], views: readonly WireView[]): ComposeSegment[] {
+    const eye = eyes[0];
+    const straight = composited.length > 0 ? [{ start: 0, end: composited.length, scale: 1 }] : [];
+    if (!eye || !this.bufferLayers) return straight;
+    const footprints: LayerFootprint[] = [];
+    for (const { id, run } of composited) {
+      try {
+        // A layer with nothing to show yet draws nothing: it costs nothing, at any scale.
+        footprints.push(footprintOf(this.world.graphics, id, run, 0, views[0]!, eye.viewport) ?? { density: 0, area: 0 });
+      } catch {
+        return straight; // a layer whose footprint cannot be told: draw straight (its own draw will name any fault)
+      }
+    }
+    return composePlan(footprints, this.budget.adaptive);
   }
 
   /** Step 3: upload the newest delivered frame, if there is one; that is fresh content this frame. */

@@ -127,6 +127,7 @@ if (!gl) {
     timewarp: params.timewarp,
     watch,
     adapt: params.adapt,
+    bufferLayers: params.bufferLayers,
     importMap: params.imports === undefined ? undefined : new URL(params.imports, location.href).href,
   });
   // Runs when the compositor's own output scale changes (its composite did not fit, or fits again).

@@ -138,6 +138,15 @@ export interface BudgetStats {
   adaptive: boolean;
   /** The compositor's own output scale (the XR layer's framebuffer, the emulator's canvas): below 1 when even its own composite did not fit. */
   outputScale: number;
+  /**
+   * The scale of the output the layers were composited at in the last frame: 1, straight into the
+   * output; below 1, those in `bufferedLayers` went into a buffer at this scale (their own
+   * resolution: they were rendered far below the output's), resolved over the output once per run
+   * of them; a layer finer than the rest (a text panel) is still drawn straight between runs.
+   */
+  composeScale: number;
+  /** How many of the last frame's layers went through that buffer. */
+  bufferedLayers: number;
   /** Guests' budgets are multiplied by this while frames come late for their sake (1 = none). */
   pressure: number;
   /** The compositor's own cost of its last frame: main-thread work plus its composite's GPU time, ms. */

@@ -11,6 +11,8 @@
 //   imports=<url>    a JSON import map ({ "imports": { name: url } }) for guests' bare specifiers
 //   adapt=0          no dynamic resolution: guests render their full surface and the compositor its
 //                    full output whatever they cost (pacing and eviction only); default on
+//   compose=direct   draw every layer straight into the output, never into the layer buffer at the
+//                    layers' own resolution (default auto)
 //   motion=sweep|turn  play a built-in scripted head motion on the emulator (looped)
 //   watch=0|1        poll guest URLs for new versions (default: on under the dev server, off in a build)
 //   view=mono        emulator: one full-window eye instead of two side by side
@@ -50,6 +52,8 @@ export interface PageParams {
   policy: Partial<Policy>;
   /** Dynamic resolution of guests and of the output (adapt=0 turns it off). */
   adapt: boolean;
+  /** Composite layers at their own resolution when it pays (compose=direct: never). */
+  bufferLayers: boolean;
   /** The import map for guests' bare specifiers (imports=<url of a JSON import map>; relative to the page). */
   imports: string | undefined;
   /** Parameters that were present but unusable, each as a sentence for the HUD. */
@@ -123,6 +127,7 @@ export function parsePageParams(search: string): PageParams {
     path: query.get('path') ?? undefined,
     policy,
     adapt: query.get('adapt') === null || flag(query.get('adapt')),
+    bufferLayers: composeParam(query.get('compose'), warnings),
     imports: importMapUrl(query.get('imports'), warnings),
     guests: guests.length > 0 ? guests : [...DEFAULT_GUESTS],
     emulator: flag(query.get('emulator')),
@@ -131,6 +136,14 @@ export function parsePageParams(search: string): PageParams {
     hudPanel: query.get('hud') === 'panel',
     warnings,
   };
+}
+
+/** compose=auto (the default) or compose=direct; anything else is ignored, with a warning. */
+function composeParam(raw: string | null, warnings: string[]): boolean {
+  if (raw === null || raw === 'auto') return true;
+  if (raw === 'direct') return false;
+  warnings.push(`compose=${raw} ignored: expected auto or direct`);
+  return true;
 }
 
 /** The import map's URL as given (relative to the page, or absolute http(s)); a bad one is ignored, with a warning. */

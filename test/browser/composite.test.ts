@@ -36,6 +36,31 @@ describe('compositing', () => {
     await page.close();
   });
 
+  it('draws layers rendered far below the output’s resolution through the layer buffer, with the same picture as straight', async () => {
+    // 128×64 surfaces (exact pixels: each layer's density is far below the output's whatever the
+    // machine, so the buffer is always chosen): red under it all, half-alpha blue over each eye's
+    // right half, half-alpha green over its bottom half.
+    const guests = ['demos/solid.js?color=ff0000', 'demos/solid.js?color=0000ff&alpha=0.5&rect=0.5,0,0.5,1', 'demos/solid.js?color=00ff00&alpha=0.5&rect=0,0,1,0.5'];
+    const points = [0.25, 0.75].flatMap((x) => [0.25, 0.75].map((y) => [x, y] as const)); // of each eye, from its top left
+    const seen: Record<string, { buffered: number; scale: number; pixels: number[][] }> = {};
+    for (const compose of ['auto', 'direct']) {
+      const page = await openCompositor(browser, app, { guests, surface: '128x64', extra: { hud: '0', compose } });
+      for (const id of [1, 2, 3]) await waitForLayerState(page, id, ['running']);
+      await page.waitForFunction(() => window.compositor.stats().layers.every((l) => l.presented > 5));
+      const pixel = await screenshotFractions(page);
+      const { budget } = await stats(page);
+      seen[compose] = { buffered: budget.bufferedLayers, scale: budget.composeScale, pixels: [0, 0.5].flatMap((eyeX) => points.map(([x, y]) => pixel(eyeX + x / 2, y).slice(0, 3))) };
+      await page.close();
+    }
+    console.log('layer buffer against straight:', JSON.stringify(seen));
+    expect(seen.auto!.buffered).toBe(3);
+    expect(seen.auto!.scale).toBeLessThan(1);
+    expect(seen.direct!.buffered).toBe(0);
+    // Bottom-right quarter of each eye: green over blue over red, premultiplied.
+    expect(near(seen.auto!.pixels[3]!, [64, 128, 64], 8), `bottom right ${seen.auto!.pixels[3]}`).toBe(true);
+    seen.auto!.pixels.forEach((p, i) => expect(near(p, seen.direct!.pixels[i]!, 3), `point ${i}: ${p} buffered, ${seen.direct!.pixels[i]} straight`).toBe(true));
+  });
+
   it('places a guest rectangle where its viewport puts it (origin bottom-left, per eye)', async () => {
     const page = await openCompositor(browser, app, {
       guests: ['demos/solid.js?color=00ff00&rect=0,0,1,0.5'],

@@ -31,6 +31,15 @@ describe('page URL parameters', () => {
     expect(bad.warnings[0]).toMatch(/surface=99999x1 ignored/);
   });
 
+  it('buffers coarse layers unless compose=direct, and warns (keeping the default) on a bad value', () => {
+    expect(parsePageParams('').bufferLayers).toBe(true);
+    expect(parsePageParams('?compose=auto').bufferLayers).toBe(true);
+    expect(parsePageParams('?compose=direct').bufferLayers).toBe(false);
+    const bad = parsePageParams('?compose=fast');
+    expect(bad.bufferLayers).toBe(true);
+    expect(bad.warnings[0]).toMatch(/compose=fast ignored/);
+  });
+
   it('hides the HUD only when asked', () => {
     expect(parsePageParams('?hud=0').hud).toBe(false);
     expect(parsePageParams('?hud=1').hud).toBe(true);
