@@ -314,21 +314,30 @@ export class FrameLoop {
     world.captures.answer(gl, { head, views, viewports }, () => [...world.layers()]);
   }
 
-  /** How to composite this frame's layers (policy/compose-scale.ts), from their footprints in the first eye. */
+  /**
+   * How to composite this frame's layers (policy/compose-scale.ts), from their footprints: each
+   * layer's finest density over the eyes (a panel off to one side is finer in one of them).
+   */
   private composePlanFor(composited: readonly { id: number; run: GuestRun }[], eyes: readonly Eye[], views: readonly WireView[]): ComposeSegment[] {
-    const eye = eyes[0];
     const straight = composited.length > 0 ? [{ start: 0, end: composited.length, scale: 1 }] : [];
-    if (!eye || !this.bufferLayers) return straight;
+    if (eyes.length === 0 || !this.bufferLayers) return straight;
     const footprints: LayerFootprint[] = [];
     for (const { id, run } of composited) {
+      // A layer with nothing to show yet draws nothing: it costs nothing, at any scale.
+      const footprint = { density: 0, area: 0 };
       try {
-        // A layer with nothing to show yet draws nothing: it costs nothing, at any scale.
-        footprints.push(footprintOf(this.world.graphics, id, run, 0, views[0]!, eye.viewport) ?? { density: 0, area: 0 });
+        eyes.forEach((eye, index) => {
+          const seen = footprintOf(this.world.graphics, id, run, index, views[index]!, eye.viewport);
+          if (!seen) return;
+          footprint.density = Math.max(footprint.density, seen.density);
+          footprint.area = Math.max(footprint.area, seen.area);
+        });
       } catch {
         return straight; // a layer whose footprint cannot be told: draw straight (its own draw will name any fault)
       }
+      footprints.push(footprint);
     }
-    return composePlan(footprints, this.budget.adaptive);
+    return composePlan(footprints, this.budget.adaptive, this.bufferedLayers > 0);
   }
 
   /** Step 3: upload the newest delivered frame, if there is one; that is fresh content this frame. */

@@ -46,7 +46,7 @@ export class LayerBuffer {
 
   /**
    * Binds the buffer for an output framebuffer of `width`×`height`, clears the part `scale` of it
-   * to transparent (colour and depth), and returns each eye's viewport in it. False if the buffer
+   * to transparent (colour and depth), and returns each eye's viewport in it. Null if the buffer
    * cannot be made (the caller draws straight into the output).
    */
   begin(width: number, height: number, scale: number, viewports: readonly Viewport[]): Viewport[] | null {

@@ -5,8 +5,7 @@ import type { Viewport, WireView } from '../../shared/protocol';
 import type { GuestRun } from '../guests/guest-run';
 import { LABEL_PIXELS } from './preview-labels';
 import { cylinderFromClip, depthReprojection, projectionWarp, quadClipFromPanel } from '../timewarp/layer-matrices';
-import { layerFootprint } from '../timewarp/layer-footprint';
-import type { LayerFootprint } from '../policy/compose-scale';
+import { layerFootprint, type Footprint } from '../timewarp/layer-footprint';
 import type { TimewarpSettings } from '../timewarp/settings';
 import type { Graphics } from './graphics';
 
@@ -54,7 +53,7 @@ export function drawLayer(graphics: Graphics, id: number, run: GuestRun, index: 
 }
 
 /** A layer's run's footprint in eye `index` (view `current`, viewport `target`): null if it shows nothing yet. */
-export function footprintOf(graphics: Graphics, id: number, run: GuestRun, index: number, current: WireView, target: Viewport): LayerFootprint | null {
+export function footprintOf(graphics: Graphics, id: number, run: GuestRun, index: number, current: WireView, target: Viewport): Footprint | null {
   const texture = graphics.textures.get(id);
   if (!texture || !run.shownViews) return null;
   return layerFootprint(run.declaration, run.shownViews[index], texture, current, target);

@@ -22,13 +22,15 @@ export const COMPOSE_STEP = 1 / 16;
 /** Never coarser than this, whatever the layers' densities. */
 export const MIN_COMPOSE_SCALE = 2 / 16;
 /**
- * The buffer is used only when the plan's predicted pixels are under this share of drawing every
- * layer straight. The prediction is cautious: on the default demos at output ×0.5 (cubes and
- * particles buffered at ×0.25, the info panel and grab straight) it predicts 0.77 of the layers'
+ * The buffer is taken up only when the plan's predicted pixels are under this share of drawing every
+ * layer straight (and kept while under COMPOSE_GAIN + COMPOSE_HYSTERESIS, so a guest hovering at
+ * the line does not flip the picture between sharper and softer every frame). The prediction is cautious: on the default demos at output ×0.5 (cubes and
+ * particles buffered at ×0.25, the info panel and grab straight) it predicts 0.73 of the layers'
  * cost; measured, with every guest frozen, 10.8 against 16.0 ms of the GPU process's CPU a frame
  * (0.68; 16.2 against 21.6 ms in all).
  */
 export const COMPOSE_GAIN = 0.85;
+export const COMPOSE_HYSTERESIS = 0.05;
 
 /** A run of consecutive layers [start, end) drawn the same way: at `scale` of the output in the layer buffer, or straight into the output (scale 1). */
 export interface ComposeSegment {
@@ -48,10 +50,11 @@ function bufferScale(density: number): number {
  * least in pixels shaded (a buffered run: its layers and its clear at the buffer's scale, plus one
  * full-eye resolve; a straight one: its layers). A panel finer than the layers around it splits
  * the runs instead of making every layer fine. The buffer is used only when the whole plan costs
- * under COMPOSE_GAIN of drawing every layer straight; `adaptive` false (page URL adapt=0, or
- * compose=direct) always draws straight.
+ * under COMPOSE_GAIN of drawing every layer straight (`buffering`: the last frame's plan used the
+ * buffer, which it keeps up to COMPOSE_GAIN + COMPOSE_HYSTERESIS); `adaptive` false (page URL
+ * adapt=0) always draws straight.
  */
-export function composePlan(layers: readonly LayerFootprint[], adaptive: boolean): ComposeSegment[] {
+export function composePlan(layers: readonly LayerFootprint[], adaptive: boolean, buffering = false): ComposeSegment[] {
   const n = layers.length;
   const straight: ComposeSegment[] = n > 0 ? [{ start: 0, end: n, scale: 1 }] : [];
   if (!adaptive || n < 2) return straight;
@@ -79,7 +82,7 @@ export function composePlan(layers: readonly LayerFootprint[], adaptive: boolean
     }
   }
   const total = area.reduce((a, b) => a + b, 0);
-  if (!(best[n]! < COMPOSE_GAIN * total)) return straight;
+  if (!(best[n]! < (buffering ? COMPOSE_GAIN + COMPOSE_HYSTERESIS : COMPOSE_GAIN) * total)) return straight;
   const plan: ComposeSegment[] = [];
   for (let end = n; end > 0; end = from[end]!) {
     const segment = { start: from[end]!, end, scale: of[end]! };

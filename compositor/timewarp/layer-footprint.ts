@@ -1,23 +1,31 @@
 // How finely a layer's frame covers one eye, for the choice of composite resolution
 // (policy/compose-scale.ts): its density (the layer's texels per output pixel, on its finer side)
 // and the share of the eye it covers. Pure (gl-matrix only).
-import { mat4, vec4 } from 'gl-matrix';
+import { mat4, vec3, vec4 } from 'gl-matrix';
 import type { LayerDeclaration, Viewport, WireView } from '../../shared/protocol';
-import type { LayerFootprint } from '../policy/compose-scale';
-import { quadClipFromPanel } from './layer-matrices';
+import { layerPose, quadClipFromPanel } from './layer-matrices';
+
+/** A layer's footprint in one eye: the finest of its texels per output pixel (per side), and the share of the eye it covers (0..1). */
+export interface Footprint {
+  density: number;
+  area: number;
+}
 
 /** When a layer's footprint cannot be told (behind the eye, degenerate): as fine as the output, the whole eye. */
-const UNKNOWN: LayerFootprint = { density: 1, area: 1 };
+const UNKNOWN: Footprint = { density: 1, area: 1 };
 
 const scratch = mat4.create();
 const corner = vec4.create();
+const eyeAt = vec3.create();
 
 /**
  * Layer `declaration`'s footprint in the eye `current`, drawn into `target` pixels, from the frame
  * it shows: `rendered` (projection layers: the view the frame was rendered for, its viewport at
- * the frame's scale) and `texture` (the frame's size in pixels).
+ * the frame's scale) and `texture` (the frame's size in pixels). Where a layer's density varies
+ * over the eye (a panel seen at an angle), its finest part counts: no layer may be drawn coarser
+ * than it was rendered.
  */
-export function layerFootprint(declaration: LayerDeclaration, rendered: WireView | undefined, texture: { width: number; height: number }, current: WireView, target: Viewport): LayerFootprint {
+export function layerFootprint(declaration: LayerDeclaration, rendered: WireView | undefined, texture: { width: number; height: number }, current: WireView, target: Viewport): Footprint {
   if (target.width <= 0 || target.height <= 0) return UNKNOWN;
   switch (declaration.type) {
     case 'projection': {
@@ -28,34 +36,43 @@ export function layerFootprint(declaration: LayerDeclaration, rendered: WireView
       return { density, area: 1 };
     }
     case 'quad': {
-      mat4.copy(scratch, quadClipFromPanel(declaration, current, scratch));
-      let minX = Infinity;
-      let minY = Infinity;
-      let maxX = -Infinity;
-      let maxY = -Infinity;
+      quadClipFromPanel(declaration, current, scratch);
+      // The panel's corners on screen, in pixels: bottom left, bottom right, top left, top right.
+      const px: [number, number][] = [];
       for (const [x, y] of [[-0.5, -0.5], [0.5, -0.5], [-0.5, 0.5], [0.5, 0.5]] as const) {
         vec4.transformMat4(corner, vec4.set(corner, x, y, 0, 1), scratch);
         const w = corner[3]!;
         if (!(w > 1e-6)) return UNKNOWN; // a corner at or behind the eye: its size on screen is unbounded
-        minX = Math.min(minX, corner[0]! / w);
-        maxX = Math.max(maxX, corner[0]! / w);
-        minY = Math.min(minY, corner[1]! / w);
-        maxY = Math.max(maxY, corner[1]! / w);
+        px.push([((corner[0]! / w) * target.width) / 2, ((corner[1]! / w) * target.height) / 2]);
       }
-      const widthPx = ((maxX - minX) / 2) * target.width;
-      const heightPx = ((maxY - minY) / 2) * target.height;
-      if (!(widthPx > 0) || !(heightPx > 0)) return { density: 0, area: 0 };
-      const visible = (Math.max(0, Math.min(1, maxX) - Math.max(-1, minX)) * Math.max(0, Math.min(1, maxY) - Math.max(-1, minY))) / 4;
-      return { density: Math.max(texture.width / widthPx, texture.height / heightPx), area: visible };
+      const [bl, br, tl, tr] = px as [[number, number], [number, number], [number, number], [number, number]];
+      const edge = (a: [number, number], b: [number, number]) => Math.hypot(b[0] - a[0], b[1] - a[1]);
+      // Its texels over the shorter of each pair of opposite edges: the finest part of a panel seen at an angle.
+      const across = Math.min(edge(bl, br), edge(tl, tr));
+      const up = Math.min(edge(bl, tl), edge(br, tr));
+      if (!(across > 0) || !(up > 0)) return { density: 0, area: 0 };
+      const xs = px.map((p) => (2 * p[0]) / target.width);
+      const ys = px.map((p) => (2 * p[1]) / target.height);
+      const visible = (Math.max(0, Math.min(1, Math.max(...xs)) - Math.max(-1, Math.min(...xs))) * Math.max(0, Math.min(1, Math.max(...ys)) - Math.max(-1, Math.min(...ys)))) / 4;
+      return { density: Math.max(texture.width / across, texture.height / up), area: visible };
     }
     case 'cylinder': {
-      // Seen from its axis: the arc spans its central angle, the wall 2·atan(h / 2r) vertically;
-      // the eye spans its field of view (from the projection's focal lengths). A full-eye pass.
+      // Seen from inside, the wall's farthest part is at most r + d away (d: the eye's distance from
+      // the axis), and the eye's pixels per radian are fewest at its centre (|p[0]|·W/2 across,
+      // |p[5]|·H/2 up): about the fewest pixels the arc and the wall's height can cover (a wall
+      // seen obliquely from far off the axis covers fewer; the layer is then drawn a little soft).
+      const worldFromEye = mat4.invert(scratch, current.viewMatrix as mat4);
+      const cylinderFromWorld = worldFromEye ? mat4.invert(mat4.create(), layerPose(declaration)) : null;
+      if (!worldFromEye || !cylinderFromWorld) return UNKNOWN;
+      mat4.getTranslation(eyeAt, worldFromEye);
+      vec3.transformMat4(eyeAt, eyeAt, cylinderFromWorld);
+      const r = declaration.radius;
+      const d = Math.hypot(eyeAt[0]!, eyeAt[2]!);
+      if (!(d < r)) return UNKNOWN; // outside the cylinder: its wall is seen from behind, nearer than its radius
       const p = current.projectionMatrix;
-      const fovX = 2 * Math.atan(1 / Math.abs(p[0]!));
-      const fovY = 2 * Math.atan(1 / Math.abs(p[5]!));
-      const widthPx = (declaration.centralAngle / fovX) * target.width;
-      const heightPx = ((2 * Math.atan(declaration.height / (2 * declaration.radius))) / fovY) * target.height;
+      const far = r + d;
+      const widthPx = ((declaration.centralAngle * r) / far) * (Math.abs(p[0]!) * target.width) / 2;
+      const heightPx = (2 * Math.atan(declaration.height / (2 * far))) * (Math.abs(p[5]!) * target.height) / 2;
       if (!(widthPx > 0) || !(heightPx > 0)) return UNKNOWN;
       return { density: Math.max(texture.width / widthPx, texture.height / heightPx), area: 1 };
     }

@@ -38,10 +38,13 @@ describe('compositing', () => {
 
   it('draws layers rendered far below the output’s resolution through the layer buffer, with the same picture as straight', async () => {
     // 128×64 surfaces (exact pixels: each layer's density is far below the output's whatever the
-    // machine, so the buffer is always chosen): red under it all, half-alpha blue over each eye's
-    // right half, half-alpha green over its bottom half.
-    const guests = ['demos/solid.js?color=ff0000', 'demos/solid.js?color=0000ff&alpha=0.5&rect=0.5,0,0.5,1', 'demos/solid.js?color=00ff00&alpha=0.5&rect=0,0,1,0.5'];
-    const points = [0.25, 0.75].flatMap((x) => [0.25, 0.75].map((y) => [x, y] as const)); // of each eye, from its top left
+    // machine, so the buffer is always chosen): red over each eye's left three quarters, half-alpha
+    // blue over its right half, half-alpha green over its bottom half; the compositor's clear
+    // colour shows through in the right quarter, under the blue alone or blue and green.
+    const guests = ['demos/solid.js?color=ff0000&rect=0,0,0.75,1', 'demos/solid.js?color=0000ff&alpha=0.5&rect=0.5,0,0.5,1', 'demos/solid.js?color=00ff00&alpha=0.5&rect=0,0,1,0.5'];
+    // Of each eye, from its top left: quarters' centres, by the edges (the guests render at 1/8 of
+    // their surface, 8 texels across an eye: soft edges, which must be as soft straight), and the right quarter.
+    const points = [0.25, 0.55, 0.7, 0.9].flatMap((x) => [0.25, 0.75].map((y) => [x, y] as const));
     const seen: Record<string, { buffered: number; scale: number; pixels: number[][] }> = {};
     for (const compose of ['auto', 'direct']) {
       const page = await openCompositor(browser, app, { guests, surface: '128x64', extra: { hud: '0', compose } });
@@ -56,8 +59,10 @@ describe('compositing', () => {
     expect(seen.auto!.buffered).toBe(3);
     expect(seen.auto!.scale).toBeLessThan(1);
     expect(seen.direct!.buffered).toBe(0);
-    // Bottom-right quarter of each eye: green over blue over red, premultiplied.
-    expect(near(seen.auto!.pixels[3]!, [64, 128, 64], 8), `bottom right ${seen.auto!.pixels[3]}`).toBe(true);
+    const at = (x: number, y: number, eye = 0) => seen.auto!.pixels[eye * points.length + points.findIndex(([px, py]) => px === x && py === y)]!;
+    // Premultiplied "over" on the clear colour (5, 5, 8): blue alone, then green over blue, in the right quarter.
+    expect(near(at(0.9, 0.25), [3, 3, 132], 6), `blue over the clear colour: ${at(0.9, 0.25)}`).toBe(true);
+    expect(near(at(0.9, 0.75, 1), [1, 129, 66], 6), `green over blue over the clear colour: ${at(0.9, 0.75, 1)}`).toBe(true);
     seen.auto!.pixels.forEach((p, i) => expect(near(p, seen.direct!.pixels[i]!, 3), `point ${i}: ${p} buffered, ${seen.direct!.pixels[i]} straight`).toBe(true));
   });
 

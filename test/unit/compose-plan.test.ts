@@ -70,6 +70,13 @@ describe('compose plan', () => {
     expect(composePlan(Array.from({ length: 8 }, () => half), true)).toEqual([{ start: 0, end: 8, scale: 0.5 }]);
   });
 
+  it('keeps the buffer it uses a little past the line, so the picture does not flip every frame', () => {
+    // 3 layers at 0.6 (a buffer at 10/16): 3 × 0.39 + a clear of 0.39 + 1 = 2.56 of 3 layers' pixels, 0.854.
+    const near = Array.from({ length: 3 }, () => ({ density: 0.6, area: 1 }));
+    expect(composePlan(near, true, false)).toEqual([{ start: 0, end: 3, scale: 1 }]);
+    expect(composePlan(near, true, true)).toEqual([{ start: 0, end: 3, scale: 10 / 16 }]);
+  });
+
   it('draws straight when told not to adapt, or when a footprint is unreadable', () => {
     expect(composePlan([coarse, coarse, coarse], false)).toEqual([{ start: 0, end: 3, scale: 1 }]);
     expect(composePlan([coarse, { density: NaN, area: 1 }, coarse], true)).toEqual([{ start: 0, end: 3, scale: 1 }]);
@@ -105,17 +112,32 @@ describe('layer footprint', () => {
     expect(turned.area).toBeLessThan(0.04);
   });
 
+  it('a quad rolled or seen at an angle counts its finest part', () => {
+    const ahead = { type: 'quad' as const, position: [0, 0, -2] as [number, number, number], width: 1, height: 1 };
+    // Rolled 45° about the view axis: its edges are as long on screen as before.
+    const s = Math.sin(Math.PI / 8);
+    const rolled = layerFootprint({ ...ahead, orientation: [0, 0, s, Math.cos(Math.PI / 8)] }, undefined, { width: 100, height: 100 }, eye(), target);
+    expect(rolled.density).toBeCloseTo(2);
+    // Pitched back 60° (a floor-like panel): its far edge is shorter than its near one, and its height far shorter.
+    const t = Math.sin(-Math.PI / 6);
+    const pitched = layerFootprint({ ...ahead, orientation: [t, 0, 0, Math.cos(-Math.PI / 6)] }, undefined, { width: 100, height: 100 }, eye(), target);
+    expect(pitched.density).toBeGreaterThan(3);
+  });
+
   it('a quad reaching behind the eye cannot be measured: as fine as the output, the whole eye', () => {
     const beside = { type: 'quad' as const, position: [0, 0, 0] as [number, number, number], width: 1, height: 1 };
     expect(layerFootprint(beside, undefined, { width: 8, height: 8 }, eye(), target)).toEqual({ density: 1, area: 1 });
   });
 
-  it('a cylinder: its arc against the eye\'s field of view', () => {
+  it('a cylinder: its arc against the eye\'s pixels per radian at its centre', () => {
     const cylinder = { type: 'cylinder' as const, position: [0, 0, 0] as [number, number, number], radius: 1, centralAngle: Math.PI / 4, height: 2 * Math.tan(Math.PI / 8) };
-    // 45° of the 90° eye each way: 100 × 100 pixels for a 50 × 10 texture.
+    // From its axis, 45° each way; a 90° eye of 200 pixels has 100 pixels per radian at its centre.
     const f = layerFootprint(cylinder, undefined, { width: 50, height: 10 }, eye(), target);
-    expect(f.density).toBeCloseTo(0.5);
+    expect(f.density).toBeCloseTo(50 / ((Math.PI / 4) * 100));
     expect(f.area).toBe(1);
+    // Seen from outside its wall: cannot be told.
+    const outside = { ...eye(), viewMatrix: mat4.fromTranslation(mat4.create(), [0, 0, -3]) as Float32Array };
+    expect(layerFootprint(cylinder, undefined, { width: 50, height: 10 }, outside, target)).toEqual({ density: 1, area: 1 });
   });
 
   it('scales viewports so neighbouring eyes never overlap', () => {
