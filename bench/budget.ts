@@ -63,10 +63,9 @@ async function sample(page: Page, seconds: number): Promise<Second[]> {
 type Variant = 'adapt on' | 'adapt off' | 'compose direct';
 const VARIANT_PARAMS: Record<Variant, Record<string, string>> = { 'adapt on': {}, 'adapt off': { adapt: '0' }, 'compose direct': { compose: 'direct' } };
 
-async function open(browser: Browser, appUrl: string, guests: string[] | null, variant: Variant | boolean): Promise<Page> {
+async function open(browser: Browser, appUrl: string, guests: string[] | null, variant: Variant): Promise<Page> {
   const page = await newPage(browser, VIEWPORT);
-  const extra = VARIANT_PARAMS[typeof variant === 'boolean' ? (variant ? 'adapt on' : 'adapt off') : variant];
-  const url = compositorUrl(appUrl, { guests: guests ?? [], extra });
+  const url = compositorUrl(appUrl, { guests: guests ?? [], extra: VARIANT_PARAMS[variant] });
   // The product's defaults: no surface parameter (compositorUrl always sets one; drop it).
   const u = new URL(url);
   u.searchParams.delete('surface');
@@ -174,7 +173,7 @@ export async function benchBudget(appUrl: string): Promise<void> {
   for (const fixture of wanted('healthy + each hostile fixture, one at a time') ? HOSTILE_FIXTURES : []) {
     await browser.close();
     browser = await launchBrowser();
-    const page = await open(browser, appUrl, [HEALTHY, `demos/hostile/${fixture.file}`], true);
+    const page = await open(browser, appUrl, [HEALTHY, `demos/hostile/${fixture.file}`], 'adapt on');
     await allRunning(page, 1);
     const seconds = await sample(page, 8);
     const fps = seconds.map((x) => x.fps / baseFps);
@@ -203,10 +202,10 @@ export async function benchBudget(appUrl: string): Promise<void> {
   }
 
   // Chaos from the HUD, on the default page.
-  for (const adapt of wanted('chaos from the HUD') ? [true, false] : []) {
+  for (const variant of wanted('chaos from the HUD') ? (['adapt on', 'adapt off'] as const) : []) {
     await browser.close();
     browser = await launchBrowser();
-    const page = await open(browser, appUrl, null, adapt);
+    const page = await open(browser, appUrl, null, variant);
     await allRunning(page, 4);
     await page.waitForTimeout(2000);
     await page.click('.hud-chaos');
@@ -214,8 +213,8 @@ export async function benchBudget(appUrl: string): Promise<void> {
     const back = seconds.findIndex((s, i) => i > 0 && s.fps >= 50 && seconds.slice(i).every((x) => x.fps >= 45));
     const demos = seconds.at(-1)!.states.slice(0, 4);
     await whyEnded(page, [0, 1, 2, 3]);
-    console.log(`   chaos from the HUD               adapt ${adapt ? 'on ' : 'off'}  back to ≥ 50 fps after ${back < 0 ? 'never' : `${back + 1} s`}; demos at 30 s: ${demos.join(' ')}; worst second ${ratio(Math.min(...seconds.map((s) => s.fps / baseFps)))}`);
-    if (adapt) {
+    console.log(`   chaos from the HUD               ${variant.padEnd(14)}  back to ≥ 50 fps after ${back < 0 ? 'never' : `${back + 1} s`}; demos at 30 s: ${demos.join(' ')}; worst second ${ratio(Math.min(...seconds.map((s) => s.fps / baseFps)))}`);
+    if (variant === 'adapt on') {
       console.log('     each demo\'s scale per second (cubes, particles, info panel, grab) and the output scale:');
       for (let i = 0; i < seconds.length; i += 3) {
         const s = seconds[i]!;
@@ -230,7 +229,7 @@ export async function benchBudget(appUrl: string): Promise<void> {
   for (const n of wanted('three.js guests') ? [4, 8, 16, 32] : []) {
     await browser.close();
     browser = await launchBrowser();
-    const page = await open(browser, appUrl, Array.from({ length: n }, () => 'demos/cubes.js'), true);
+    const page = await open(browser, appUrl, Array.from({ length: n }, () => 'demos/cubes.js'), 'adapt on');
     const running = await allRunning(page, n, 120_000);
     await page.waitForTimeout(3000);
     const seconds = await sample(page, 5);

@@ -101,10 +101,10 @@ export function mountHud(root: HTMLElement, read: () => CompositorStats, notes: 
     const stats = read();
     const warp = stats.timewarp.enabled ? `timewarp on (${stats.timewarp.fallback}${stats.timewarp.prediction ? ', predicted' : ''})` : 'timewarp off';
     const pointing = stats.pointedLayer !== null ? ` · pointing at layer ${stats.pointedLayer}` : '';
+    const output = stats.budget.outputScale < 1 ? ` · output ×${stats.budget.outputScale}` : '';
     const layersAt = stats.budget.bufferedLayers > 0 ? ` · ${stats.budget.bufferedLayers} layers at ×${stats.budget.composeScale.toFixed(2)}` : '';
-    const output = `${stats.budget.outputScale < 1 ? ` · output ×${stats.budget.outputScale}` : ''}${layersAt}`;
     const pressure = stats.budget.pressure < 1 ? ` · guests pressed ×${stats.budget.pressure}` : '';
-    header.textContent = `${stats.session} · ${stats.fps.toFixed(0)} fps · ${stats.frameMs.toFixed(2)} ms/frame (own ${stats.budget.ownMs.toFixed(1)} ms)${output}${pressure} · ${stats.frames} frames · ${warp}${pointing}`;
+    header.textContent = `${stats.session} · ${stats.fps.toFixed(0)} fps · ${stats.frameMs.toFixed(2)} ms/frame (own ${stats.budget.ownMs.toFixed(1)} ms)${output}${layersAt}${pressure} · ${stats.frames} frames · ${warp}${pointing}`;
     const g = plot.getContext('2d');
     if (g) {
       g.clearRect(0, 0, plot.width, plot.height);

@@ -22,12 +22,13 @@ export const COMPOSE_STEP = 1 / 16;
 /** Never coarser than this, whatever the layers' densities. */
 export const MIN_COMPOSE_SCALE = 2 / 16;
 /**
- * The buffer is taken up only when the plan's predicted pixels are under this share of drawing every
- * layer straight (and kept while under COMPOSE_GAIN + COMPOSE_HYSTERESIS, so a guest hovering at
- * the line does not flip the picture between sharper and softer every frame). The prediction is cautious: on the default demos at output ×0.5 (cubes and
- * particles buffered at ×0.25, the info panel and grab straight) it predicts 0.73 of the layers'
- * cost; measured, with every guest frozen, 10.8 against 16.0 ms of the GPU process's CPU a frame
- * (0.68; 16.2 against 21.6 ms in all).
+ * The buffer is taken up only when the plan's predicted pixels are under this share of drawing
+ * every layer straight (and kept while under COMPOSE_GAIN + COMPOSE_HYSTERESIS, so a guest
+ * hovering at the line does not flip the picture between sharper and softer every frame). The
+ * prediction is cautious: on the default demos at output ×0.5 (cubes and particles buffered at
+ * ×0.25, the info panel and grab straight) it predicts 0.73 of the layers' cost; measured, with
+ * every guest frozen, 10.8 against 16.0 ms of the GPU process's CPU a frame (0.68; 16.2 against
+ * 21.6 ms in all).
  */
 export const COMPOSE_GAIN = 0.85;
 export const COMPOSE_HYSTERESIS = 0.05;

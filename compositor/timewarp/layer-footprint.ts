@@ -15,6 +15,7 @@ export interface Footprint {
 const UNKNOWN: Footprint = { density: 1, area: 1 };
 
 const scratch = mat4.create();
+const scratchInverse = mat4.create();
 const corner = vec4.create();
 const eyeAt = vec3.create();
 
@@ -37,22 +38,23 @@ export function layerFootprint(declaration: LayerDeclaration, rendered: WireView
     }
     case 'quad': {
       quadClipFromPanel(declaration, current, scratch);
-      // The panel's corners on screen, in pixels: bottom left, bottom right, top left, top right.
-      const px: [number, number][] = [];
+      // The panel's corners in NDC: bottom left, bottom right, top left, top right.
+      const ndc: [number, number][] = [];
       for (const [x, y] of [[-0.5, -0.5], [0.5, -0.5], [-0.5, 0.5], [0.5, 0.5]] as const) {
         vec4.transformMat4(corner, vec4.set(corner, x, y, 0, 1), scratch);
         const w = corner[3]!;
         if (!(w > 1e-6)) return UNKNOWN; // a corner at or behind the eye: its size on screen is unbounded
-        px.push([((corner[0]! / w) * target.width) / 2, ((corner[1]! / w) * target.height) / 2]);
+        ndc.push([corner[0]! / w, corner[1]! / w]);
       }
-      const [bl, br, tl, tr] = px as [[number, number], [number, number], [number, number], [number, number]];
-      const edge = (a: [number, number], b: [number, number]) => Math.hypot(b[0] - a[0], b[1] - a[1]);
+      const [bl, br, tl, tr] = ndc as [[number, number], [number, number], [number, number], [number, number]];
+      /** An edge's length on screen, in pixels. */
+      const edge = (a: [number, number], b: [number, number]) => Math.hypot(((b[0] - a[0]) * target.width) / 2, ((b[1] - a[1]) * target.height) / 2);
       // Its texels over the shorter of each pair of opposite edges: the finest part of a panel seen at an angle.
       const across = Math.min(edge(bl, br), edge(tl, tr));
       const up = Math.min(edge(bl, tl), edge(br, tr));
       if (!(across > 0) || !(up > 0)) return { density: 0, area: 0 };
-      const xs = px.map((p) => (2 * p[0]) / target.width);
-      const ys = px.map((p) => (2 * p[1]) / target.height);
+      const xs = ndc.map((p) => p[0]);
+      const ys = ndc.map((p) => p[1]);
       const visible = (Math.max(0, Math.min(1, Math.max(...xs)) - Math.max(-1, Math.min(...xs))) * Math.max(0, Math.min(1, Math.max(...ys)) - Math.max(-1, Math.min(...ys)))) / 4;
       return { density: Math.max(texture.width / across, texture.height / up), area: visible };
     }
@@ -62,7 +64,7 @@ export function layerFootprint(declaration: LayerDeclaration, rendered: WireView
       // |p[5]|·H/2 up): about the fewest pixels the arc and the wall's height can cover (a wall
       // seen obliquely from far off the axis covers fewer; the layer is then drawn a little soft).
       const worldFromEye = mat4.invert(scratch, current.viewMatrix as mat4);
-      const cylinderFromWorld = worldFromEye ? mat4.invert(mat4.create(), layerPose(declaration)) : null;
+      const cylinderFromWorld = worldFromEye ? mat4.invert(scratchInverse, layerPose(declaration, scratchInverse)) : null;
       if (!worldFromEye || !cylinderFromWorld) return UNKNOWN;
       mat4.getTranslation(eyeAt, worldFromEye);
       vec3.transformMat4(eyeAt, eyeAt, cylinderFromWorld);
