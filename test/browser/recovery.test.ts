@@ -41,7 +41,12 @@ describe('recovery', () => {
     }
     const s = await stats(page);
     expect(s.internalErrors).toBe(0);
-    expect(s.layers.map((l) => l.state)).toEqual(['running', 'running']);
+    expect(s.contextRestores).toBe(1);
+    // Running, not restarted. (Polled: the screenshot just taken stalls this 2-core machine's GPU
+    // process, and a guest that misses its deadline in that moment shows 'stale' until its next
+    // frame: read at that instant, it failed 1 of 3 clean-clone runs and 1 of 30 runs alone here.
+    // A layer that did not come back stays stale, is dropped or restarts, and never reads running.)
+    await expect.poll(async () => (await stats(page)).layers.map((l) => `${l.state} restarts ${l.restarts}`), { timeout: 5_000 }).toEqual(['running restarts 0', 'running restarts 0']);
     await page.close();
   });
 
