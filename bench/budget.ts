@@ -149,15 +149,16 @@ export async function benchBudget(appUrl: string): Promise<void> {
     { name: 'default demos', guests: null, wait: 3, seconds: 8, layers: [0, 1, 2, 3], variants: ['adapt on', 'compose direct', 'adapt off'] },
     { name: 'one trivial guest', guests: [TRIVIAL], wait: 1, seconds: 6, layers: [0] },
     { name: 'two trivial guests', guests: [TRIVIAL, 'demos/solid.js?color=0000ff&alpha=0.5'], wait: 2, seconds: 6, layers: [0, 1] },
-    { name: 'healthy + expensive shader', guests: [HEALTHY, 'demos/hostile/expensive-shader.js'], wait: 1, seconds: 10, layers: [0, 1] },
-    { name: 'healthy + every hostile fixture', guests: [HEALTHY, ...HOSTILE_FIXTURES.map((f) => `demos/hostile/${f.file}`)], wait: 1, seconds: 15, layers: [0] },
+    // From the healthy guest's first frame, no wait: the hostile guests load with it, and their admission is in the measured seconds.
+    { name: 'healthy + expensive shader', guests: [HEALTHY, 'demos/hostile/expensive-shader.js'], wait: 0, seconds: 10, layers: [0, 1] },
+    { name: 'healthy + every hostile fixture', guests: [HEALTHY, ...HOSTILE_FIXTURES.map((f) => `demos/hostile/${f.file}`)], wait: 0, seconds: 15, layers: [0] },
   ];
   for (const c of cases.filter((c) => wanted(c.name))) {
     for (const variant of c.variants ?? (['adapt on', 'adapt off'] as const)) {
       await browser.close();
       browser = await launchBrowser();
       const page = await open(browser, appUrl, c.guests, variant);
-      // Healthy cases are measured once every guest runs (and a moment more); hostile ones from the load.
+      // Measured once the healthy guest runs (healthy + hostile cases) or every guest does, after `wait`.
       if (c.name.startsWith('healthy')) await allRunning(page, 1);
       else await allRunning(page, c.layers.length);
       await page.waitForTimeout(c.wait * 1000);

@@ -103,7 +103,7 @@ export class Compositor {
     this.now = options.now ?? (() => performance.now());
     this.timewarp = { ...DEFAULT_TIMEWARP, ...options.timewarp };
     this.graphics = new Graphics(gl);
-    this.gpu = new GpuTimer(gl);
+    this.gpu = new GpuTimer(gl, () => this.now());
     const adaptive = options.adapt ?? true;
     const registry = { layer: (id: number) => this.layerMap.get(id), layers: () => this.layerMap.values() };
     const shared = { now: () => this.now(), policy: this.policy, clock: this.clock, trace: this.trace };
@@ -115,6 +115,7 @@ export class Compositor {
       importMap: options.importMap,
       adaptive,
       pressure: () => this.frameLoop.budget.pressure,
+      compositorGpuBestSince: (since) => this.gpu.bestSince(since),
       frames: () => this.frameLoop.frames,
       releaseTexture: (id) => this.graphics.textures.release(id),
       versions: { staging: (id) => this.editor.staging(id), vettingStarted: (s) => this.editor.vettingStarted(s), vettingFrame: (s) => this.editor.vettingFrame(s), vettingFailed: (s, e, started) => this.editor.vettingFailed(s, e, started), vettingRefused: (s, m) => this.editor.vettingRefused(s, m), firstVersion: (l) => this.editor.firstVersion(l) },

@@ -419,6 +419,7 @@ export class FrameLoop {
     run.requestSize = size;
     run.requestPose = { poseTime: head.t, aheadMs };
     run.framesSinceRequest = 0;
+    run.requestScale = scale;
     trace.record({ kind: 'request', t: performance.now(), layer: run.owner.id, args: { frameId: request.frameId, pace: run.pacer.divisor, scale, predictedMs: Math.round(aheadMs * 10) / 10 } });
     run.host.requestFrame({
       type: 'frame-request',

@@ -357,19 +357,24 @@ function renderFrame(request: FrameRequest): void {
   }
   ctx.frame += 1;
   let bitmap: ImageBitmap;
+  let gpuMs: number;
   try {
     const w = canvasWidth.call(ctx.canvas);
     const h = canvasHeight.call(ctx.canvas);
     if (w !== frameSize.width || h !== frameSize.height) {
       throw new Error(`the guest resized its surface to ${w}×${h}; it is ${frameSize.width}×${frameSize.height} this frame`);
     }
+    // Taking the bitmap waits for the GPU process to finish the frame's work (and whatever was
+    // queued ahead of it): its GPU time, as far as a worker can see it (no timer queries here).
+    const transferStarted = now();
     bitmap = transferToImageBitmap.call(ctx.canvas);
+    gpuMs = now() - transferStarted;
   } catch (e) {
     broken = true;
     post(reportError('frame', e));
     return;
   }
-  post({ type: 'frame', frameId: request.frameId, bitmap, views: request.views, renderMs: now() - started }, [bitmap]);
+  post({ type: 'frame', frameId: request.frameId, bitmap, views: request.views, renderMs: now() - started, gpuMs }, [bitmap]);
 }
 
 // Runs for errors guest code throws outside our calls (timers, promises, event handlers).

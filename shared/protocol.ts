@@ -244,6 +244,11 @@ const frameSchema = v.strictObject({
   views: v.pipe(v.array(viewSchema), v.minLength(1), v.maxLength(MAX_VIEWS)),
   /** Time the guest spent in frame(ctx) plus the bitmap transfer, ms. */
   renderMs: v.pipe(finite, v.minValue(0)),
+  /**
+   * The bitmap transfer alone, ms: taking the bitmap waits for the GPU process to finish the
+   * frame's work, so this is its GPU time plus whatever was queued ahead of it on the shared queue.
+   */
+  gpuMs: v.pipe(finite, v.minValue(0)),
 });
 export type FrameDelivery = v.InferOutput<typeof frameSchema>;
 

@@ -3,15 +3,30 @@
 // signalled. On a shared in-order GPU queue this is its own work plus whatever was queued before
 // it, which is what decides whether its frame lands on time. One fence at a time.
 const GIVE_UP_MS = 1_000;
+/** Measurements remembered for bestSince (a second or two of composites). */
+const RECENT = 60;
 
 export class GpuTimer {
   /** Submit → signalled time of the last measured composite, ms. */
   lastMs = 0;
   /** Composites measured so far. */
   measured = 0;
+  /** The latest measurements (when, on `now`'s clock, and ms), at most RECENT oldest first. */
+  private readonly recent: { at: number; ms: number }[] = [];
   private pending: { sync: WebGLSync; at: number } | null = null;
 
-  constructor(private readonly gl: WebGL2RenderingContext) {}
+  constructor(
+    private readonly gl: WebGL2RenderingContext,
+    /** The clock measurements are dated by (the compositor's). */
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** The fastest composite measured at or after `since` (on `now`'s clock), ms; undefined: none. */
+  bestSince(since: number): number | undefined {
+    let best: number | undefined;
+    for (const m of this.recent) if (m.at >= since && (best === undefined || m.ms < best)) best = m.ms;
+    return best;
+  }
 
   /** Called right after the composite's draws are issued: fence them (unless one is still out). */
   submitted(): void {
@@ -36,6 +51,8 @@ export class GpuTimer {
     if (gl.getSyncParameter(pending.sync, gl.SYNC_STATUS) === gl.SIGNALED || elapsed > GIVE_UP_MS) {
       this.lastMs = elapsed;
       this.measured += 1;
+      this.recent.push({ at: this.now(), ms: elapsed });
+      if (this.recent.length > RECENT) this.recent.shift();
       gl.deleteSync(pending.sync);
       this.pending = null;
       return;

@@ -57,6 +57,13 @@ export class GuestRun {
   shownPose: RequestPose | null = null;
   /** The guest's own time for its last frame, ms. */
   lastRenderMs = 0;
+  /** The GPU time of its last frame (its bitmap's transfer, protocol.ts), ms, and the scale that frame was asked at. */
+  lastGpuMs = 0;
+  lastScale = 1;
+  /** The scale the request in flight was asked at. */
+  requestScale = 1;
+  /** Its latest frames' GPU times (when they arrived, ms), at most RECENT_DELIVERIES: what a neighbour's admission is compared with. */
+  readonly recentGpu: { at: number; ms: number }[] = [];
   /** Request → delivery time of the last frame, ms (includes the guest's GPU time). */
   lastLatencyMs = 0;
   /** Since when its pacer has marked it late at the bottom of its ladder without a break (null: it is not). */
@@ -104,6 +111,10 @@ export class GuestRun {
     this.lastLatencyMs = now - this.inFlight.sentAt;
     this.recent.push({ at: now, ms: this.lastLatencyMs });
     if (this.recent.length > RECENT_DELIVERIES) this.recent.shift();
+    this.lastGpuMs = frame.gpuMs;
+    this.lastScale = this.requestScale;
+    this.recentGpu.push({ at: now, ms: frame.gpuMs });
+    if (this.recentGpu.length > RECENT_DELIVERIES) this.recentGpu.shift();
     this.inFlight = null;
     this.requestSize = null;
     let outcome: Delivery = 'taken';

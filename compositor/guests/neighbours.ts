@@ -3,6 +3,7 @@
 // recent frames. Reads only; the supervisor decides.
 import type { Policy } from '../../shared/limits';
 import type { Layer } from '../layer';
+import type { GuestRun } from './guest-run';
 import { bestLatency } from '../policy/pacer';
 
 /** Loading or restarting, and not waiting for a start slot (a layer that waits loads nothing). */
@@ -32,18 +33,22 @@ export function othersUnmeasured(layers: Iterable<Layer>, except: Layer, now: nu
   return false;
 }
 
+/** A run's dated figures: its deliveries' latencies (`recent`) or its frames' GPU times (`recentGpu`). */
+type Series = (run: GuestRun) => readonly { at: number; ms: number }[];
+
 /**
- * The fastest frame each other layer's guest delivered at or after `since` (those with none are
- * left out): what its neighbours managed in the same moments as a guest's admission frames, under
- * the same load (a burst of starts slows every guest at once).
+ * The fastest figure each other layer's guest had at or after `since` (those with none are left
+ * out): what its neighbours managed in the same moments as a guest's admission frames, under the
+ * same load (a burst of starts slows every guest at once; a GPU hog makes every guest wait). By
+ * default their frames' latencies; `series` picks another figure (their GPU times).
  */
-export function otherBestSince(layers: Iterable<Layer>, except: Layer, since: number): number[] {
+export function otherBestSince(layers: Iterable<Layer>, except: Layer, since: number, series: Series = (run) => run.recent): number[] {
   const out: number[] = [];
   for (const layer of layers) {
     const run = layer.liveRun;
     if (layer === except || !run) continue;
     let best = Infinity;
-    for (const d of run.recent) if (d.at >= since && d.ms < best) best = d.ms;
+    for (const d of series(run)) if (d.at >= since && d.ms < best) best = d.ms;
     if (best < Infinity) out.push(best);
   }
   return out;
@@ -58,3 +63,4 @@ export function otherBestLatencies(layers: Iterable<Layer>, except: Layer): numb
   }
   return out;
 }
+

@@ -11,9 +11,9 @@ import type { FrameClock } from '../frame-clock';
 import { describeError, type Layer } from '../layer';
 import { wantsFrames, type LayerEvent } from '../layer-state';
 import type { Staging } from '../live-edit/staging';
-import { evictionReason } from '../policy/eviction';
+import { evictionReason, gpuRefusalReason } from '../policy/eviction';
 import { failureAction, type LayerError } from '../policy/failure';
-import { describeStep, forgetCeiling, initialPacer, ordinal, pacerRecord } from '../policy/pacer';
+import { describeStep, forgetCeiling, initialPacer, ordinal, pacerGpuRecord, pacerRecord } from '../policy/pacer';
 import { onCrash, type RestartRecord } from '../policy/supervisor';
 import { graceExpired, noteLife } from '../policy/watchdog';
 import type { TraceRecorder } from '../trace';
@@ -59,6 +59,8 @@ export interface SupervisorHost {
   readonly adaptive: boolean;
   /** The compositor's pressure on guests' budgets now (policy/frame-budget.ts; 1 = none). */
   pressure(): number;
+  /** The fastest GPU time of the compositor's own composites measured at or after `since` (gl/gpu-timer.ts); undefined: none. */
+  compositorGpuBestSince(since: number): number | undefined;
 }
 
 /** A run's owner, found: the layer it runs, or the version it vets; null once neither holds it. */
@@ -320,6 +322,28 @@ export class Supervisor {
     run.staleFrames = 0;
     this.apply(run, { type: 'frame-delivered' });
     this.pace(run, found);
+    this.gpuTimed(run, found);
+  }
+
+  /**
+   * Feeds the frame's GPU time to the pacer (after pace(): a run it ended is not judged again); a
+   * guest whose admission frames' GPU work cannot fit is refused.
+   */
+  private gpuTimed(run: GuestRun, found: Found): void {
+    if (run.retired) return;
+    run.pacer = pacerGpuRecord(run.pacer, run.lastGpuMs, run.lastScale, this.host.clock.nominalIntervalMs(), this.host.policy);
+    if (!run.pacer.refused) return;
+    if (found.kind === 'vetting') {
+      // A new version is judged by its vetting: refused, it fails it at once (as in pace()).
+      this.host.versions.vettingRefused(found.staging, run.pacer.evictReason ?? 'refused at admission');
+      return;
+    }
+    const layers = [...this.host.layers()];
+    const since = run.liveness.firstFrameAt ?? this.host.now();
+    const others = otherBestSince(layers, found.layer, since, (other) => other.recentGpu);
+    const own = this.host.compositorGpuBestSince(since);
+    const reason = gpuRefusalReason({ pacer: run.pacer, intervalMs: this.host.clock.nominalIntervalMs(), othersStarting: othersStarting(layers, found.layer, this.waiting), othersBestGpuMs: own === undefined ? others : [...others, own] });
+    if (reason !== null) this.evict(found.layer, reason);
   }
 
   /** Feeds the frame's return latency to the pacer; a live guest too slow even at the slowest pace is evicted. */

@@ -6,8 +6,9 @@
 // surfaces (each step ~1.25× fewer pixels per side) down to 1/8, then every 2nd … maxDivisor-th
 // frame at 1/8 (SteamVR and Meta's runtimes give a slow app a smaller render target before they
 // halve its rate). A slow machine gets smaller or slower guest frames, never evicted ones:
-//   - Admission: a new worker (first load, restart, a version under vetting) starts at 1/8 at every
-//     frame and earns larger surfaces by measured cost, so a GPU hog never renders full size first.
+//   - Admission: a new worker (first load, restart, a version under vetting) renders its first
+//     PROBE_FRAMES frames at ADMISSION_SCALE (1/16), then 1/8, at every frame, and earns larger
+//     surfaces by measured cost, so a GPU hog never renders full size first.
 //   - Down: when most of a window's frames miss their budget (divisor intervals), one step down.
 //     The compositor's `pressure` (when it is itself late) shrinks the budget for moves between
 //     scales only: it buys smaller frames, never slower ones.
@@ -16,11 +17,20 @@
 //     costs, the hops and the transfer, dominate small surfaces); a step that then proves late is
 //     not tried again for CEILING_FRAMES frames, doubling each time it fails again (TCP's
 //     ssthresh, in effect), so a guest does not swing between two steps.
-//   - Refusal at admission: when, among its first ADMISSION_FRAMES frames (at 1/8), even the
+//   - Refusal at admission: when, among its first ADMISSION_FRAMES frames (probe and 1/8), even the
 //     fastest but the first (shader compilation) of ADMISSION_SAMPLES or more takes longer than a
 //     runaway frame (RUNAWAY_INTERVALS intervals), or the fastest of a whole window of them longer
 //     than SLOW_ADMISSION_FACTOR times the bottom's budget, no scale can fit it: it is marked for
 //     eviction before it ever renders larger.
+//   - Refusal by GPU time at admission: each frame says its GPU time (taking its bitmap waits for
+//     the GPU process to finish its work and what was queued ahead; shared/protocol.ts). A new
+//     worker's first PROBE_FRAMES frames are at ADMISSION_SCALE (1/16); when the fastest of its
+//     first GPU_CONFIRM_FRAMES frames at 1/8 is over the bottom's whole budget (maxDivisor
+//     intervals) and either GPU_GROWTH times its probe's fastest (the cost grows with its pixels:
+//     its own work, not the queue's contention, which does not) or a runaway frame's length, it is
+//     marked for refusal, whatever its
+//     neighbours' latencies (a GPU hog stretches every guest's latency alike, not their GPU time:
+//     the caller compares its figure with theirs, policy/eviction.ts gpuRefusalReason).
 //   - Runaway: one frame that takes more than RUNAWAY_INTERVALS intervals puts the guest at once at
 //     the bottom of the ladder; a second one there, once it has RUNAWAY_SETTLE frames there, marks
 //     it for eviction (the caller then asks whether its fastest frames stand out).
@@ -37,6 +47,19 @@ export type PacerPolicy = Pick<Policy, 'maxDivisor' | 'pacerWindow' | 'pacerLate
 /** The scales of its surface a guest may render at, largest first (linear; 1/8 is the floor). */
 export const SCALES = [1, 0.8, 0.64, 0.5, 0.4, 0.32, 0.25, 0.2, 0.16, 0.125] as const;
 export const MIN_SCALE: number = SCALES[SCALES.length - 1]!;
+/**
+ * A new worker's first PROBE_FRAMES frames are asked at half the smallest scale (a quarter of its
+ * pixels): its admission probe. A GPU hog's first frame (its shaders compiling) then holds the
+ * shared queue a quarter as long, and the probe's GPU times are what its frames at 1/8 are
+ * compared with: a guest's own GPU work grows with its pixels, the queue's contention does not.
+ */
+export const ADMISSION_SCALE = MIN_SCALE / 2;
+/** Frames asked at ADMISSION_SCALE (the first compiles shaders; the others measure). */
+export const PROBE_FRAMES = 3;
+/** Frames at 1/8 whose GPU times judge a refusal by GPU time (its fastest of them). */
+export const GPU_CONFIRM_FRAMES = 2;
+/** A refusal by GPU time needs its frames at 1/8 at least this much slower than its probe's (the cost is its pixels'). */
+export const GPU_GROWTH = 1.5;
 /** One frame longer than this many display intervals is a runaway frame. */
 export const RUNAWAY_INTERVALS = 8;
 /** Deliveries a step that proved late is not tried again for (doubling on each failure, at most 16×). */
@@ -83,6 +106,8 @@ export interface PacerState {
   evict: boolean;
   /** Refused at admission (see above). */
   refused: boolean;
+  /** The GPU times (ms) of its admission frames and the scale each was asked at, in the order measured (at most ADMISSION_FRAMES). */
+  admissionGpu: { ms: number; scale: number }[];
   /**
    * It has fit: a full window after its admission frames, at some step, where most frames kept
    * within that step's own budget. Slowness later is taken for the machine's for a while
@@ -105,7 +130,7 @@ export function ladder(policy: Pick<Policy, 'maxDivisor'>, adaptive: boolean): P
 export function initialPacer(policy: Pick<Policy, 'maxDivisor'> = { maxDivisor: 3 }, adaptive = true): PacerState {
   const level = adaptive ? SCALES.length - 1 : 0;
   const step = ladder(policy, adaptive)[level]!;
-  return { ...step, level, adaptive, samples: [], frames: 0, strikes: 0, ceiling: -1, ceilingFrames: 0, ceilingFailures: 0, evict: false, refused: false, proven: false, evictReason: undefined };
+  return { ...step, scale: adaptive ? ADMISSION_SCALE : step.scale, level, adaptive, samples: [], frames: 0, strikes: 0, ceiling: -1, ceilingFrames: 0, ceilingFailures: 0, evict: false, refused: false, admissionGpu: [], proven: false, evictReason: undefined };
 }
 
 /** No mark: the guest is kept (each frame's judgement sets the marks it finds). */
@@ -141,7 +166,9 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
   // Every mark is judged afresh on each frame: a refusal the caller deferred (its neighbours were
   // as slow) must not outlive the admission frames it was about and come back against later ones.
   const next: PacerState = { ...state, frames, samples, ceilingFrames, ...KEEP };
-  if (state.adaptive && frames <= ADMISSION_FRAMES && state.scale === MIN_SCALE && samples.length >= ADMISSION_SAMPLES && frames === samples.length) {
+  // The probe ends after its frames: on to 1/8.
+  if (next.scale === ADMISSION_SCALE && frames >= PROBE_FRAMES) next.scale = MIN_SCALE;
+  if (state.adaptive && frames <= ADMISSION_FRAMES && (state.scale === MIN_SCALE || state.scale === ADMISSION_SCALE) && samples.length >= ADMISSION_SAMPLES && frames === samples.length) {
     // Two bars. Far past the bottom's budget (a runaway's length), a few frames suffice. Past it by
     // half again, it takes every admission frame at the first step (all of them slow: a guest
     // starting on a busy machine has a fast one among them, unless every guest is slow, which the
@@ -190,6 +217,42 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
     if (fitting >= samples.length - 1) return at(next, state.level - 1, policy);
   }
   return next;
+}
+
+/**
+ * Records one frame's GPU time (its bitmap's transfer, shared/protocol.ts), `scale`: the scale
+ * that frame was asked at. Within its admission frames, once GPU_CONFIRM_FRAMES of them at 1/8 are
+ * in, it is marked refused (`evict`, `refused`) when the fastest of those is over the bottom's
+ * budget and either GPU_GROWTH times its probe's fastest (after the probe's first; the cost grows
+ * with its pixels, so it is its own) or a runaway frame's length. The caller compares it with
+ * its neighbours' (policy/eviction.ts gpuRefusalReason). Outside admission it returns the state.
+ */
+export function pacerGpuRecord(state: PacerState, gpuMs: number, scale: number, frameIntervalMs: number, policy: Pick<Policy, 'maxDivisor'>): PacerState {
+  if (!state.adaptive || state.frames > ADMISSION_FRAMES || (scale !== MIN_SCALE && scale !== ADMISSION_SCALE)) return state;
+  const admissionGpu = [...state.admissionGpu, { ms: gpuMs, scale }];
+  const next: PacerState = { ...state, admissionGpu, ...KEEP };
+  const best = admissionGpuBest(next);
+  const bottomBudget = Math.max(1, policy.maxDivisor) * frameIntervalMs;
+  const runaway = RUNAWAY_INTERVALS * frameIntervalMs;
+  if (best.bottomFrames < GPU_CONFIRM_FRAMES || best.bottomMs <= bottomBudget) return next;
+  if (best.bottomMs < GPU_GROWTH * best.probeMs && best.bottomMs <= runaway) return next;
+  const probe = Number.isFinite(best.probeMs) ? `; at ${ADMISSION_SCALE} scale, ${Math.round(best.probeMs)} ms` : '';
+  return {
+    ...next,
+    evict: true,
+    refused: true,
+    evictReason: `refused at admission: at ${MIN_SCALE} scale its frames' GPU work takes at least ${Math.round(best.bottomMs)} ms (the fastest of ${best.bottomFrames}${probe}), more than the ${Math.round(bottomBudget)} ms between its frames at the slowest pace, so no scale and pace can fit it`,
+  };
+}
+
+/**
+ * Its admission frames' GPU times: the fastest at 1/8 and how many there are, and the fastest of
+ * its probe's but the first (which compiles its shaders); Infinity where there are none.
+ */
+export function admissionGpuBest(state: Pick<PacerState, 'admissionGpu'>): { bottomMs: number; bottomFrames: number; probeMs: number } {
+  const bottom = state.admissionGpu.filter((g) => g.scale === MIN_SCALE).map((g) => g.ms);
+  const probe = state.admissionGpu.slice(1).filter((g) => g.scale === ADMISSION_SCALE).map((g) => g.ms);
+  return { bottomMs: Math.min(...bottom), bottomFrames: bottom.length, probeMs: Math.min(...probe) };
 }
 
 /** The machine's load changed (a guest ended): steps that proved late may be tried again at once. */

@@ -75,6 +75,7 @@ function makeSupervisor(): Supervisor {
     versions,
     adaptive: true,
     pressure: () => 1,
+    compositorGpuBestSince: () => undefined,
     spawn: (_url, _surface, events, _isolation, version) => {
       const host = new FakeHost(events, version ?? {});
       hosts.push(host);
@@ -100,7 +101,7 @@ function firstFrame(layer: Layer, host: FakeHost): void {
   run.inFlight = scheduleRequest(1, now, 0, 16, 1);
   run.requestSize = { width: 8, height: 8 };
   const bitmap = { width: 8, height: 8, close: () => {} } as unknown as ImageBitmap;
-  host.events.onFrame({ type: 'frame', frameId: 1, bitmap, views: [], renderMs: 1 });
+  host.events.onFrame({ type: 'frame', frameId: 1, bitmap, views: [], renderMs: 1, gpuMs: 0 });
 }
 
 describe('failure points, through the supervisor', () => {
@@ -210,7 +211,7 @@ describe('failure points, through the supervisor', () => {
     run.requestSize = { width: 8, height: 8 };
     let closed = false;
     const bitmap = { width: 4, height: 4, close: () => (closed = true) } as unknown as ImageBitmap;
-    host.events.onFrame({ type: 'frame', frameId: 1, bitmap, views: [], renderMs: 1 });
+    host.events.onFrame({ type: 'frame', frameId: 1, bitmap, views: [], renderMs: 1, gpuMs: 0 });
     expect(closed).toBe(true);
     expect(layer.state).toBe('restarting');
     expect(layer.error?.message).toBe('frame is 4×4, it was asked for at 8×8');

@@ -21,12 +21,13 @@ const validMessage = fc.oneof(
     bitmap: fc.constant(null).map(() => new FakeImageBitmap()),
     views: fc.array(validView, { minLength: 1, maxLength: 2 }),
     renderMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+    gpuMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
   }),
   fc.record({ type: fc.constant('error'), phase: fc.constantFrom('load', 'setup', 'frame', 'snapshot', 'runtime'), message: fc.string() }),
   fc.constant({ type: 'alive' }),
 );
 /** A valid message with one field replaced by anything, or one extra field added. */
-const mutated = fc.tuple(validMessage, fc.constantFrom('type', 'frameId', 'bitmap', 'views', 'renderMs', 'phase', 'message', 'stack', 'extra', '__proto__'), small).map(
+const mutated = fc.tuple(validMessage, fc.constantFrom('type', 'frameId', 'bitmap', 'views', 'renderMs', 'gpuMs', 'phase', 'message', 'stack', 'extra', '__proto__'), small).map(
   ([m, key, value]) => {
     const copy: Record<string, unknown> = { ...m };
     Object.defineProperty(copy, key, { value, enumerable: true, configurable: true, writable: true });
@@ -58,6 +59,7 @@ const forgedFrame = fc.record(
     bitmap: fc.oneof(fc.constant(new FakeImageBitmap()), small),
     views: fc.oneof(fc.array(forgedView, { maxLength: 4 }), small),
     renderMs: fc.oneof(fc.double(), small),
+    gpuMs: fc.oneof(fc.double(), small),
     phase: fc.oneof(fc.constantFrom('load', 'setup', 'frame', 'snapshot', 'runtime', 'boot'), small),
     message: fc.oneof(fc.string(), fc.string({ minLength: 5000, maxLength: 20000 }), small),
     stack: small,

@@ -19,6 +19,7 @@ const frame = (over: Record<string, unknown> = {}) => ({
   bitmap: new FakeImageBitmap(),
   views: [view(), view({ eye: 'right' })],
   renderMs: 2.5,
+  gpuMs: 1.5,
   ...over,
 });
 
@@ -44,6 +45,8 @@ describe('guest message validation', () => {
     ['bad eye', frame({ views: [view({ eye: 'middle' })] })],
     ['huge viewport', frame({ views: [view({ viewport: { x: 0, y: 0, width: 1e9, height: 1 } })] })],
     ['infinite render time', frame({ renderMs: Infinity })],
+    ['negative GPU time', frame({ gpuMs: -1 })],
+    ['no GPU time', frame({ gpuMs: undefined })],
     ['extra field', frame({ evil: true })],
     ['unknown phase', { type: 'error', phase: 'boot', message: 'x' }],
     ['message not a string', { type: 'error', phase: 'frame', message: { toString: (): string => 'x' } }],

@@ -1,0 +1,102 @@
+// Admission by GPU time: a new worker's probe at 1/16, then its first frames at 1/8 judged by
+// their GPU time (the bitmap transfer's wait) against its probe's and its neighbours'. A GPU hog's
+// cost grows with its pixels; a queue's contention does not, and a starved machine slows everyone.
+import { describe, expect, it } from 'vitest';
+import { gpuRefusalReason } from '../../compositor/policy/eviction';
+import { ADMISSION_FRAMES, ADMISSION_SCALE, admissionGpuBest, initialPacer, MIN_SCALE, pacerGpuRecord, pacerRecord, PROBE_FRAMES, RUNAWAY_INTERVALS, type PacerState } from '../../compositor/policy/pacer';
+import { DEFAULT_POLICY } from '../../shared/limits';
+
+const policy = DEFAULT_POLICY; // every 3rd frame at the slowest: 50 ms at 60 Hz
+const frame = 1000 / 60;
+
+/**
+ * A new worker delivering frames whose latency and GPU time are `gpu(scale)` at the scale each
+ * was asked at, as the supervisor feeds them: the latency first, then the GPU time.
+ */
+function deliver(gpu: number[] | ((scale: number, i: number) => number), n = Array.isArray(gpu) ? gpu.length : 10, from: PacerState = initialPacer(policy)): PacerState {
+  let s = from;
+  for (let i = 0; i < n; i++) {
+    const scale = s.scale;
+    const ms = Array.isArray(gpu) ? gpu[i]! : gpu(scale, i);
+    s = pacerRecord(s, ms + 5, frame, policy);
+    s = pacerGpuRecord(s, ms, scale, frame, policy);
+    if (s.refused) return s;
+  }
+  return s;
+}
+
+/** The expensive shader here: its own work scales with its pixels (about 21 ms at 1/16), plus the queue's ~10 ms. */
+const shader = (scale: number) => 10 + 21 * (scale / ADMISSION_SCALE) ** 2;
+
+describe('admission by GPU time', () => {
+  it('refuses a guest whose GPU work at 1/8 is over the slowest pace and grew with its pixels, after two frames there', () => {
+    const s = deliver(shader);
+    expect(s.refused).toBe(true);
+    expect(s.evict).toBe(true);
+    // Three probe frames at 1/16, then two at 1/8: never a larger one.
+    expect(s.frames).toBe(PROBE_FRAMES + 2);
+    expect(s.evictReason).toBe("refused at admission: at 0.125 scale its frames' GPU work takes at least 94 ms (the fastest of 2; at 0.0625 scale, 31 ms), more than the 50 ms between its frames at the slowest pace, so no scale and pace can fit it");
+  });
+
+  it('judges the probe by its fastest frame after the first (which compiles its shaders)', () => {
+    // A first probe frame of 400 ms does not hide the growth: 31 → 94 ms.
+    expect(deliver((scale, i) => (i === 0 ? 400 : shader(scale))).refused).toBe(true);
+  });
+
+  it('keeps a guest whose frames are slow for the queue, not for its pixels (no growth from its probe)', () => {
+    // 60 ms at 1/16 and at 1/8: over the budget, but the same at a quarter of the pixels.
+    const s = deliver(() => 60);
+    expect(s.refused).toBe(false);
+    expect(s.evict).toBe(false);
+  });
+
+  it('refuses a guest whose frames at 1/8 are runaways, grown or not', () => {
+    const runaway = RUNAWAY_INTERVALS * frame + 20;
+    const s = deliver((scale) => (scale === ADMISSION_SCALE ? runaway - 30 : runaway));
+    expect(s.refused).toBe(true);
+  });
+
+  it('keeps a guest with one fast frame at 1/8 (judged by its fastest)', () => {
+    const s = deliver((scale, i) => (scale === MIN_SCALE && i === PROBE_FRAMES + 1 ? 20 : shader(scale)));
+    expect(s.refused).toBe(false);
+    expect(admissionGpuBest(s).bottomMs).toBe(20);
+  });
+
+  it('keeps a guest whose GPU work fits the slowest pace', () => {
+    expect(deliver((scale) => 4 + 40 * (scale / ADMISSION_SCALE) ** 2).refused).toBe(true); // 164 ms at 1/8: refused
+    expect(deliver((scale) => 4 + 10 * (scale / ADMISSION_SCALE) ** 2).refused).toBe(false); // 44 ms at 1/8: kept
+  });
+
+  it('judges only its admission frames, and nothing with adaptation off', () => {
+    // Cheap through admission, costly later (a scene that grew): not refused (the other rules see to it).
+    const later = deliver((_scale, i) => (i < ADMISSION_FRAMES ? 5 : 200), 30);
+    expect(later.scale).toBe(MIN_SCALE); // back at the bottom, where the 200 ms frames would have counted
+    expect(later.refused).toBe(false);
+    expect(later.admissionGpu.every((g) => g.ms === 5)).toBe(true);
+    expect(deliver(shader, 10, initialPacer(policy, false)).refused).toBe(false);
+  });
+});
+
+describe('refusal by GPU time, against the neighbours', () => {
+  const hog = deliver(shader);
+  const judge = (others: number[], othersStarting = false, pacer = hog) => gpuRefusalReason({ pacer, intervalMs: frame, othersStarting, othersBestGpuMs: others });
+
+  it('refuses a guest whose GPU time stands out from every other context of the same moments', () => {
+    expect(judge([2, 15])).toMatch(/^refused at admission: at 0\.125 scale its frames' GPU work/);
+  });
+
+  it('keeps it while the others are as slow (a starved GPU process), or when there is nobody to compare with', () => {
+    expect(judge([60, 80])).toBeNull();
+    expect(judge([])).toBeNull();
+  });
+
+  it('waits while another guest starts, unless even its fastest frame is a runaway', () => {
+    expect(judge([2, 15], true)).toBeNull();
+    const runaway = deliver((scale) => (scale === ADMISSION_SCALE ? 40 : RUNAWAY_INTERVALS * frame + 20));
+    expect(judge([2, 15], true, runaway)).toMatch(/^refused at admission/);
+  });
+
+  it('does nothing for a guest the pacer did not mark', () => {
+    expect(judge([2], false, deliver([5, 5, 5, 5, 5]))).toBeNull();
+  });
+});
