@@ -342,7 +342,7 @@ export class Supervisor {
     const since = run.liveness.firstFrameAt ?? this.host.now();
     const others = otherBestSince(layers, found.layer, since, (other) => other.recentGpu);
     const own = this.host.compositorGpuBestSince(since);
-    const reason = gpuRefusalReason({ pacer: run.pacer, intervalMs: this.host.clock.nominalIntervalMs(), othersStarting: othersStarting(layers, found.layer, this.waiting), othersBestGpuMs: own === undefined ? others : [...others, own] });
+    const reason = gpuRefusalReason({ pacer: run.pacer, othersBestGpuMs: own === undefined ? others : [...others, own] });
     if (reason !== null) this.evict(found.layer, reason);
   }
 

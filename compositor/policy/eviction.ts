@@ -101,10 +101,6 @@ export function evictionReason(c: EvictionCase, policy: Pick<Policy, 'evictionCo
 export interface GpuRefusalCase {
   /** The guest's pacer after its latest GPU time (pacerGpuRecord). */
   pacer: PacerState;
-  /** The display's nominal frame interval, ms. */
-  intervalMs: number;
-  /** Whether any other guest is loading or restarting. */
-  othersStarting: boolean;
   /**
    * The fastest GPU time since its first frame (the same moments as its admission frames) of each
    * other guest measured then, and of the compositor's own composite: what the shared GPU queue
@@ -117,15 +113,13 @@ export interface GpuRefusalCase {
  * Why a guest refused at admission by its GPU time (pacer.ts pacerGpuRecord) must be evicted, or
  * null to keep it for now. Its fastest GPU time at 1/8 must stand out from everyone else's of the
  * same moments (the other guests' and the compositor's own composite): when the GPU process
- * itself is starved, every context's work waits alike, and nobody is refused for it. While
- * another guest starts (a start loads the whole machine) it waits, unless even its fastest is a
- * runaway frame's length. No cooldown after another eviction: unlike a latency, the fastest of
- * several GPU times that grew with the guest's pixels is its own work, not an evicted guest's
- * leftovers.
+ * itself is starved, every context's work waits alike, and nobody is refused for it. Unlike the
+ * latency rules, not deferred while other guests start, nor after another eviction: a start or an
+ * evicted guest's leftovers lengthen everyone's waits for a moment, but a GPU time that grew with
+ * the guest's own pixels (the pacer's mark) is its own work. (Measured: under the HUD's chaos and
+ * with the whole gallery loaded at once, the gallery's shader was the only guest ever marked.)
  */
 export function gpuRefusalReason(c: GpuRefusalCase): string | null {
   if (!c.pacer.evict || !c.pacer.refused || c.othersBestGpuMs.length === 0) return null;
-  const best = admissionGpuBest(c.pacer).bottomMs;
-  if (c.othersStarting && best <= RUNAWAY_INTERVALS * c.intervalMs) return null;
-  return standsOut(best, c.othersBestGpuMs) ? (c.pacer.evictReason ?? 'refused at admission') : null;
+  return standsOut(admissionGpuBest(c.pacer).bottomMs, c.othersBestGpuMs) ? (c.pacer.evictReason ?? 'refused at admission') : null;
 }

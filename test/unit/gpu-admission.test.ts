@@ -79,7 +79,7 @@ describe('admission by GPU time', () => {
 
 describe('refusal by GPU time, against the neighbours', () => {
   const hog = deliver(shader);
-  const judge = (others: number[], othersStarting = false, pacer = hog) => gpuRefusalReason({ pacer, intervalMs: frame, othersStarting, othersBestGpuMs: others });
+  const judge = (others: number[], pacer = hog) => gpuRefusalReason({ pacer, othersBestGpuMs: others });
 
   it('refuses a guest whose GPU time stands out from every other context of the same moments', () => {
     expect(judge([2, 15])).toMatch(/^refused at admission: at 0\.125 scale its frames' GPU work/);
@@ -90,13 +90,7 @@ describe('refusal by GPU time, against the neighbours', () => {
     expect(judge([])).toBeNull();
   });
 
-  it('waits while another guest starts, unless even its fastest frame is a runaway', () => {
-    expect(judge([2, 15], true)).toBeNull();
-    const runaway = deliver((scale) => (scale === ADMISSION_SCALE ? 40 : RUNAWAY_INTERVALS * frame + 20));
-    expect(judge([2, 15], true, runaway)).toMatch(/^refused at admission/);
-  });
-
   it('does nothing for a guest the pacer did not mark', () => {
-    expect(judge([2], false, deliver([5, 5, 5, 5, 5]))).toBeNull();
+    expect(judge([2], deliver([5, 5, 5, 5, 5]))).toBeNull();
   });
 });
