@@ -62,8 +62,11 @@ export class GuestRun {
   lastScale = 1;
   /** The scale the request in flight was asked at. */
   requestScale = 1;
-  /** Its latest frames' GPU times (when they arrived, ms), at most RECENT_DELIVERIES: what a neighbour's admission is compared with. */
+  /** Its last frame's own time in frame() (its render time less the transfer's wait), ms. */
+  lastCpuMs = 0;
+  /** Its latest frames' GPU times and frame() times (when they arrived, ms), at most RECENT_DELIVERIES: what a neighbour's admission is compared with. */
   readonly recentGpu: { at: number; ms: number }[] = [];
+  readonly recentCpu: { at: number; ms: number }[] = [];
   /** Request → delivery time of the last frame, ms (includes the guest's GPU time). */
   lastLatencyMs = 0;
   /** Since when its pacer has marked it late at the bottom of its ladder without a break (null: it is not). */
@@ -113,8 +116,11 @@ export class GuestRun {
     if (this.recent.length > RECENT_DELIVERIES) this.recent.shift();
     this.lastGpuMs = frame.gpuMs;
     this.lastScale = this.requestScale;
+    this.lastCpuMs = Math.max(0, frame.renderMs - frame.gpuMs);
     this.recentGpu.push({ at: now, ms: frame.gpuMs });
+    this.recentCpu.push({ at: now, ms: this.lastCpuMs });
     if (this.recentGpu.length > RECENT_DELIVERIES) this.recentGpu.shift();
+    if (this.recentCpu.length > RECENT_DELIVERIES) this.recentCpu.shift();
     this.inFlight = null;
     this.requestSize = null;
     let outcome: Delivery = 'taken';

@@ -33,14 +33,14 @@ export function othersUnmeasured(layers: Iterable<Layer>, except: Layer, now: nu
   return false;
 }
 
-/** A run's dated figures: its deliveries' latencies (`recent`) or its frames' GPU times (`recentGpu`). */
+/** A run's dated figures: its deliveries' latencies (`recent`), or its frames' GPU or frame() times (`recentGpu`, `recentCpu`). */
 type Series = (run: GuestRun) => readonly { at: number; ms: number }[];
 
 /**
  * The fastest figure each other layer's guest had at or after `since` (those with none are left
  * out): what its neighbours managed in the same moments as a guest's admission frames, under the
  * same load (a burst of starts slows every guest at once; a GPU hog makes every guest wait). By
- * default their frames' latencies; `series` picks another figure (their GPU times).
+ * default their frames' latencies; `series` picks another figure (their GPU or frame() times).
  */
 export function otherBestSince(layers: Iterable<Layer>, except: Layer, since: number, series: Series = (run) => run.recent): number[] {
   const out: number[] = [];

@@ -11,9 +11,9 @@ import type { FrameClock } from '../frame-clock';
 import { describeError, type Layer } from '../layer';
 import { wantsFrames, type LayerEvent } from '../layer-state';
 import type { Staging } from '../live-edit/staging';
-import { evictionReason, gpuRefusalReason } from '../policy/eviction';
+import { costRefusalReason, evictionReason } from '../policy/eviction';
 import { failureAction, type LayerError } from '../policy/failure';
-import { describeStep, forgetCeiling, initialPacer, ordinal, pacerGpuRecord, pacerRecord } from '../policy/pacer';
+import { describeStep, forgetCeiling, initialPacer, ordinal, pacerCostRecord, pacerRecord } from '../policy/pacer';
 import { onCrash, type RestartRecord } from '../policy/supervisor';
 import { graceExpired, noteLife } from '../policy/watchdog';
 import type { TraceRecorder } from '../trace';
@@ -322,16 +322,16 @@ export class Supervisor {
     run.staleFrames = 0;
     this.apply(run, { type: 'frame-delivered' });
     this.pace(run, found);
-    this.gpuTimed(run, found);
+    this.costed(run, found);
   }
 
   /**
-   * Feeds the frame's GPU time to the pacer (after pace(): a run it ended is not judged again); a
-   * guest whose admission frames' GPU work cannot fit is refused.
+   * Feeds the frame's costs to the pacer (after pace(): a run it ended is not judged again); a
+   * guest whose admission frames' GPU work or own frame() time cannot fit is refused.
    */
-  private gpuTimed(run: GuestRun, found: Found): void {
+  private costed(run: GuestRun, found: Found): void {
     if (run.retired) return;
-    run.pacer = pacerGpuRecord(run.pacer, run.lastGpuMs, run.lastScale, this.host.clock.nominalIntervalMs(), this.host.policy);
+    run.pacer = pacerCostRecord(run.pacer, { gpuMs: run.lastGpuMs, cpuMs: run.lastCpuMs, scale: run.lastScale }, this.host.clock.nominalIntervalMs(), this.host.policy);
     if (!run.pacer.refused) return;
     if (found.kind === 'vetting') {
       // A new version is judged by its vetting: refused, it fails it at once (as in pace()).
@@ -340,9 +340,14 @@ export class Supervisor {
     }
     const layers = [...this.host.layers()];
     const since = run.liveness.firstFrameAt ?? this.host.now();
-    const others = otherBestSince(layers, found.layer, since, (other) => other.recentGpu);
-    const own = this.host.compositorGpuBestSince(since);
-    const reason = gpuRefusalReason({ pacer: run.pacer, othersBestGpuMs: own === undefined ? others : [...others, own] });
+    let others: number[];
+    if (run.pacer.refusedFor === 'cpu') others = otherBestSince(layers, found.layer, since, (other) => other.recentCpu);
+    else {
+      others = otherBestSince(layers, found.layer, since, (other) => other.recentGpu);
+      const own = this.host.compositorGpuBestSince(since);
+      if (own !== undefined) others.push(own);
+    }
+    const reason = costRefusalReason({ pacer: run.pacer, othersBestMs: others });
     if (reason !== null) this.evict(found.layer, reason);
   }
 

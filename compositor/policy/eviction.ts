@@ -18,7 +18,7 @@
 //     for a refusal at admission, every other guest has frames to compare with, and its admission
 //     frames are compared with the others' frames of the same moments.
 import type { Policy } from '../../shared/limits';
-import { admissionGpuBest, bestLatency, RUNAWAY_INTERVALS, standsOut, type PacerState } from './pacer';
+import { admissionBest, bestLatency, RUNAWAY_INTERVALS, standsOut, type PacerState } from './pacer';
 
 export interface EvictionCase {
   /** The guest's pacer after its latest frame. */
@@ -98,28 +98,34 @@ export function evictionReason(c: EvictionCase, policy: Pick<Policy, 'evictionCo
   return reason;
 }
 
-export interface GpuRefusalCase {
-  /** The guest's pacer after its latest GPU time (pacerGpuRecord). */
+export interface CostRefusalCase {
+  /** The guest's pacer after its latest frame's costs (pacerCostRecord). */
   pacer: PacerState;
   /**
-   * The fastest GPU time since its first frame (the same moments as its admission frames) of each
-   * other guest measured then, and of the compositor's own composite: what the shared GPU queue
-   * let everyone else do meanwhile.
+   * For a refusal by GPU time: the fastest GPU time since its first frame (the same moments as
+   * its admission frames) of each other guest measured then, and of the compositor's own
+   * composite; by CPU time: each other guest's fastest frame() time then.
    */
-  othersBestGpuMs: readonly number[];
+  othersBestMs: readonly number[];
 }
 
 /**
- * Why a guest refused at admission by its GPU time (pacer.ts pacerGpuRecord) must be evicted, or
- * null to keep it for now. Its fastest GPU time at 1/8 must stand out from everyone else's of the
- * same moments (the other guests' and the compositor's own composite): when the GPU process
- * itself is starved, every context's work waits alike, and nobody is refused for it. Unlike the
- * latency rules, not deferred while other guests start, nor after another eviction: a start or an
- * evicted guest's leftovers lengthen everyone's waits for a moment, but a GPU time that grew with
- * the guest's own pixels (the pacer's mark) is its own work. (Measured: under the HUD's chaos and
- * with the whole gallery loaded at once, the gallery's shader was the only guest ever marked.)
+ * Why a guest refused at admission by its costs (pacer.ts pacerCostRecord) must be evicted, or
+ * null to keep it for now. Its figure must stand out from everyone else's of the same moments:
+ * when the machine is starved, every context's work waits alike (the GPU process's queue, the
+ * cores), and nobody is refused for it. By GPU time, with nobody to compare with it waits; by
+ * CPU time, alone, its frame()'s own time is its own. Unlike the latency rules, not deferred
+ * while other guests start, nor after another eviction: a start or an evicted guest's leftovers
+ * lengthen everyone's waits for a moment, but a GPU time that grew with the guest's own pixels, or
+ * the fastest of its own frame() calls, is its own work. (Measured: under the HUD's chaos and with
+ * the whole gallery loaded at once, only the gallery's shader was ever marked for GPU time, and
+ * only its slow-frames and memory-growth fixtures for CPU time: the demos' fastest frame() then
+ * took 0–1 ms.)
  */
-export function gpuRefusalReason(c: GpuRefusalCase): string | null {
-  if (!c.pacer.evict || !c.pacer.refused || c.othersBestGpuMs.length === 0) return null;
-  return standsOut(admissionGpuBest(c.pacer).bottomMs, c.othersBestGpuMs) ? (c.pacer.evictReason ?? 'refused at admission') : null;
+export function costRefusalReason(c: CostRefusalCase): string | null {
+  if (!c.pacer.evict || !c.pacer.refused || c.pacer.refusedFor === undefined) return null;
+  const best = admissionBest(c.pacer);
+  const own = c.pacer.refusedFor === 'gpu' ? best.bottomMs : best.cpuMs;
+  if (c.othersBestMs.length === 0) return c.pacer.refusedFor === 'cpu' ? (c.pacer.evictReason ?? 'refused at admission') : null;
+  return standsOut(own, c.othersBestMs) ? (c.pacer.evictReason ?? 'refused at admission') : null;
 }

@@ -30,7 +30,11 @@
 //     its own work, not the queue's contention, which does not) or a runaway frame's length, it is
 //     marked for refusal, whatever its
 //     neighbours' latencies (a GPU hog stretches every guest's latency alike, not their GPU time:
-//     the caller compares its figure with theirs, policy/eviction.ts gpuRefusalReason).
+//     the caller compares its figure with theirs, policy/eviction.ts costRefusalReason).
+//   - Refusal by CPU time at admission: when the fastest frame() of its first ADMISSION_SAMPLES
+//     but the first takes longer than the bottom's budget, its own thread's work cannot fit even
+//     the slowest pace, and no scale shortens it: marked for refusal (the caller compares it with
+//     its neighbours' frame() times).
 //   - Runaway: one frame that takes more than RUNAWAY_INTERVALS intervals puts the guest at once at
 //     the bottom of the ladder; a second one there, once it has RUNAWAY_SETTLE frames there, marks
 //     it for eviction (the caller then asks whether its fastest frames stand out).
@@ -106,8 +110,10 @@ export interface PacerState {
   evict: boolean;
   /** Refused at admission (see above). */
   refused: boolean;
-  /** The GPU times (ms) of its admission frames and the scale each was asked at, in the order measured (at most ADMISSION_FRAMES). */
-  admissionGpu: { ms: number; scale: number }[];
+  /** Its admission frames' costs, in order (at most ADMISSION_FRAMES; pacerCostRecord). */
+  admissionCosts: FrameCost[];
+  /** What a refusal at admission was for: its GPU time or its frame()'s own time (pacerCostRecord); undefined: neither. */
+  refusedFor: 'gpu' | 'cpu' | undefined;
   /**
    * It has fit: a full window after its admission frames, at some step, where most frames kept
    * within that step's own budget. Slowness later is taken for the machine's for a while
@@ -130,7 +136,7 @@ export function ladder(policy: Pick<Policy, 'maxDivisor'>, adaptive: boolean): P
 export function initialPacer(policy: Pick<Policy, 'maxDivisor'> = { maxDivisor: 3 }, adaptive = true): PacerState {
   const level = adaptive ? SCALES.length - 1 : 0;
   const step = ladder(policy, adaptive)[level]!;
-  return { ...step, scale: adaptive ? ADMISSION_SCALE : step.scale, level, adaptive, samples: [], frames: 0, strikes: 0, ceiling: -1, ceilingFrames: 0, ceilingFailures: 0, evict: false, refused: false, admissionGpu: [], proven: false, evictReason: undefined };
+  return { ...step, scale: adaptive ? ADMISSION_SCALE : step.scale, level, adaptive, samples: [], frames: 0, strikes: 0, ceiling: -1, ceilingFrames: 0, ceilingFailures: 0, evict: false, refused: false, admissionCosts: [], refusedFor: undefined, proven: false, evictReason: undefined };
 }
 
 /** No mark: the guest is kept (each frame's judgement sets the marks it finds). */
@@ -219,40 +225,55 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
   return next;
 }
 
-/**
- * Records one frame's GPU time (its bitmap's transfer, shared/protocol.ts), `scale`: the scale
- * that frame was asked at. Within its admission frames, once GPU_CONFIRM_FRAMES of them at 1/8 are
- * in, it is marked refused (`evict`, `refused`) when the fastest of those is over the bottom's
- * budget and either GPU_GROWTH times its probe's fastest (after the probe's first; the cost grows
- * with its pixels, so it is its own) or a runaway frame's length. The caller compares it with
- * its neighbours' (policy/eviction.ts gpuRefusalReason). Outside admission it returns the state.
- */
-export function pacerGpuRecord(state: PacerState, gpuMs: number, scale: number, frameIntervalMs: number, policy: Pick<Policy, 'maxDivisor'>): PacerState {
-  if (!state.adaptive || state.frames > ADMISSION_FRAMES || (scale !== MIN_SCALE && scale !== ADMISSION_SCALE)) return state;
-  const admissionGpu = [...state.admissionGpu, { ms: gpuMs, scale }];
-  const next: PacerState = { ...state, admissionGpu, ...KEEP };
-  const best = admissionGpuBest(next);
-  const bottomBudget = Math.max(1, policy.maxDivisor) * frameIntervalMs;
-  const runaway = RUNAWAY_INTERVALS * frameIntervalMs;
-  if (best.bottomFrames < GPU_CONFIRM_FRAMES || best.bottomMs <= bottomBudget) return next;
-  if (best.bottomMs < GPU_GROWTH * best.probeMs && best.bottomMs <= runaway) return next;
-  const probe = Number.isFinite(best.probeMs) ? `; at ${ADMISSION_SCALE} scale, ${Math.round(best.probeMs)} ms` : '';
-  return {
-    ...next,
-    evict: true,
-    refused: true,
-    evictReason: `refused at admission: at ${MIN_SCALE} scale its frames' GPU work takes at least ${Math.round(best.bottomMs)} ms (the fastest of ${best.bottomFrames}${probe}), more than the ${Math.round(bottomBudget)} ms between its frames at the slowest pace, so no scale and pace can fit it`,
-  };
+/** What one admission frame cost: its GPU time, its own thread's time in frame(), and the scale it was asked at. */
+export interface FrameCost {
+  gpuMs: number;
+  cpuMs: number;
+  scale: number;
 }
 
 /**
- * Its admission frames' GPU times: the fastest at 1/8 and how many there are, and the fastest of
- * its probe's but the first (which compiles its shaders); Infinity where there are none.
+ * Records one frame's costs (shared/protocol.ts: its GPU time is its bitmap transfer's wait, its
+ * CPU time the rest of its render time). Within its admission frames it is marked refused
+ * (`evict`, `refused`, `refusedFor`) when
+ *   - 'gpu': once GPU_CONFIRM_FRAMES frames at 1/8 are in, the fastest of their GPU times is over
+ *     the bottom's budget and either GPU_GROWTH times its probe's fastest (after the probe's
+ *     first; the cost grows with its pixels, so it is its own) or a runaway frame's length;
+ *   - 'cpu': once ADMISSION_SAMPLES frames are in, the fastest of their frame() times but the
+ *     first's (which builds its scene) is over the bottom's budget: no scale shortens its own
+ *     thread's work, and it cannot deliver a frame at even the slowest pace.
+ * The caller compares the figure with its neighbours' (policy/eviction.ts costRefusalReason).
+ * Outside admission it returns the state.
  */
-export function admissionGpuBest(state: Pick<PacerState, 'admissionGpu'>): { bottomMs: number; bottomFrames: number; probeMs: number } {
-  const bottom = state.admissionGpu.filter((g) => g.scale === MIN_SCALE).map((g) => g.ms);
-  const probe = state.admissionGpu.slice(1).filter((g) => g.scale === ADMISSION_SCALE).map((g) => g.ms);
-  return { bottomMs: Math.min(...bottom), bottomFrames: bottom.length, probeMs: Math.min(...probe) };
+export function pacerCostRecord(state: PacerState, cost: FrameCost, frameIntervalMs: number, policy: Pick<Policy, 'maxDivisor'>): PacerState {
+  if (!state.adaptive || state.frames > ADMISSION_FRAMES || (cost.scale !== MIN_SCALE && cost.scale !== ADMISSION_SCALE)) return state;
+  const admissionCosts = [...state.admissionCosts, cost];
+  const next: PacerState = { ...state, admissionCosts, ...KEEP, refusedFor: undefined };
+  const best = admissionBest(next);
+  const bottomBudget = Math.max(1, policy.maxDivisor) * frameIntervalMs;
+  const runaway = RUNAWAY_INTERVALS * frameIntervalMs;
+  const refuse = (refusedFor: 'gpu' | 'cpu', evictReason: string): PacerState => ({ ...next, evict: true, refused: true, refusedFor, evictReason });
+  const slowest = `more than the ${Math.round(bottomBudget)} ms between its frames at the slowest pace`;
+  if (best.bottomFrames >= GPU_CONFIRM_FRAMES && best.bottomMs > bottomBudget && (best.bottomMs >= GPU_GROWTH * best.probeMs || best.bottomMs > runaway)) {
+    const probe = Number.isFinite(best.probeMs) ? `; at ${ADMISSION_SCALE} scale, ${Math.round(best.probeMs)} ms` : '';
+    return refuse('gpu', `refused at admission: at ${MIN_SCALE} scale its frames' GPU work takes at least ${Math.round(best.bottomMs)} ms (the fastest of ${best.bottomFrames}${probe}), ${slowest}, so no scale and pace can fit it`);
+  }
+  if (best.cpuFrames >= ADMISSION_SAMPLES - 1 && best.cpuMs > bottomBudget) {
+    return refuse('cpu', `refused at admission: its frame() itself takes at least ${Math.round(best.cpuMs)} ms of its thread's time (the fastest of ${best.cpuFrames}), ${slowest}, and no scale shortens it`);
+  }
+  return next;
+}
+
+/**
+ * Its admission frames' costs: the fastest GPU time at 1/8 and how many there are, the fastest of
+ * its probe's but the first (which compiles its shaders), and the fastest frame() time but the
+ * first's and how many; Infinity where there are none.
+ */
+export function admissionBest(state: Pick<PacerState, 'admissionCosts'>): { bottomMs: number; bottomFrames: number; probeMs: number; cpuMs: number; cpuFrames: number } {
+  const bottom = state.admissionCosts.filter((c) => c.scale === MIN_SCALE).map((c) => c.gpuMs);
+  const probe = state.admissionCosts.slice(1).filter((c) => c.scale === ADMISSION_SCALE).map((c) => c.gpuMs);
+  const cpu = state.admissionCosts.slice(1).map((c) => c.cpuMs);
+  return { bottomMs: Math.min(...bottom), bottomFrames: bottom.length, probeMs: Math.min(...probe), cpuMs: Math.min(...cpu), cpuFrames: cpu.length };
 }
 
 /** The machine's load changed (a guest ended): steps that proved late may be tried again at once. */

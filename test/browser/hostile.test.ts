@@ -165,8 +165,9 @@ describe('each hostile guest beside a healthy one', () => {
       expect(throughout.fps / baselineFps, 'compositor frame rate vs baseline, throughout').toBeGreaterThanOrEqual(0.9);
       expect(throughout.healthyShare, 'healthy guest presented share, throughout, against its own alone').toBeGreaterThanOrEqual(0.25 * baselineHealthy);
     }
-    // A guest too slow for any scale is refused as its first frames come in, or made smaller, then slower, and evicted at the bottom.
-    if (fixture.file === 'slow-frames.js' && !/refused at admission/.test(end.s.layers[1]!.error ?? '')) expect(end.s.layers[1]!.pacing, 'throttled to every 3rd frame before eviction').toBe(3);
+    // A guest too slow for any scale (slow-frames' own frame(), the shader's GPU work) is refused
+    // as its first frames come in: the catalog's error says so, and it never rendered larger.
+    if (fixture.file === 'slow-frames.js' || fixture.file === 'expensive-shader.js') expect(end.s.layers[1]!.scale, 'never rendered above 1/8').toBeLessThanOrEqual(0.125);
     if (fixture.file === 'message-flood.js') expect(end.s.layers[1]!.strayMessages).toBeGreaterThan(64);
     await page.close();
   });

@@ -1,25 +1,26 @@
-// Admission by GPU time: a new worker's probe at 1/16, then its first frames at 1/8 judged by
-// their GPU time (the bitmap transfer's wait) against its probe's and its neighbours'. A GPU hog's
-// cost grows with its pixels; a queue's contention does not, and a starved machine slows everyone.
+// Admission by cost: a new worker's probe at 1/16, then its first frames at 1/8 judged by their
+// GPU time (the bitmap transfer's wait) against its probe's and its neighbours', and by its own
+// frame() time. A GPU hog's cost grows with its pixels; a queue's contention does not, and a
+// starved machine slows everyone.
 import { describe, expect, it } from 'vitest';
-import { gpuRefusalReason } from '../../compositor/policy/eviction';
-import { ADMISSION_FRAMES, ADMISSION_SCALE, admissionGpuBest, initialPacer, MIN_SCALE, pacerGpuRecord, pacerRecord, PROBE_FRAMES, RUNAWAY_INTERVALS, type PacerState } from '../../compositor/policy/pacer';
+import { costRefusalReason } from '../../compositor/policy/eviction';
+import { ADMISSION_FRAMES, ADMISSION_SCALE, admissionBest, initialPacer, MIN_SCALE, pacerCostRecord, pacerRecord, PROBE_FRAMES, RUNAWAY_INTERVALS, type PacerState } from '../../compositor/policy/pacer';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
 const policy = DEFAULT_POLICY; // every 3rd frame at the slowest: 50 ms at 60 Hz
 const frame = 1000 / 60;
 
 /**
- * A new worker delivering frames whose latency and GPU time are `gpu(scale)` at the scale each
- * was asked at, as the supervisor feeds them: the latency first, then the GPU time.
+ * A new worker delivering frames whose GPU time is `gpu(scale)` at the scale each was asked at,
+ * and whose frame() takes `cpu` ms, as the supervisor feeds them: the latency first, then the costs.
  */
-function deliver(gpu: number[] | ((scale: number, i: number) => number), n = Array.isArray(gpu) ? gpu.length : 10, from: PacerState = initialPacer(policy)): PacerState {
+function deliver(gpu: number[] | ((scale: number, i: number) => number), n = Array.isArray(gpu) ? gpu.length : 10, from: PacerState = initialPacer(policy), cpu: (i: number) => number = () => 1): PacerState {
   let s = from;
   for (let i = 0; i < n; i++) {
     const scale = s.scale;
-    const ms = Array.isArray(gpu) ? gpu[i]! : gpu(scale, i);
-    s = pacerRecord(s, ms + 5, frame, policy);
-    s = pacerGpuRecord(s, ms, scale, frame, policy);
+    const gpuMs = Array.isArray(gpu) ? gpu[i]! : gpu(scale, i);
+    s = pacerRecord(s, gpuMs + cpu(i) + 5, frame, policy);
+    s = pacerCostRecord(s, { gpuMs, cpuMs: cpu(i), scale }, frame, policy);
     if (s.refused) return s;
   }
   return s;
@@ -32,6 +33,7 @@ describe('admission by GPU time', () => {
   it('refuses a guest whose GPU work at 1/8 is over the slowest pace and grew with its pixels, after two frames there', () => {
     const s = deliver(shader);
     expect(s.refused).toBe(true);
+    expect(s.refusedFor).toBe('gpu');
     expect(s.evict).toBe(true);
     // Three probe frames at 1/16, then two at 1/8: never a larger one.
     expect(s.frames).toBe(PROBE_FRAMES + 2);
@@ -59,7 +61,7 @@ describe('admission by GPU time', () => {
   it('keeps a guest with one fast frame at 1/8 (judged by its fastest)', () => {
     const s = deliver((scale, i) => (scale === MIN_SCALE && i === PROBE_FRAMES + 1 ? 20 : shader(scale)));
     expect(s.refused).toBe(false);
-    expect(admissionGpuBest(s).bottomMs).toBe(20);
+    expect(admissionBest(s).bottomMs).toBe(20);
   });
 
   it('keeps a guest whose GPU work fits the slowest pace', () => {
@@ -72,14 +74,28 @@ describe('admission by GPU time', () => {
     const later = deliver((_scale, i) => (i < ADMISSION_FRAMES ? 5 : 200), 30);
     expect(later.scale).toBe(MIN_SCALE); // back at the bottom, where the 200 ms frames would have counted
     expect(later.refused).toBe(false);
-    expect(later.admissionGpu.every((g) => g.ms === 5)).toBe(true);
+    expect(later.admissionCosts.every((c) => c.gpuMs === 5)).toBe(true);
     expect(deliver(shader, 10, initialPacer(policy, false)).refused).toBe(false);
+  });
+});
+
+describe('admission by its own frame() time', () => {
+  it('refuses a guest whose frame() alone outlasts the slowest pace, from its 4th frame (its first builds its scene)', () => {
+    // The gallery's slow-frames: 60 ms of its own thread a frame, whatever its scale.
+    const s = deliver(() => 2, 10, initialPacer(policy), (i) => (i === 0 ? 200 : 60));
+    expect([s.refused, s.refusedFor, s.frames]).toEqual([true, 'cpu', 4]);
+    expect(s.evictReason).toBe('refused at admission: its frame() itself takes at least 60 ms of its thread\'s time (the fastest of 3), more than the 50 ms between its frames at the slowest pace, and no scale shortens it');
+  });
+
+  it('keeps a guest with one quick frame() among slow ones, or whose first frame() alone is slow', () => {
+    expect(deliver(() => 2, 10, initialPacer(policy), (i) => (i === 2 ? 5 : 60)).refused).toBe(false);
+    expect(deliver(() => 2, 10, initialPacer(policy), (i) => (i === 0 ? 400 : 3)).refused).toBe(false);
   });
 });
 
 describe('refusal by GPU time, against the neighbours', () => {
   const hog = deliver(shader);
-  const judge = (others: number[], pacer = hog) => gpuRefusalReason({ pacer, othersBestGpuMs: others });
+  const judge = (others: number[], pacer = hog) => costRefusalReason({ pacer, othersBestMs: others });
 
   it('refuses a guest whose GPU time stands out from every other context of the same moments', () => {
     expect(judge([2, 15])).toMatch(/^refused at admission: at 0\.125 scale its frames' GPU work/);
@@ -92,5 +108,19 @@ describe('refusal by GPU time, against the neighbours', () => {
 
   it('does nothing for a guest the pacer did not mark', () => {
     expect(judge([2], deliver([5, 5, 5, 5, 5]))).toBeNull();
+  });
+});
+
+describe('refusal by CPU time, against the neighbours', () => {
+  const slow = deliver(() => 2, 10, initialPacer(policy), () => 60);
+  const judge = (others: number[]) => costRefusalReason({ pacer: slow, othersBestMs: others });
+
+  it('refuses it beside guests whose frame() is quick, and alone (its own thread is its own)', () => {
+    expect(judge([0, 1])).toMatch(/^refused at admission: its frame\(\) itself/);
+    expect(judge([])).toMatch(/^refused at admission/);
+  });
+
+  it('keeps it while the others\' frame() calls are as slow (every thread starved)', () => {
+    expect(judge([45, 70])).toBeNull();
   });
 });
