@@ -322,15 +322,17 @@ export class Supervisor {
     run.staleFrames = 0;
     this.apply(run, { type: 'frame-delivered' });
     this.pace(run, found);
-    this.costed(run, found);
+    this.costed(run);
   }
 
   /**
    * Feeds the frame's costs to the pacer (after pace(): a run it ended is not judged again); a
    * guest whose admission frames' GPU work or own frame() time cannot fit is refused.
    */
-  private costed(run: GuestRun, found: Found): void {
-    if (run.retired) return;
+  private costed(run: GuestRun): void {
+    // Found afresh: pace() may have ended the run or its vetting.
+    const found = run.retired ? null : this.find(run);
+    if (!found) return;
     run.pacer = pacerCostRecord(run.pacer, { gpuMs: run.lastGpuMs, cpuMs: run.lastCpuMs, scale: run.lastScale }, this.host.clock.nominalIntervalMs(), this.host.policy);
     if (!run.pacer.refused) return;
     if (found.kind === 'vetting') {
