@@ -45,7 +45,7 @@ export interface LayerStats {
   surface: { width: number; height: number };
   /** The guest's own time for its last frame, ms. */
   renderMs: number;
-  /** The own GPU time of its last measured frame, ms (fences before and after its frame(); 0 before one). */
+  /** Its last frame's GPU time, ms: the bitmap transfer's wait for the GPU process (its work and what was queued ahead; 0 before a frame). */
   gpuMs: number;
   /** How long its running worker took to load its module graph and to run setup(), ms, as the runtime measured them (undefined before it started). */
   loadMs: number | undefined;
@@ -202,7 +202,7 @@ function layerStats(layer: Layer, latestPoseTime: number | undefined, reload: Re
     medianLatencyMs: median(run?.pacer.samples ?? []),
     surface: { ...layer.surface },
     renderMs: run?.lastRenderMs ?? 0,
-    gpuMs: run?.lastGpuMs ?? 0,
+    gpuMs: run?.recent.at(-1)?.gpuMs ?? 0,
     loadMs: run?.initTimings?.loadMs,
     setupMs: run?.initTimings?.setupMs,
     superseded: layer.superseded,

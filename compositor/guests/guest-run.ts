@@ -29,6 +29,19 @@ export interface RequestPose {
 /** What became of a delivered frame: taken (replacing an unshown one or not), or closed as answering no request. */
 export type Delivery = 'taken' | 'superseded' | 'unasked';
 
+/**
+ * One delivery: when it arrived, its request → delivery latency (`ms`), its GPU time (the bitmap
+ * transfer's wait, shared/protocol.ts), its own time in frame() (its render time less that wait),
+ * and the scale it was asked at.
+ */
+export interface RecentDelivery {
+  at: number;
+  ms: number;
+  gpuMs: number;
+  cpuMs: number;
+  scale: number;
+}
+
 /** Deliveries a run remembers in `recent`. */
 export const RECENT_DELIVERIES = 30;
 
@@ -57,25 +70,19 @@ export class GuestRun {
   shownPose: RequestPose | null = null;
   /** The guest's own time for its last frame, ms. */
   lastRenderMs = 0;
-  /** The GPU time of its last frame (its bitmap's transfer, protocol.ts), ms, and the scale that frame was asked at. */
-  lastGpuMs = 0;
-  lastScale = 1;
   /** The scale the request in flight was asked at. */
   requestScale = 1;
-  /** Its last frame's own time in frame() (its render time less the transfer's wait), ms. */
-  lastCpuMs = 0;
-  /** Its latest frames' GPU times and frame() times (when they arrived, ms), at most RECENT_DELIVERIES: what a neighbour's admission is compared with. */
-  readonly recentGpu: { at: number; ms: number }[] = [];
-  readonly recentCpu: { at: number; ms: number }[] = [];
   /** Request → delivery time of the last frame, ms (includes the guest's GPU time). */
   lastLatencyMs = 0;
   /** Since when its pacer has marked it late at the bottom of its ladder without a break (null: it is not). */
   lateSince: number | null = null;
   /**
-   * Its latest deliveries (when, and their request → delivery time), at most RECENT_DELIVERIES,
-   * across the pacer's steps: what a neighbour's admission is compared with (guests/neighbours.ts).
+   * Its latest deliveries (when, their latency, GPU time, frame() time and scale), at most
+   * RECENT_DELIVERIES, across the pacer's steps: the newest is what the admission judges
+   * (policy/pacer.ts pacerCostRecord), all of them what a neighbour's admission is compared with
+   * (guests/neighbours.ts).
    */
-  readonly recent: { at: number; ms: number }[] = [];
+  readonly recent: RecentDelivery[] = [];
   liveness: Liveness;
   pacer: PacerState = initialPacer();
   /** Compositor frames since this run was last asked for a frame. */
@@ -112,15 +119,8 @@ export class GuestRun {
       return 'unasked';
     }
     this.lastLatencyMs = now - this.inFlight.sentAt;
-    this.recent.push({ at: now, ms: this.lastLatencyMs });
+    this.recent.push({ at: now, ms: this.lastLatencyMs, gpuMs: frame.gpuMs, cpuMs: Math.max(0, frame.renderMs - frame.gpuMs), scale: this.requestScale });
     if (this.recent.length > RECENT_DELIVERIES) this.recent.shift();
-    this.lastGpuMs = frame.gpuMs;
-    this.lastScale = this.requestScale;
-    this.lastCpuMs = Math.max(0, frame.renderMs - frame.gpuMs);
-    this.recentGpu.push({ at: now, ms: frame.gpuMs });
-    this.recentCpu.push({ at: now, ms: this.lastCpuMs });
-    if (this.recentGpu.length > RECENT_DELIVERIES) this.recentGpu.shift();
-    if (this.recentCpu.length > RECENT_DELIVERIES) this.recentCpu.shift();
     this.inFlight = null;
     this.requestSize = null;
     let outcome: Delivery = 'taken';

@@ -3,7 +3,7 @@
 // recent frames. Reads only; the supervisor decides.
 import type { Policy } from '../../shared/limits';
 import type { Layer } from '../layer';
-import type { GuestRun } from './guest-run';
+import type { RecentDelivery } from './guest-run';
 import { bestLatency } from '../policy/pacer';
 
 /** Loading or restarting, and not waiting for a start slot (a layer that waits loads nothing). */
@@ -33,22 +33,22 @@ export function othersUnmeasured(layers: Iterable<Layer>, except: Layer, now: nu
   return false;
 }
 
-/** A run's dated figures: its deliveries' latencies (`recent`), or its frames' GPU or frame() times (`recentGpu`, `recentCpu`). */
-type Series = (run: GuestRun) => readonly { at: number; ms: number }[];
+/** Which figure of a run's recent deliveries: latency (`ms`), GPU time or frame() time. */
+type Figure = keyof Pick<RecentDelivery, 'ms' | 'gpuMs' | 'cpuMs'>;
 
 /**
  * The fastest figure each other layer's guest had at or after `since` (those with none are left
  * out): what its neighbours managed in the same moments as a guest's admission frames, under the
  * same load (a burst of starts slows every guest at once; a GPU hog makes every guest wait). By
- * default their frames' latencies; `series` picks another figure (their GPU or frame() times).
+ * default their frames' latencies; `figure` picks another (their GPU or frame() times).
  */
-export function otherBestSince(layers: Iterable<Layer>, except: Layer, since: number, series: Series = (run) => run.recent): number[] {
+export function otherBestSince(layers: Iterable<Layer>, except: Layer, since: number, figure: Figure = 'ms'): number[] {
   const out: number[] = [];
   for (const layer of layers) {
     const run = layer.liveRun;
     if (layer === except || !run) continue;
     let best = Infinity;
-    for (const d of series(run)) if (d.at >= since && d.ms < best) best = d.ms;
+    for (const d of run.recent) if (d.at >= since && d[figure] < best) best = d[figure];
     if (best < Infinity) out.push(best);
   }
   return out;
@@ -63,4 +63,3 @@ export function otherBestLatencies(layers: Iterable<Layer>, except: Layer): numb
   }
   return out;
 }
-

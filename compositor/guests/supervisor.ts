@@ -332,8 +332,9 @@ export class Supervisor {
   private costed(run: GuestRun): void {
     // Found afresh: pace() may have ended the run or its vetting.
     const found = run.retired ? null : this.find(run);
-    if (!found) return;
-    run.pacer = pacerCostRecord(run.pacer, { gpuMs: run.lastGpuMs, cpuMs: run.lastCpuMs, scale: run.lastScale }, this.host.clock.nominalIntervalMs(), this.host.policy);
+    const last = run.recent.at(-1);
+    if (!found || !last) return;
+    run.pacer = pacerCostRecord(run.pacer, last, this.host.clock.nominalIntervalMs(), this.host.policy);
     if (!run.pacer.refused) return;
     if (found.kind === 'vetting') {
       // A new version is judged by its vetting: refused, it fails it at once (as in pace()).
@@ -342,13 +343,10 @@ export class Supervisor {
     }
     const layers = [...this.host.layers()];
     const since = run.liveness.firstFrameAt ?? this.host.now();
-    let others: number[];
-    if (run.pacer.refusedFor === 'cpu') others = otherBestSince(layers, found.layer, since, (other) => other.recentCpu);
-    else {
-      others = otherBestSince(layers, found.layer, since, (other) => other.recentGpu);
-      const own = this.host.compositorGpuBestSince(since);
-      if (own !== undefined) others.push(own);
-    }
+    const others = otherBestSince(layers, found.layer, since, run.pacer.refusedFor === 'cpu' ? 'cpuMs' : 'gpuMs');
+    // For GPU time, the compositor's own composite shares the queue: it is compared with too.
+    const own = run.pacer.refusedFor === 'gpu' ? this.host.compositorGpuBestSince(since) : undefined;
+    if (own !== undefined) others.push(own);
     const reason = costRefusalReason({ pacer: run.pacer, othersBestMs: others });
     if (reason !== null) this.evict(found.layer, reason);
   }
