@@ -9,6 +9,7 @@
 //   - the most three.js demo guests held at ≥ 0.9× with every guest fresh at ≥ 10 fps;
 //   - the composite's own cost: the GPU process's CPU time per frame (CDP SystemInfo), with the
 //     default demos rendering, frozen, and unloaded;
+//   - what one restart of a crashing guest costs the compositor, in frames;
 //   - the planner's own cost per frame (its pure functions, timed in Node).
 import type { Browser, Page } from 'playwright-core';
 import { compositorUrl, launchBrowser, newPage, pageRafRate } from '../tooling/driver/harness';
@@ -17,6 +18,7 @@ import type { CompositorStats } from '../compositor/stats';
 import { budgetRecord, initialBudget } from '../compositor/policy/frame-budget';
 import { initialPacer, pacerRecord } from '../compositor/policy/pacer';
 import { DEFAULT_POLICY } from '../shared/limits';
+import { median } from '../shared/median';
 
 const VIEWPORT = { width: 1280, height: 720 };
 const TRIVIAL = 'demos/solid.js?color=00ff00';
@@ -109,7 +111,7 @@ async function allRunning(page: Page, n: number, timeout = 60_000): Promise<bool
 
 /**
  * `--cases=a,b`: run only the section 8 cases whose names contain one of these (e.g. `chaos`,
- * `every hostile`, `one at a time`, `three.js guests`, `planner`); all by default.
+ * `every hostile`, `one at a time`, `three.js guests`, `restart cost`, `planner`); all by default.
  */
 const CASES = process.argv.find((a) => a.startsWith('--cases='))?.slice('--cases='.length).split(',').filter(Boolean) ?? [];
 const wanted = (name: string) => CASES.length === 0 || CASES.some((c) => name.includes(c));
@@ -245,6 +247,47 @@ export async function benchBudget(appUrl: string): Promise<void> {
     held = n;
   }
   if (wanted('three.js guests')) console.log(`   most three.js guests held: ${held}`);
+
+  // What a restart costs the compositor: beside the cubes and particles demos and the healthy
+  // guest, the compositor's frames in the 5 s after loading a guest that starts once (a solid
+  // colour) against one that crashes 4 times (throw-in-frame: one start, 3 restarts, quarantined),
+  // alternating, 3 of each (RESTART_RUNS=16: 8 of each). The difference over 3 is one restart's
+  // cost, in frames; and how soon each restart has the guest running again.
+  if (wanted('restart cost')) {
+    const frames: Record<'once' | 'crashing', number[]> = { once: [], crashing: [] };
+    const backMs: number[] = [];
+    for (let i = 0; i < Number(process.env.RESTART_RUNS ?? 6); i++) {
+      const kind = i % 2 === 0 ? 'once' : 'crashing';
+      await browser.close();
+      browser = await launchBrowser();
+      const page = await open(browser, appUrl, ['demos/cubes.js', 'demos/particles.js', HEALTHY], 'adapt on');
+      await allRunning(page, 3);
+      await page.waitForTimeout(3000);
+      const guest = new URL(kind === 'once' ? 'demos/solid.js?color=ff0000&rect=0.5,0,0.5,1' : 'demos/hostile/throw-in-frame.js', appUrl).toString();
+      const got = await page.evaluate(async (url) => {
+        const f0 = window.compositor.stats().frames;
+        const t0 = performance.now();
+        const id = window.compositor.load(url);
+        await new Promise((done) => setTimeout(done, 5000));
+        const s = window.compositor.stats();
+        const layer = s.layers.find((l) => l.id === id);
+        // Each restart's crash → running again: 'restarting' to the next 'running' in its history.
+        const back: number[] = [];
+        layer?.history.forEach((e, at) => {
+          const next = e.state === 'restarting' ? layer.history.slice(at).find((x) => x.state === 'running') : undefined;
+          if (next) back.push(next.t - e.t);
+        });
+        return { fps: ((s.frames - f0) * 1000) / (performance.now() - t0), restarts: layer?.restarts ?? -1, back };
+      }, guest);
+      if (kind === 'crashing' && got.restarts !== 3) console.log(`     (the crashing guest restarted ${got.restarts} times in this run, not 3)`);
+      if (kind === 'crashing') backMs.push(...got.back);
+      frames[kind].push(got.fps * 5);
+      await page.close();
+    }
+    const once = mean(frames.once);
+    const crashing = mean(frames.crashing);
+    console.log(`   restart cost (cubes, particles, healthy; 5 s from a load): a guest that starts once ${ratio(once / 5 / baseFps)}; one that crashes 4 times ${ratio(crashing / 5 / baseFps)}; one restart costs the compositor ${((once - crashing) / 3).toFixed(1)} frames; crash → running again in ${Math.round(median(backMs))} ms (median of ${backMs.length}; the backoff, 100 ms doubling, included)`);
+  }
   await browser.close();
 
   if (!wanted('planner')) return;

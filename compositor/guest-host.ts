@@ -26,6 +26,7 @@ import {
   type InitResult,
   type BootMessage,
   type FrameBootMessage,
+  type FrameRebootMessage,
 } from '../shared/protocol';
 import { CONTROL_CALL_TIMEOUT_MS, FLOOD_MESSAGES_PER_FRAME, PORT_MESSAGES_PER_FRAME } from '../shared/limits';
 import { admit, createBudget, newFrame } from './policy/message-budget';
@@ -61,6 +62,13 @@ export interface GuestHost {
   readonly droppedMessages: number;
   /** Ends the guest at once; never waits for its thread. Idempotent. */
   terminate(): void;
+  /**
+   * Ends the guest at once like terminate(), but keeps its container (a sandboxed frame, and so
+   * its process: most of a start's cost to the machine) and starts a fresh runtime in it, for the
+   * same guest's restart (spawnGuest's `prepared`). Null where it cannot be kept (a plain worker,
+   * a frame that never booted or reported something malformed): then the container is ended too.
+   */
+  recycle(): PreparedGuest | null;
 }
 
 export interface Surface { width: number; height: number }
@@ -88,10 +96,19 @@ export function frameUrl(location: Pick<Location, 'protocol' | 'hostname' | 'por
 interface Container {
   /** Hands the runtime its control port (queued until the container is ready). */
   boot(message: BootMessage): void;
+  /**
+   * Ends the current runtime's worker, busy or not, and starts a fresh runtime in the same
+   * container (the same process) with this control port; its reports go to `events` once the
+   * container says the new worker started. False (nothing done) where it cannot: a plain worker,
+   * a container not booted yet, ended, or one that reported something malformed.
+   */
+  reboot(message: BootMessage, events: ContainerEvents): boolean;
   terminate(): void;
 }
 
 interface ContainerEvents {
+  /** The container started a worker for its latest boot (a sandboxed frame says so: its process is alive). */
+  onStarted(): void;
   /** Guest code posted `count` messages on its worker's public channel (never read). */
   onStray(count: number): void;
   /** The worker failed to start or an error escaped it. */
@@ -124,7 +141,11 @@ function workerContainer(url: string, events: ContainerEvents): Container {
     events.onFailure(event.message || 'the guest worker failed');
   };
   return {
-    boot: (message) => worker.postMessage(message, [message.controlPort]),
+    boot: (message) => {
+      worker.postMessage(message, [message.controlPort]);
+      events.onStarted();
+    },
+    reboot: () => false,
     terminate: () => {
       worker.onmessage = null;
       worker.terminate();
@@ -132,7 +153,12 @@ function workerContainer(url: string, events: ContainerEvents): Container {
   };
 }
 
-function sandboxContainer(url: string, events: ContainerEvents): Container {
+function sandboxContainer(url: string, firstEvents: ContainerEvents): Container {
+  // Where reports go: the first runtime's owner, then each reboot's once its worker started.
+  let events = firstEvents;
+  let next: ContainerEvents | null = null;
+  let sent = false;
+  let tainted = false;
   const frame = document.createElement('iframe');
   frame.sandbox.add('allow-scripts');
   frame.src = frameUrl(window.location, ++frameCount);
@@ -152,6 +178,7 @@ function sandboxContainer(url: string, events: ContainerEvents): Container {
         if (gone) return;
         const message: FrameBootMessage = { type: 'frame-boot', runtime, controlPort: boot.controlPort, hostPort: host.port2, name: `guest ${url}` };
         frame.contentWindow?.postMessage(message, '*', [boot.controlPort, host.port2]);
+        sent = true;
       },
       (e: unknown) => events.onFailure(e instanceof Error ? e.message : String(e)),
     );
@@ -159,9 +186,20 @@ function sandboxContainer(url: string, events: ContainerEvents): Container {
   // Runs for each report from the frame's bootstrap (in the guest's process: validated).
   host.port1.onmessage = (event: MessageEvent<unknown>) => {
     const parsed = parseFrameHostMessage(event.data);
-    if (!parsed.ok) return events.onViolation(`malformed frame report: ${parsed.reason}`);
+    if (!parsed.ok) {
+      tainted = true;
+      return (next ?? events).onViolation(`malformed frame report: ${parsed.reason}`);
+    }
     const report = parsed.value;
+    // After a reboot, what the frame said before its new worker started was about the old one.
+    if (next !== null && report.type !== 'started') return;
     switch (report.type) {
+      case 'started':
+        if (next !== null) {
+          events = next;
+          next = null;
+        }
+        return events.onStarted();
       case 'stray':
         return events.onStray(report.count);
       case 'worker-error':
@@ -182,6 +220,13 @@ function sandboxContainer(url: string, events: ContainerEvents): Container {
     boot(message) {
       pending = message;
       send();
+    },
+    reboot(message, nextEvents) {
+      if (!sent || gone || tainted || !frame.contentWindow) return false;
+      next = nextEvents;
+      const reboot: FrameRebootMessage = { type: 'frame-reboot', controlPort: message.controlPort, name: `guest ${url}` };
+      frame.contentWindow.postMessage(reboot, '*', [message.controlPort]);
+      return true;
     },
     terminate() {
       gone = true;
@@ -227,27 +272,50 @@ interface Booted extends PreparedGuest {
   prewarm(): void;
 }
 
-function boot(isolation: Isolation, label: string): Booted {
+/**
+ * Boots a guest runtime: in a new container, or in `reuse`, the container its guest's last run
+ * had (a restart: the frame's process is kept, see guest-runtime/frame.ts); null when `reuse`
+ * cannot be rebooted. A new container is ready to be taken once prewarmed (warm staging); a
+ * reused one once it says its new worker started (so its process is alive: a frame whose process
+ * died with its guest, out of memory, never says so, and the restart boots a new container).
+ */
+function boot(isolation: Isolation, label: string, reuse?: Container): Booted | null {
   const control = new MessageChannel();
   const api = Comlink.wrap<GuestControl>(control.port1);
   let owner: ContainerEvents | null = null;
   let failed = false;
   let disposed = false;
   let prewarmed = false;
+  let started = false;
   // Until a guest owns it, a container has nothing to report: anything it says makes it unusable.
   const unowned = () => (failed = true);
-  const container = (isolation === 'sandbox' ? sandboxContainer : workerContainer)(label, {
+  const events: ContainerEvents = {
+    onStarted: () => {
+      started = true;
+      owner?.onStarted();
+    },
     onStray: (count) => (owner ? owner.onStray(count) : unowned()),
     onFailure: (message) => (owner ? owner.onFailure(message) : unowned()),
     onViolation: (reason) => (owner ? owner.onViolation(reason) : unowned()),
-  });
-  container.boot({ type: 'boot', controlPort: control.port2 });
+  };
+  let container: Container;
+  if (reuse) {
+    if (!reuse.reboot({ type: 'boot', controlPort: control.port2 }, events)) {
+      api[Comlink.releaseProxy]();
+      control.port1.close();
+      return null;
+    }
+    container = reuse;
+  } else {
+    container = (isolation === 'sandbox' ? sandboxContainer : workerContainer)(label, events);
+    container.boot({ type: 'boot', controlPort: control.port2 });
+  }
   const booted: Booted = {
     control,
     api,
     container,
     get ready() {
-      return prewarmed && !failed && !disposed && owner === null;
+      return (reuse ? started : prewarmed) && !failed && !disposed && owner === null;
     },
     get failed() {
       return failed;
@@ -286,7 +354,7 @@ function boot(isolation: Isolation, label: string): Booted {
 
 /** Makes a guest container ahead of its guest: started, the runtime evaluated, its GL context made. */
 export function prepareGuest(isolation: Isolation = 'sandbox'): PreparedGuest {
-  const booted = boot(isolation, 'warm staging');
+  const booted = boot(isolation, 'warm staging')!;
   booted.prewarm();
   return booted;
 }
@@ -334,6 +402,8 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
   }
 
   const containerEvents: ContainerEvents = {
+    // Runs when the container started this guest's worker: nothing to do (its init call is queued on the port).
+    onStarted() {},
     // Runs when guest code posted on its worker's public channel: counted, and a flood ends it.
     onStray(count) {
       if (violated || terminated) return;
@@ -354,7 +424,7 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
   };
   // A warm container if one is ready (and still takeable), else one booted now.
   const warm = prepared?.ready && (prepared as Booted).take(containerEvents) ? (prepared as Booted) : null;
-  const booted = warm ?? boot(isolation, url);
+  const booted = warm ?? boot(isolation, url)!;
   if (!warm) booted.take(containerEvents);
   const { api, control, container } = booted;
 
@@ -424,15 +494,26 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
       if (!terminated) frames.port1.postMessage(request);
     },
     terminate() {
-      if (terminated) return;
-      terminated = true;
-      for (const abort of [...pendingCalls]) abort('the guest was terminated');
-      container.terminate();
-      api[Comlink.releaseProxy]();
-      frames.port1.close();
-      control.port1.close();
+      end(true);
+    },
+    recycle() {
+      if (terminated) return null;
+      const spare = boot(isolation, url, container);
+      end(spare === null);
+      return spare;
     },
   };
+
+  /** Ends this guest: its calls fail, its channels close; its container too, unless a reboot took it. */
+  function end(endContainer: boolean): void {
+    if (terminated) return;
+    terminated = true;
+    for (const abort of [...pendingCalls]) abort('the guest was terminated');
+    if (endContainer) container.terminate();
+    api[Comlink.releaseProxy]();
+    frames.port1.close();
+    control.port1.close();
+  }
 }
 
 /** Closes any ImageBitmap inside a message we are not going to use, so GPU/CPU memory is freed now. */

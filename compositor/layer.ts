@@ -2,7 +2,7 @@
 // lifecycle state (layer-state.ts), its error, its counters, its versions and live-editing data.
 // What belongs to one worker's life is its run (guests/guest-run.ts); the layer keeps its last run,
 // retired, after a crash, so stats() still shows its figures until the next one starts.
-import type { Surface } from './guest-host';
+import type { PreparedGuest, Surface } from './guest-host';
 import type { GuestRun } from './guests/guest-run';
 import { transition, type LayerEvent, type LayerState } from './layer-state';
 import { emptyHistory, type History } from './live-edit/history';
@@ -65,6 +65,8 @@ export class Layer {
   frozen = false;
   /** Crash times inside the supervisor's window, newest first. */
   restartHistory: number[] = [];
+  /** Its crashed guest's container, kept for the restart (guest-host.ts recycle); null when there is none. */
+  spare: PreparedGuest | null = null;
   /** The source text the guest runs (its live version's); null: imported from the URL. */
   source: string | null = null;
   /** Every good version, and which is live. */

@@ -349,9 +349,9 @@ export interface BootMessage {
 }
 
 // ---------------------------------------------------------------------------
-// Sandboxed frame (isolation=sandbox): the one message into the guest's iframe, and what its
-// bootstrap reports back on the host port. The frame runs in the guest's renderer process,
-// so its reports are validated like any guest message.
+// Sandboxed frame (isolation=sandbox): the messages into the guest's iframe (its boot, then a
+// reboot per restart of the same guest), and what its bootstrap reports back on the host port.
+// The frame runs in the guest's renderer process, so its reports are validated like any guest message.
 
 export interface FrameBootMessage {
   type: 'frame-boot';
@@ -364,7 +364,17 @@ export interface FrameBootMessage {
   name: string;
 }
 
+/** A restart of the same guest in the same frame: end its worker, start a fresh runtime on this control port. */
+export interface FrameRebootMessage {
+  type: 'frame-reboot';
+  /** Handed on to the new worker untouched. */
+  controlPort: MessagePort;
+  name: string;
+}
+
 const frameHostSchema = v.variant('type', [
+  /** A worker was started for the latest boot or reboot (so the frame's process is alive). */
+  v.strictObject({ type: v.literal('started') }),
   /** Messages guest code posted on its worker's public channel since the last report. */
   v.strictObject({ type: v.literal('stray'), count }),
   /** The worker failed to start, or an error escaped it. */

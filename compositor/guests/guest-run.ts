@@ -9,7 +9,7 @@
 // waits on either; it takes whatever is in `delivered`, and a newer delivery replaces (and
 // closes) an older one at once, so a run never holds more than one bitmap.
 import { DEFAULT_LAYER, type FrameDelivery, type LayerDeclaration, type WireView } from '../../shared/protocol';
-import type { GuestHost, Surface } from '../guest-host';
+import type { GuestHost, PreparedGuest, Surface } from '../guest-host';
 import { initialPacer, type PacerState } from '../policy/pacer';
 import { newLiveness, type InFlight, type Liveness } from '../policy/watchdog';
 
@@ -155,14 +155,19 @@ export class GuestRun {
   /**
    * Ends this run: no message of its counts from now on, its frames are freed now, and its worker
    * is terminated once the current dispatch is over (libwayland's rule: never destroy a client
-   * inside its own callback). Idempotent.
+   * inside its own callback). With `keep` (a restart), its container is kept with a fresh runtime
+   * in it and handed to `keep`, where it can be (guest-host.ts recycle). Idempotent.
    */
-  retire(): void {
+  retire(keep?: (spare: PreparedGuest) => void): void {
     if (this.retired) return;
     this.retired = true;
     this.started = false;
     this.handingOver = false;
     this.releaseFrames();
-    queueMicrotask(() => this.host.terminate());
+    queueMicrotask(() => {
+      const spare = keep ? this.host.recycle() : null;
+      if (spare) keep?.(spare);
+      else this.host.terminate();
+    });
   }
 }

@@ -75,9 +75,11 @@ export class Supervisor {
   /** Restarts on this page within the storm window, oldest first (policy/supervisor.ts). */
   private readonly restartLog: RestartRecord[] = [];
 
-  /** A layer was unloaded: its restarts no longer count towards a storm. */
+  /** A layer was unloaded: its restarts no longer count towards a storm, and a container kept for its restart ends. */
   forget(layer: Layer): void {
     for (let i = this.restartLog.length - 1; i >= 0; i--) if (this.restartLog[i]!.layer === layer.id) this.restartLog.splice(i, 1);
+    layer.spare?.dispose();
+    layer.spare = null;
   }
 
   /** Workers starting now, and layers waiting for a start slot (start-slots.ts). */
@@ -96,7 +98,11 @@ export class Supervisor {
       return;
     }
     layer.stateReason = undefined;
-    layer.run = this.spawn({ kind: 'layer', id: layer.id }, layer.url, layer.surface, { source: layer.source ?? undefined }, layer.run?.lastDeliveryFrame ?? 0);
+    // Its last run's container, if a crash kept it (and its process still answered): else a new one.
+    const spare = layer.spare;
+    layer.spare = null;
+    layer.run = this.spawn({ kind: 'layer', id: layer.id }, layer.url, layer.surface, { source: layer.source ?? undefined }, layer.run?.lastDeliveryFrame ?? 0, spare ?? undefined);
+    if (spare && !layer.run.host.warm) spare.dispose();
   }
 
   /** A start slot came free: the next waiting layer that still wants to start starts. */
@@ -227,9 +233,10 @@ export class Supervisor {
 
   /**
    * Ends a run: its messages stop counting and its frames and texture are freed now, its worker
-   * after the current dispatch. A layer's run adds its message counts to the layer's.
+   * after the current dispatch (its container handed to `keep`, where it can be kept for a
+   * restart). A layer's run adds its message counts to the layer's.
    */
-  teardown(run: GuestRun | null): void {
+  teardown(run: GuestRun | null, keep?: (spare: PreparedGuest) => void): void {
     if (!run) return;
     if (!run.retired) {
       const found = this.find(run);
@@ -237,7 +244,7 @@ export class Supervisor {
         found.layer.pastStrayMessages += run.host.strayMessages;
         found.layer.pastDroppedMessages += run.host.droppedMessages;
       }
-      run.retire();
+      run.retire(keep);
       this.loadChanged();
       if (this.slots.ended(run)) this.startWaiting();
     }
@@ -408,7 +415,7 @@ export class Supervisor {
     layer.error = error;
     console.warn(`[steadfast] ${describeError(layer.url, error)}`);
     const frames = layer.run?.pacer.frames ?? 0;
-    this.teardown(layer.run);
+    const run = layer.run;
     const now = this.host.now();
     // The page's restart log, for the storm rule: only its window matters.
     const window = this.host.policy.stormWindowMs;
@@ -419,10 +426,16 @@ export class Supervisor {
     const decision = onCrash(layer.restartHistory, now, this.host.policy, ownDoing ? { restarts: this.restartLog, layer: layer.id, frames } : undefined);
     layer.restartHistory = decision.history;
     if (decision.action === 'quarantine') {
+      this.teardown(run);
       layer.stateReason = decision.reason;
       this.applyTo(layer, { type: 'quarantined' });
       return;
     }
+    // The restart reuses the guest's container (its process): kept while the layer still waits to restart.
+    this.teardown(run, (spare) => {
+      if (layer.state === 'restarting' && this.host.layer(layer.id) === layer && layer.spare === null) layer.spare = spare;
+      else spare.dispose();
+    });
     this.restartLog.push({ layer: layer.id, at: now });
     this.applyTo(layer, { type: 'crashed' });
     layer.restarts += 1;

@@ -1,5 +1,6 @@
 // Recovery paths a user relies on: the compositor's own context loss, retrying a quarantined
-// guest, snapshots (and a throwing one), and the stale → dropped → restarting sequence.
+// guest, snapshots (and a throwing one), the stale → dropped → restarting sequence, and a
+// restart in the crashed guest's own frame.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openCompositor, screenshotFractions, stats, waitForLayerState } from '../../tooling/driver/harness';
@@ -64,6 +65,24 @@ describe('recovery', () => {
     expect(dropped.frame - stale.frame, 'shown stale for a grace of 10 frames, then dropped').toBe(10);
     expect(layer.missed).toBeGreaterThanOrEqual(1);
     expect(layer.error).toMatch(/^hang detected in .*hang-in-frame\.js/);
+    await page.close();
+  });
+
+  it('restarts a crashed guest in the frame, and so the process, it had: even a hung one comes back rendering', async () => {
+    const page = await openCompositor(browser, app, { guests: ['demos/hostile/hang-in-frame.js'] });
+    await waitForLayerState(page, 1, ['running']);
+    const frames = () => page.evaluate(() => [...document.querySelectorAll<HTMLIFrameElement>('iframe.guest-frame')].filter((f) => f.title.endsWith('/hang-in-frame.js')).map((f) => f.src));
+    const first = await frames();
+    expect(first).toHaveLength(1);
+    // Running again after a restart (its new worker renders: the old one, stuck in its busy loop, was ended).
+    await page.waitForFunction(() => {
+      const history = window.compositor.stats().layers[0]!.history.map((h) => h.state);
+      return history.indexOf('running', history.indexOf('restarting')) > 0;
+    }, null, { timeout: 20_000 });
+    expect(await frames()).toEqual(first);
+    // Past its restart limit it is quarantined, and then its frame is gone.
+    await waitForLayerState(page, 1, ['quarantined'], 20_000);
+    expect(await frames()).toEqual([]);
     await page.close();
   });
 

@@ -4,7 +4,7 @@
 // under vetting is rejected without touching its live layer.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Supervisor, type VersionEvents } from '../../compositor/guests/supervisor';
-import type { GuestHost, GuestHostEvents, StartVersion } from '../../compositor/guest-host';
+import type { GuestHost, GuestHostEvents, PreparedGuest, StartVersion } from '../../compositor/guest-host';
 import { Layer } from '../../compositor/layer';
 import type { LayerError } from '../../compositor/policy/failure';
 import { scheduleRequest } from '../../compositor/policy/watchdog';
@@ -18,7 +18,10 @@ import type { InitResult } from '../../shared/protocol';
 /** A guest host that never starts a worker: the test settles its start and sends its events. */
 class FakeHost implements GuestHost {
   terminated = false;
-  readonly warm = false;
+  /** recycle() was called (the run ended for a restart), not terminate(). */
+  recycled = false;
+  /** What recycle() hands back: the container kept with a fresh runtime (a sandboxed frame), or null (it cannot be kept). */
+  spare: FakeSpare | null = null;
   strayMessages = 0;
   droppedMessages = 0;
   private settle!: (result: InitResult) => void;
@@ -26,17 +29,37 @@ class FakeHost implements GuestHost {
   constructor(
     readonly events: GuestHostEvents,
     readonly version: StartVersion,
+    /** The container it was offered (spawnGuest's `prepared`). */
+    readonly prepared?: PreparedGuest,
   ) {}
+  /** Like spawnGuest: it runs in the offered container only if that is ready. */
+  get warm(): boolean {
+    return this.prepared?.ready ?? false;
+  }
   start = () => this.started;
   requestFrame = () => {};
   snapshot = () => Promise.resolve({ ok: true as const, state: undefined });
   restore = () => Promise.resolve({ ok: true as const, restored: false });
   beginFrame = () => {};
   terminate = () => void (this.terminated = true);
+  recycle = () => {
+    this.terminated = this.recycled = true;
+    return this.spare;
+  };
   /** The guest finished loading and setting up, or failed to. */
   async init(result: InitResult = { ok: true, layer: { type: 'projection' } }): Promise<void> {
     this.settle(result);
     await flush();
+  }
+}
+
+/** A kept container: ready unless told otherwise; records whether it was ended. */
+class FakeSpare implements PreparedGuest {
+  disposed = false;
+  failed = false;
+  constructor(readonly ready = true) {}
+  dispose(): void {
+    this.disposed = true;
   }
 }
 
@@ -76,8 +99,8 @@ function makeSupervisor(): Supervisor {
     adaptive: true,
     pressure: () => 1,
     compositorGpuBestSince: () => undefined,
-    spawn: (_url, _surface, events, _isolation, version) => {
-      const host = new FakeHost(events, version ?? {});
+    spawn: (_url, _surface, events, _isolation, version, prepared) => {
+      const host = new FakeHost(events, version ?? {}, prepared);
       hosts.push(host);
       return host;
     },
@@ -155,6 +178,62 @@ describe('failure points, through the supervisor', () => {
     expect(layer.state).toBe('loading');
     expect(hosts).toHaveLength(2);
     expect(layer.liveRun?.host).toBe(hosts[1]);
+  });
+
+  it('a restart runs in the container its crashed run kept (its process): the next spawn is offered it and runs warm', async () => {
+    vi.useFakeTimers();
+    const { layer, host } = await runningLayer();
+    const spare = (host.spare = new FakeSpare());
+    host.events.onError({ type: 'error', phase: 'frame', message: 'frame exploded' });
+    await Promise.resolve();
+    expect(host.recycled).toBe(true);
+    vi.advanceTimersByTime(DEFAULT_POLICY.backoffBaseMs);
+    expect(hosts).toHaveLength(2);
+    expect(hosts[1]!.prepared).toBe(spare);
+    expect(hosts[1]!.warm).toBe(true);
+    expect(spare.disposed).toBe(false);
+    expect(layer.spare).toBeNull();
+  });
+
+  it('a kept container that is not ready by the restart (its process did not answer) is ended, and the restart boots a new one', async () => {
+    vi.useFakeTimers();
+    const { host } = await runningLayer();
+    const spare = (host.spare = new FakeSpare(false));
+    host.events.onError({ type: 'error', phase: 'frame', message: 'frame exploded' });
+    await Promise.resolve();
+    vi.advanceTimersByTime(DEFAULT_POLICY.backoffBaseMs);
+    expect(hosts[1]!.warm).toBe(false);
+    expect(spare.disposed).toBe(true);
+  });
+
+  it('a container kept for a restart ends with its layer when the layer is unloaded before the restart', async () => {
+    vi.useFakeTimers();
+    const { layer, host } = await runningLayer();
+    const spare = (host.spare = new FakeSpare());
+    host.events.onError({ type: 'error', phase: 'frame', message: 'frame exploded' });
+    await Promise.resolve();
+    expect(layer.spare).toBe(spare);
+    supervisor.forget(layer);
+    layers.delete(layer.id);
+    expect(spare.disposed).toBe(true);
+    vi.advanceTimersByTime(DEFAULT_POLICY.backoffMaxMs);
+    expect(hosts).toHaveLength(1);
+  });
+
+  it('a quarantine keeps no container: the run is terminated, not recycled', async () => {
+    vi.useFakeTimers();
+    const { layer } = await runningLayer();
+    for (let i = 0; i <= DEFAULT_POLICY.maxRestarts && layer.state !== 'quarantined'; i++) {
+      hosts.at(-1)!.events.onError({ type: 'error', phase: 'frame', message: `crash ${i}` });
+      await Promise.resolve();
+      now += 100;
+      vi.advanceTimersByTime(DEFAULT_POLICY.backoffMaxMs);
+      if (layer.state === 'loading') await hosts.at(-1)!.init();
+    }
+    expect(layer.state).toBe('quarantined');
+    expect(hosts.at(-1)!.terminated).toBe(true);
+    expect(hosts.at(-1)!.recycled).toBe(false);
+    expect(hosts.slice(0, -1).every((h) => h.recycled)).toBe(true);
   });
 
   it('frame, again and again: past the restart limit the layer is quarantined and not restarted', async () => {
