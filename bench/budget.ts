@@ -196,6 +196,18 @@ export async function benchBudget(appUrl: string): Promise<void> {
     if (!(await allRunning(page, 4))) console.log('   composite cost: not every demo is running; the figures below have fewer layers');
     await page.waitForTimeout(8000);
     const live = await gpuProcessCost(browser, page);
+    if (variant === 'adapt on') {
+      // The page stretches the canvas nearest-neighbour (page.css): against smoothing, same page, alternating.
+      const smooth = (on: boolean) => page.evaluate((value) => void (document.querySelector<HTMLElement>('#view')!.style.imageRendering = value), on ? 'auto' : '');
+      const pairs: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        await smooth(true);
+        const smoothed = await gpuProcessCost(browser, page);
+        await smooth(false);
+        pairs.push(`smoothed ${smoothed}, nearest ${await gpuProcessCost(browser, page)}`);
+      }
+      console.log(`   canvas stretch (GPU process CPU per compositor frame, default demos, rendering): ${pairs.join('; ')}`);
+    }
     await page.evaluate(() => { for (const l of window.compositor.stats().layers) window.compositor.freeze(l.id); });
     const frozen = await gpuProcessCost(browser, page);
     await page.evaluate(() => { for (const l of window.compositor.stats().layers) window.compositor.unload(l.id); });
