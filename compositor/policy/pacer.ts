@@ -12,12 +12,8 @@
 //   - Down: when most of a window's frames miss their budget (divisor intervals), one step down.
 //     The compositor's `pressure` (when it is itself late) shrinks the budget for moves between
 //     scales only: it buys smaller frames, never slower ones.
-//   - Up: when all frames but one of a window would still fit its budget at the next step's size,
-//     one step up; to a faster pace, when most of them would fit its interval (then more of its
-//     frames come back fresh than the slower pace allows at all: a trivial guest whose frames take
-//     about an interval, the GPU queue's wait mostly, sat at every 2nd frame, fresh in half of them,
-//     for the lack of one or two frames under 90 % of the interval). Latency grows with the side
-//     rather than the pixel count here (a frame's fixed
+//   - Up: when all frames but one of a window would still fit its budget at the next step's size
+//     (a faster pace: with 10 % to spare), one step up. Latency grows with the side rather than the pixel count here (a frame's fixed
 //     costs, the hops and the transfer, dominate small surfaces); a step that then proves late is
 //     not tried again for CEILING_FRAMES frames, doubling each time it fails again (TCP's
 //     ssthresh, in effect), so a guest does not swing between two steps.
@@ -222,10 +218,9 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
     const growth = up.scale / state.scale;
     const fasterPace = up.divisor < state.divisor;
     const upBudget = up.divisor * frameIntervalMs * (fasterPace ? 1 : squeeze);
-    // A larger scale: all but one frame of the window (one hitch on a busy machine is not a trend).
-    // A faster pace: most of them (see above).
-    const fitting = samples.filter((s) => s * growth <= upBudget).length;
-    if (fasterPace ? fitting > samples.length / 2 : fitting >= samples.length - 1) return at(next, state.level - 1, policy);
+    // All but one frame of the window (one hitch on a busy machine is not a trend).
+    const fitting = samples.filter((s) => s * growth <= (fasterPace ? 0.9 : 1) * upBudget).length;
+    if (fitting >= samples.length - 1) return at(next, state.level - 1, policy);
   }
   return next;
 }

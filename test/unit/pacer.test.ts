@@ -71,15 +71,6 @@ describe('pacer', () => {
     expect(s.scale).toBe(1);
   });
 
-  it('asks every frame again once most of its frames at every 2nd would fit an interval (more fresh frames than every 2nd gives), not before', () => {
-    const steps = ladder(policy, true);
-    const level = steps.findIndex((step) => step.scale === MIN_SCALE && step.divisor === 2);
-    const atEvery2nd = (): PacerState => ({ ...initialPacer(policy), ...steps[level]!, level, frames: 100 });
-    const mostly = (fit: number) => { let i = 0; return () => (i++ % 8 < fit ? 14 : 20); };
-    expect(feed(atEvery2nd(), mostly(5), 8).divisor, '5 of 8 fit').toBe(1);
-    expect(feed(atEvery2nd(), mostly(4), 8).divisor, 'half fit').toBe(2);
-  });
-
   it('does not step down for an occasional late frame', () => {
     let s = feed(initialPacer(policy), guest(6), 200);
     for (let i = 0; i < 80; i++) s = pacerRecord(s, i % 4 === 0 ? 40 : 8, frame, policy);
