@@ -166,7 +166,7 @@ export class GuestRun {
     this.releaseFrames();
     queueMicrotask(() => {
       const spare = keep ? this.host.recycle() : null;
-      if (spare) keep?.(spare);
+      if (keep && spare) keep(spare);
       else this.host.terminate();
     });
   }

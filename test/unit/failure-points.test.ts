@@ -118,6 +118,15 @@ async function runningLayer(id = 1): Promise<{ layer: Layer; host: FakeHost }> {
   return { layer, host };
 }
 
+/** A running layer whose guest throws in frame() and keeps `spare` as its container (after the crash's dispatch). */
+async function crashKeeping(spare: FakeSpare): Promise<{ layer: Layer; host: FakeHost; spare: FakeSpare }> {
+  const { layer, host } = await runningLayer();
+  host.spare = spare;
+  host.events.onError({ type: 'error', phase: 'frame', message: 'frame exploded' });
+  await Promise.resolve();
+  return { layer, host, spare };
+}
+
 /** The layer's run is asked for a frame and delivers it, at the size asked. */
 function firstFrame(layer: Layer, host: FakeHost): void {
   const run = layer.liveRun!;
@@ -182,10 +191,7 @@ describe('failure points, through the supervisor', () => {
 
   it('a restart runs in the container its crashed run kept (its process): the next spawn is offered it and runs warm', async () => {
     vi.useFakeTimers();
-    const { layer, host } = await runningLayer();
-    const spare = (host.spare = new FakeSpare());
-    host.events.onError({ type: 'error', phase: 'frame', message: 'frame exploded' });
-    await Promise.resolve();
+    const { layer, host, spare } = await crashKeeping(new FakeSpare());
     expect(host.recycled).toBe(true);
     vi.advanceTimersByTime(DEFAULT_POLICY.backoffBaseMs);
     expect(hosts).toHaveLength(2);
@@ -197,10 +203,7 @@ describe('failure points, through the supervisor', () => {
 
   it('a kept container that is not ready by the restart (its process did not answer) is ended, and the restart boots a new one', async () => {
     vi.useFakeTimers();
-    const { host } = await runningLayer();
-    const spare = (host.spare = new FakeSpare(false));
-    host.events.onError({ type: 'error', phase: 'frame', message: 'frame exploded' });
-    await Promise.resolve();
+    const { spare } = await crashKeeping(new FakeSpare(false));
     vi.advanceTimersByTime(DEFAULT_POLICY.backoffBaseMs);
     expect(hosts[1]!.warm).toBe(false);
     expect(spare.disposed).toBe(true);
@@ -208,10 +211,7 @@ describe('failure points, through the supervisor', () => {
 
   it('a container kept for a restart ends with its layer when the layer is unloaded before the restart', async () => {
     vi.useFakeTimers();
-    const { layer, host } = await runningLayer();
-    const spare = (host.spare = new FakeSpare());
-    host.events.onError({ type: 'error', phase: 'frame', message: 'frame exploded' });
-    await Promise.resolve();
+    const { layer, spare } = await crashKeeping(new FakeSpare());
     expect(layer.spare).toBe(spare);
     supervisor.forget(layer);
     layers.delete(layer.id);
