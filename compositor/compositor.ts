@@ -220,6 +220,7 @@ export class Compositor {
     const layer = this.layerMap.get(id);
     if (!layer || (layer.state !== 'quarantined' && layer.state !== 'failed')) return false;
     layer.restartHistory = [];
+    layer.silentStarts = 0;
     this.supervisor.applyTo(layer, { type: 'retried' });
     this.supervisor.startLayer(layer);
     return true;

@@ -378,7 +378,7 @@ export class FrameLoop {
       case 'setup-hang': {
         const limit = Math.round(setupHangLimitMs(policy, othersStarting, othersQuietMs));
         const where = run.started ? 'in its first frame()' : 'while loading or in setup()';
-        supervisor.crash(run, { phase: 'startup', message: `no first frame: no sign of life for ${Math.round(now - run.liveness.lastLifeAt)} ms ${where} (limit ${limit} ms)` });
+        supervisor.crash(run, { phase: 'startup', message: `no first frame: no sign of life for ${Math.round(now - run.liveness.lastLifeAt)} ms ${where} (limit ${limit} ms)` }, true);
         return false;
       }
       case 'silent':

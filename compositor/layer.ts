@@ -65,6 +65,8 @@ export class Layer {
   frozen = false;
   /** Crash times inside the supervisor's window, newest first. */
   restartHistory: number[] = [];
+  /** Its last starts in a row whose runtime fell silent before a first frame (policy/supervisor.ts SILENT_STARTS). */
+  silentStarts = 0;
   /** Its crashed guest's container, kept for the restart (guest-host.ts recycle); null when there is none. */
   spare: PreparedGuest | null = null;
   /** The source text the guest runs (its live version's); null: imported from the URL. */

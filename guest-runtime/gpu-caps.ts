@@ -42,10 +42,34 @@ function lock(proto: object, name: string, make: (original: Method) => Method): 
   Object.defineProperty(proto, name, { value: make(original as Method), writable: false, configurable: false, enumerable: true });
 }
 
-/** Installs the caps once, before guest code runs. */
-export function installGpuCaps(aboutToCompile: () => void = () => {}): void {
+/**
+ * The calls that wait for the GPU process to answer (a query, a readback, a fence): while it is
+ * busy (another guest's draws ahead in its one queue) each may block the guest's thread for a
+ * while, and a start-up (three.js's renderer asks dozens of them) may then say nothing for seconds.
+ */
+const WAITING_CALLS = [
+  'getParameter', 'getError', 'getShaderPrecisionFormat', 'getUniformLocation', 'getAttribLocation', 'getActiveUniform', 'getActiveAttrib',
+  'getProgramInfoLog', 'getShaderInfoLog', 'getUniformBlockIndex', 'getActiveUniforms', 'getActiveUniformBlockParameter', 'getActiveUniformBlockName',
+  'getFragDataLocation', 'getUniform', 'getVertexAttrib', 'getBufferParameter', 'getTexParameter', 'getRenderbufferParameter', 'getFramebufferAttachmentParameter',
+  'getInternalformatParameter', 'getIndexedParameter', 'getQueryParameter', 'getSyncParameter', 'getTransformFeedbackVarying', 'checkFramebufferStatus',
+  'readPixels', 'getBufferSubData', 'finish', 'clientWaitSync',
+] as const;
+
+/**
+ * Installs the caps once, before guest code runs. `aboutToCompile` runs before each call that may
+ * block while shaders compile; `aboutToWait` before each other call that waits for the GPU process.
+ */
+export function installGpuCaps(aboutToCompile: () => void = () => {}, aboutToWait: () => void = () => {}): void {
   const protos = [globalThis.WebGL2RenderingContext?.prototype, globalThis.WebGLRenderingContext?.prototype].filter((p): p is NonNullable<typeof p> => !!p);
   for (const proto of protos) {
+    // The runtime may say it is alive before each (worker.ts: only before its first frame, where
+    // the start-up limit still bounds it): a start-up waiting on a busy GPU process is working.
+    for (const name of WAITING_CALLS) {
+      lock(proto, name, (f) => function (this: unknown, ...args: unknown[]) {
+        aboutToWait();
+        return (f as (this: unknown, ...a: unknown[]) => unknown).apply(this, args);
+      } as Method);
+    }
     // The calls that may block the thread while shaders compile (three.js links, then asks at
     // once): the runtime says so first, so the watchdog takes the silence for work, not a hang.
     for (const name of ['compileShader', 'linkProgram', 'getShaderParameter', 'getProgramParameter'] as const) {

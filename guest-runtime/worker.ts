@@ -45,7 +45,7 @@ const setCanvasWidth = Object.getOwnPropertyDescriptor(OffscreenCanvas.prototype
 const setCanvasHeight = Object.getOwnPropertyDescriptor(OffscreenCanvas.prototype, 'height')!.set!;
 const now = performance.now.bind(performance);
 // Before any guest code exists: caps on the GPU work it may submit per frame.
-installGpuCaps(compileNotice);
+installGpuCaps(compileNotice, waitNotice);
 // Before any guest code exists too: the WebXR session WebXR-shaped guests drive themselves by.
 const xrSession = new GuestXRSession();
 installWebXR(xrSession);
@@ -81,6 +81,23 @@ function compileNotice(): void {
   if (t - lastCompileNotice < HEARTBEAT_MS) return;
   lastCompileNotice = t;
   post({ type: 'alive', compiling: true });
+}
+
+/**
+ * Before any other GL call that waits for the GPU process, until the first frame is sent: a
+ * heartbeat (at most one per interval). A start-up making such calls is working, however long a
+ * busy GPU process keeps each waiting; a busy loop in guest code says nothing. Only before the
+ * first frame, where the start-up limit still bounds the whole: later a frame() looping on such
+ * calls must still fall silent for the hang limit.
+ */
+let firstFrameSent = false;
+let lastWaitNotice = -Infinity;
+function waitNotice(): void {
+  if (firstFrameSent) return;
+  const t = now();
+  if (t - lastWaitNotice < HEARTBEAT_MS) return;
+  lastWaitNotice = t;
+  post({ type: 'alive' });
 }
 
 /** A version run from source text runs from blob: URLs (its module and those it imports); errors name their own URLs instead. */
@@ -375,6 +392,7 @@ function renderFrame(request: FrameRequest): void {
     return;
   }
   post({ type: 'frame', frameId: request.frameId, bitmap, views: request.views, renderMs: now() - started, gpuMs }, [bitmap]);
+  firstFrameSent = true;
 }
 
 // Runs for errors guest code throws outside our calls (timers, promises, event handlers).

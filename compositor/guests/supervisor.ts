@@ -206,15 +206,18 @@ export class Supervisor {
     }
   }
 
-  /** Ends a misbehaving run (hang, failed start, protocol violation, an error drawing it): a crash. */
-  crash(run: GuestRun, error: LayerError): void {
+  /**
+   * Ends a misbehaving run (hang, failed start, protocol violation, an error drawing it): a crash.
+   * `silentStart`: the watchdog found its runtime silent before its first frame (a setup-hang).
+   */
+  crash(run: GuestRun, error: LayerError, silentStart = false): void {
     const found = this.find(run);
     if (!found) return;
     switch (found.kind) {
       case 'vetting':
         return this.host.versions.vettingFailed(found.staging, error, run.started);
       case 'layer':
-        return this.crashLayer(found.layer, error);
+        return this.crashLayer(found.layer, error, silentStart);
       default: {
         const check: never = found;
         return check;
@@ -323,6 +326,7 @@ export class Supervisor {
     this.host.trace.record({ kind: 'deliver', t: performance.now() - run.lastLatencyMs, dur: run.lastLatencyMs, layer: run.owner.id, args: { frameId: frame.frameId, renderMs: Math.round(frame.renderMs * 100) / 100 } });
     if (run.liveness.firstFrameAt === null) {
       run.liveness.firstFrameAt = now;
+      if (found.kind === 'layer') found.layer.silentStarts = 0;
       if (this.slots.ended(run)) this.startWaiting();
     }
     run.lastDeliveryFrame = this.host.frames();
@@ -410,7 +414,7 @@ export class Supervisor {
   }
 
   /** Ends a misbehaving layer's guest and restarts it with backoff, or quarantines it. Never waits for its thread. */
-  private crashLayer(layer: Layer, error: LayerError): void {
+  private crashLayer(layer: Layer, error: LayerError, silentStart = false): void {
     if (layer.state === 'restarting' || layer.state === 'quarantined' || layer.state === 'failed' || layer.state === 'closed') return;
     layer.error = error;
     console.warn(`[steadfast] ${describeError(layer.url, error)}`);
@@ -423,7 +427,8 @@ export class Supervisor {
     // The storm rule takes only crashes the guest's own code caused: a watchdog verdict (hang,
     // start-up) may be a starved machine's doing, and a healthy guest must not lose its restart to it.
     const ownDoing = error.phase !== 'hang' && error.phase !== 'startup';
-    const decision = onCrash(layer.restartHistory, now, this.host.policy, ownDoing ? { restarts: this.restartLog, layer: layer.id, frames } : undefined);
+    layer.silentStarts = silentStart ? layer.silentStarts + 1 : 0;
+    const decision = onCrash(layer.restartHistory, now, this.host.policy, { restarts: this.restartLog, layer: layer.id, frames, ownDoing, silentStarts: layer.silentStarts });
     layer.restartHistory = decision.history;
     if (decision.action === 'quarantine') {
       this.teardown(run);

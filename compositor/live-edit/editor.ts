@@ -363,6 +363,7 @@ export class LiveEditor implements VersionEvents {
     live.error = undefined;
     live.stateReason = undefined;
     live.restartHistory = [];
+    live.silentStarts = 0;
     entry.timing.swapped = this.host.now();
     const phases = reloadPhases(entry.timing);
     live.lastVetting = { outcome: 'passed', hash: entry.pending.hash, trigger: entry.pending.trigger, restored: entry.stateRestored, phases, frames: entry.vetting.latencies.length };

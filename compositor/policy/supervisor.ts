@@ -8,10 +8,18 @@
 // gallery crashing together (the HUD's chaos) kept two cores busy starting guests for 30 s, the
 // compositor at 9–30 fps, to reach the quarantines it would reach anyway. A guest that had been
 // running (a healthy one a storm's starvation made look hung) is restarted as usual.
+// A guest whose runtime fell silent before its first frame in SILENT_STARTS starts in a row (the
+// watchdog's setup-hang: a busy loop in its module or setup(), silent for the whole start-up
+// silence limit, which already widens while the machine starves every guest) is quarantined
+// instead of started again: guest code that busy-loops before its first frame does so at every
+// start, and each try held a core for seconds (on 2 cores the compositor at 26–46 fps for 9 s).
 // Pure: the caller passes the clock's reading and applies the decision (terminate, spawn) itself.
 import type { Policy } from '../../shared/limits';
 
 export type RestartPolicy = Pick<Policy, 'maxRestarts' | 'restartWindowMs' | 'backoffBaseMs' | 'backoffMaxMs' | 'stormGuests' | 'stormWindowMs'>;
+
+/** Starts in a row whose runtime fell silent before a first frame that quarantine a guest (see above). */
+export const SILENT_STARTS = 2;
 
 /** A crashing guest whose current worker delivered fewer frames than this is young (see above). */
 export const STORM_YOUNG_FRAMES = 60;
@@ -30,6 +38,10 @@ export interface CrashContext {
   layer: number;
   /** Frames its current worker delivered. */
   frames: number;
+  /** Whether the guest's own code caused the crash (default true; false for a watchdog verdict, which a starved machine can cause: the storm rule leaves those out). */
+  ownDoing?: boolean;
+  /** Starts in a row, this one included, whose runtime fell silent before a first frame (0 when this crash is not one). */
+  silentStarts?: number;
 }
 
 /** How many other layers restarted within the storm window before `now` (0 when the rule is off). */
@@ -59,7 +71,14 @@ export function onCrash(history: readonly number[], now: number, policy: Restart
       history: next,
     };
   }
-  if (context && policy.stormGuests > 0 && context.frames < STORM_YOUNG_FRAMES) {
+  if (context && (context.silentStarts ?? 0) >= SILENT_STARTS) {
+    return {
+      action: 'quarantine',
+      reason: `fell silent before its first frame in ${context.silentStarts} starts in a row (a busy loop in its module or setup(), each try holding a core): not restarted again (retry it from the HUD)`,
+      history: next,
+    };
+  }
+  if (context && context.ownDoing !== false && policy.stormGuests > 0 && context.frames < STORM_YOUNG_FRAMES) {
     const others = otherGuestsRestarted(context, now, policy);
     if (others >= policy.stormGuests) {
       return {

@@ -11,6 +11,8 @@ export interface HostileFixture {
   ends: Extract<LayerState, 'failed' | 'quarantined'>;
   /** What its `error` must say. */
   error: RegExp;
+  /** What its `stateReason` must say, where the policy's reason is the point (alone: all at once, another rule may act first). */
+  reason?: RegExp;
   /**
    * Where the platform cannot keep siblings whole while the guest misbehaves (one GPU queue
    * without priority), the promise holds from the moment the policy has acted.
@@ -20,7 +22,7 @@ export interface HostileFixture {
 
 export const HOSTILE_FIXTURES: readonly HostileFixture[] = [
   { file: 'hang-in-frame.js', does: 'frame() busy-loops forever after 30 frames', ends: 'quarantined', error: /^hang detected in .*hang-in-frame\.js: no frame and no sign of life/, siblingsProtected: 'throughout' },
-  { file: 'hang-in-setup.js', does: 'setup() busy-loops forever', ends: 'quarantined', error: /^start-up failed for .*hang-in-setup\.js: no first frame: no sign of life for \d+ ms while loading or in setup\(\)/, siblingsProtected: 'throughout' },
+  { file: 'hang-in-setup.js', does: 'setup() busy-loops forever', ends: 'quarantined', error: /^start-up failed for .*hang-in-setup\.js: no first frame: no sign of life for \d+ ms while loading or in setup\(\)/, reason: /^fell silent before its first frame in 2 starts in a row/, siblingsProtected: 'throughout' },
   { file: 'setup-never-settles.js', does: 'setup() returns a promise that never settles', ends: 'quarantined', error: /^start-up failed for .*setup-never-settles\.js: no first frame within/, siblingsProtected: 'throughout' },
   { file: 'throw-in-setup.js', does: 'setup() throws', ends: 'failed', error: /^setup failed for .*throw-in-setup\.js: setup exploded on purpose/, siblingsProtected: 'throughout' },
   { file: 'throw-in-frame.js', does: 'frame() throws from its 4th frame on', ends: 'quarantined', error: /^frame failed for .*throw-in-frame\.js: frame exploded on purpose/, siblingsProtected: 'throughout' },

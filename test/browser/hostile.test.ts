@@ -84,8 +84,10 @@ function checkEnd(s: CompositorStats, id: number, fixture: HostileFixture, exact
   const layer = s.layers.find((l) => l.id === id)!;
   expect(layer.state, `${fixture.file}: ${layer.error}`).toBe(fixture.ends);
   // Alone, each fixture trips its own rule; all at once, contention can let another rule act first.
-  if (exactError) expect(layer.error).toMatch(fixture.error);
-  else expect(layer.error).toContain(fixture.file);
+  if (exactError) {
+    expect(layer.error).toMatch(fixture.error);
+    if (fixture.reason) expect(layer.stateReason).toMatch(fixture.reason);
+  } else expect(layer.error).toContain(fixture.file);
   if (fixture.ends === 'quarantined') expect(layer.stateReason).toBeTruthy();
   // The healthy guest was never restarted. (At the very moment of the act it may be a frame late,
   // shown reprojected as 'stale'; that it is running again is checked once the act has settled.)

@@ -1,6 +1,6 @@
 // Recovery paths a user relies on: the compositor's own context loss, retrying a quarantined
-// guest, snapshots (and a throwing one), the stale → dropped → restarting sequence, and a
-// restart in the crashed guest's own frame.
+// guest, snapshots (and a throwing one), the stale → dropped → restarting sequence, a start-up
+// that waits on the GPU process for seconds, and a restart in the crashed guest's own frame.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openCompositor, screenshotFractions, stats, waitForLayerState } from '../../tooling/driver/harness';
@@ -65,6 +65,16 @@ describe('recovery', () => {
     expect(dropped.frame - stale.frame, 'shown stale for a grace of 10 frames, then dropped').toBe(10);
     expect(layer.missed).toBeGreaterThanOrEqual(1);
     expect(layer.error).toMatch(/^hang detected in .*hang-in-frame\.js/);
+    await page.close();
+  });
+
+  it('takes a start-up that waits on the GPU process longer than the silence limit for working: it runs, never restarted', async () => {
+    // 2.6 s of readbacks in setup(), its event loop never turning: silent for longer than the 2 s
+    // a start-up may say nothing, but each call that waits for the GPU process says it is alive.
+    const page = await openCompositor(browser, app, { guests: ['test/fixtures/gl-bound-setup.js'] });
+    const layer = await waitForLayerState(page, 1, ['running', 'restarting', 'quarantined'], 20_000);
+    expect(layer.state, `${layer.error ?? ''} ${layer.stateReason ?? ''}`).toBe('running');
+    expect(layer.restarts).toBe(0);
     await page.close();
   });
 

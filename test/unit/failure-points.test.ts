@@ -189,6 +189,46 @@ describe('failure points, through the supervisor', () => {
     expect(layer.liveRun?.host).toBe(hosts[1]);
   });
 
+  it('start-up: a runtime silent before its first frame is restarted once; silent again, quarantined (not four tries, each holding a core)', async () => {
+    vi.useFakeTimers();
+    const layer = new Layer(1, 'http://guests.test/busy.js', { width: 8, height: 8 });
+    layers.set(1, layer);
+    supervisor.startLayer(layer);
+    const silent = { phase: 'startup', message: 'no first frame: no sign of life for 2000 ms while loading or in setup() (limit 2000 ms)' } as const;
+    supervisor.crash(layer.liveRun!, silent, true);
+    expect(layer.state).toBe('restarting');
+    vi.advanceTimersByTime(DEFAULT_POLICY.backoffBaseMs);
+    expect(hosts).toHaveLength(2);
+    supervisor.crash(layer.liveRun!, silent, true);
+    expect(layer.state).toBe('quarantined');
+    expect(layer.restarts).toBe(1);
+    expect(layer.stateReason).toMatch(/^fell silent before its first frame in 2 starts in a row/);
+  });
+
+  it('start-up: silent starts count only in a row: a start that delivers a frame, or a crash of another kind, in between and it restarts as usual', async () => {
+    vi.useFakeTimers();
+    const silent = { phase: 'startup', message: 'no first frame: no sign of life' } as const;
+    // Silent, then a start that delivers a frame and later throws, then silent again: restarted.
+    const { layer: a } = await runningLayer(1);
+    supervisor.crash(a.liveRun!, silent, true);
+    vi.advanceTimersByTime(DEFAULT_POLICY.backoffBaseMs);
+    await hosts.at(-1)!.init();
+    firstFrame(a, hosts.at(-1)!);
+    supervisor.crash(a.liveRun!, { phase: 'frame', message: 'frame exploded' });
+    vi.advanceTimersByTime(2 * DEFAULT_POLICY.backoffBaseMs);
+    supervisor.crash(a.liveRun!, silent, true);
+    expect(a.state).toBe('restarting');
+    // Silent, then a hang before any frame (its runtime was heard from), then silent again: restarted.
+    const { layer: b } = await runningLayer(2);
+    supervisor.crash(b.liveRun!, silent, true);
+    vi.advanceTimersByTime(DEFAULT_POLICY.backoffBaseMs);
+    supervisor.crash(b.liveRun!, { phase: 'startup', message: 'no first frame within 4000 ms of starting' });
+    vi.advanceTimersByTime(2 * DEFAULT_POLICY.backoffBaseMs);
+    supervisor.crash(b.liveRun!, silent, true);
+    expect(b.state).toBe('restarting');
+    expect(b.restarts).toBe(3);
+  });
+
   it('a restart runs in the container its crashed run kept (its process): the next spawn is offered it and runs warm', async () => {
     vi.useFakeTimers();
     const { layer, host, spare } = await crashKeeping(new FakeSpare());

@@ -1,6 +1,6 @@
 // Supervisor transitions over a fake clock: restart intensity (OTP), backoff, quarantine.
 import { describe, expect, it } from 'vitest';
-import { addRestart, backoffMs, onCrash, STORM_YOUNG_FRAMES } from '../../compositor/policy/supervisor';
+import { addRestart, backoffMs, onCrash, SILENT_STARTS, STORM_YOUNG_FRAMES } from '../../compositor/policy/supervisor';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
 const policy = DEFAULT_POLICY; // 3 restarts in 30 s, backoff 100 ms doubling to 2 s
@@ -66,5 +66,31 @@ describe('restart storm (intensity over the whole page)', () => {
     expect(onCrash([15_000, 16_000], 20_000, policy, { restarts: restarts([5, 5, 2, 3], 15_000), layer: 5, frames: 4 }).action).toBe('restart');
     expect(onCrash([], 20_000, policy, { restarts: restarts([2, 3, 4], 9_999), layer: 5, frames: 4 }).action).toBe('restart');
     expect(onCrash([], 20_000, { ...policy, stormGuests: 0 }, { restarts: restarts([2, 3, 4, 6, 7], 19_000), layer: 5, frames: 0 }).action).toBe('restart');
+  });
+
+  it('leaves out a crash the watchdog called (a starved machine can cause it): restarted, storm or not', () => {
+    expect(onCrash([], 20_000, policy, { restarts: restarts([2, 3, 4], 12_000), layer: 5, frames: 4, ownDoing: false }).action).toBe('restart');
+  });
+});
+
+describe('a guest silent before its first frame in starts in a row', () => {
+  it('is restarted after its first silent start, and quarantined at its second, with the reason', () => {
+    expect(SILENT_STARTS).toBe(2);
+    const first = onCrash([], 10_000, policy, { restarts: [], layer: 1, frames: 0, ownDoing: false, silentStarts: 1 });
+    expect(first.action).toBe('restart');
+    const second = onCrash(first.history, 12_500, policy, { restarts: [{ layer: 1, at: 10_000 }], layer: 1, frames: 0, ownDoing: false, silentStarts: 2 });
+    expect(second.action).toBe('quarantine');
+    if (second.action === 'quarantine') {
+      expect(second.reason).toBe('fell silent before its first frame in 2 starts in a row (a busy loop in its module or setup(), each try holding a core): not restarted again (retry it from the HUD)');
+    }
+  });
+
+  it('keeps the usual restarts for other crashes (silentStarts 0), even after silent starts', () => {
+    let history: number[] = [];
+    for (const t of [1_000, 2_000, 3_000]) {
+      const d = onCrash(history, t, policy, { restarts: [], layer: 1, frames: 0, ownDoing: false, silentStarts: 0 });
+      expect(d.action).toBe('restart');
+      history = d.history;
+    }
   });
 });
