@@ -206,7 +206,7 @@ export class FrameLoop {
     // Starts past their costly part give their start slots to the layers waiting.
     world.supervisor.tick(now);
     // A burst of guests starting starves every guest's thread for a while: the hang limit widens.
-    const starting = world.supervisor.anyStarting(vettingRuns);
+    const starting = world.supervisor.startBurst(vettingRuns);
     // How long the two best-heard guests whose runtimes are up have been silent (their heartbeats
     // are the machine's pulse: starting ones count too): a starved machine silences all.
     let quietest = Infinity;
@@ -366,7 +366,8 @@ export class FrameLoop {
       case 'hang': {
         const during = run.inFlight ? 'frame()' : 'between frames';
         const limit = Math.round(hangLimitMs(policy, othersStarting, othersQuietMs));
-        supervisor.crash(run, { phase: 'hang', message: `no frame and no sign of life for ${Math.round(now - run.liveness.lastLifeAt)} ms (limit ${limit} ms, during ${during})` });
+        const othersHeard = othersQuietMs < policy.hangMs;
+        supervisor.crash(run, { phase: 'hang', message: `no frame and no sign of life for ${Math.round(now - run.liveness.lastLifeAt)} ms (limit ${limit} ms, during ${during})` }, { silentStart: false, othersHeard });
         return false;
       }
       case 'startup': {
@@ -378,7 +379,7 @@ export class FrameLoop {
       case 'setup-hang': {
         const limit = Math.round(setupHangLimitMs(policy, othersStarting, othersQuietMs));
         const where = run.started ? 'in its first frame()' : 'while loading or in setup()';
-        supervisor.crash(run, { phase: 'startup', message: `no first frame: no sign of life for ${Math.round(now - run.liveness.lastLifeAt)} ms ${where} (limit ${limit} ms)` }, true);
+        supervisor.crash(run, { phase: 'startup', message: `no first frame: no sign of life for ${Math.round(now - run.liveness.lastLifeAt)} ms ${where} (limit ${limit} ms)` }, { silentStart: true, othersHeard: false });
         return false;
       }
       case 'silent':

@@ -14,7 +14,7 @@ import type { Staging } from '../live-edit/staging';
 import { costRefusalReason, evictionReason } from '../policy/eviction';
 import { failureAction, type LayerError } from '../policy/failure';
 import { describeStep, forgetCeiling, initialPacer, ordinal, pacerCostRecord, pacerRecord } from '../policy/pacer';
-import { onCrash, type RestartRecord } from '../policy/supervisor';
+import { NOTHING_SEEN, onCrash, type RestartRecord, type WatchdogSaw } from '../policy/supervisor';
 import { graceExpired, noteLife } from '../policy/watchdog';
 import type { TraceRecorder } from '../trace';
 import { GuestRun, type RunOwner } from './guest-run';
@@ -208,16 +208,16 @@ export class Supervisor {
 
   /**
    * Ends a misbehaving run (hang, failed start, protocol violation, an error drawing it): a crash.
-   * `silentStart`: the watchdog found its runtime silent before its first frame (a setup-hang).
+   * `seen`: what the watchdog saw, for a verdict of its own (policy/supervisor.ts WatchdogSaw).
    */
-  crash(run: GuestRun, error: LayerError, silentStart = false): void {
+  crash(run: GuestRun, error: LayerError, seen: WatchdogSaw = NOTHING_SEEN): void {
     const found = this.find(run);
     if (!found) return;
     switch (found.kind) {
       case 'vetting':
         return this.host.versions.vettingFailed(found.staging, error, run.started);
       case 'layer':
-        return this.crashLayer(found.layer, error, silentStart);
+        return this.crashLayer(found.layer, error, seen);
       default: {
         const check: never = found;
         return check;
@@ -414,7 +414,7 @@ export class Supervisor {
   }
 
   /** Ends a misbehaving layer's guest and restarts it with backoff, or quarantines it. Never waits for its thread. */
-  private crashLayer(layer: Layer, error: LayerError, silentStart = false): void {
+  private crashLayer(layer: Layer, error: LayerError, seen: WatchdogSaw = NOTHING_SEEN): void {
     if (layer.state === 'restarting' || layer.state === 'quarantined' || layer.state === 'failed' || layer.state === 'closed') return;
     layer.error = error;
     console.warn(`[steadfast] ${describeError(layer.url, error)}`);
@@ -424,10 +424,11 @@ export class Supervisor {
     // The page's restart log, for the storm rule: only its window matters.
     const window = this.host.policy.stormWindowMs;
     while (this.restartLog.length > 0 && this.restartLog[0]!.at < now - window) this.restartLog.shift();
-    // The storm rule takes only crashes the guest's own code caused: a watchdog verdict (hang,
-    // start-up) may be a starved machine's doing, and a healthy guest must not lose its restart to it.
-    const ownDoing = error.phase !== 'hang' && error.phase !== 'startup';
-    layer.silentStarts = silentStart ? layer.silentStarts + 1 : 0;
+    // The storm rule takes only crashes the guest's own code caused: a watchdog verdict may be a
+    // starved machine's doing, and a healthy guest must not lose its restart to it. A hang is its
+    // own only when the other guests were heard from meanwhile (the machine was not starving them).
+    const ownDoing = error.phase === 'hang' ? seen.othersHeard : error.phase !== 'startup';
+    layer.silentStarts = seen.silentStart ? layer.silentStarts + 1 : 0;
     const decision = onCrash(layer.restartHistory, now, this.host.policy, { restarts: this.restartLog, layer: layer.id, frames, ownDoing, silentStarts: layer.silentStarts });
     layer.restartHistory = decision.history;
     if (decision.action === 'quarantine') {
@@ -470,6 +471,20 @@ export class Supervisor {
    */
   anyStarting(vettingRuns: Iterable<GuestRun>): boolean {
     for (const layer of this.host.layers()) if (isStarting(layer, this.waiting)) return true;
+    for (const run of vettingRuns) if (!run.retired) return true;
+    return false;
+  }
+
+  /**
+   * Whether a start's costly part is under way (a worker holds a start slot: spawned, its runtime
+   * up for less than START_SLOT_HOLD_MS, no first frame) or a version is under vetting: either
+   * starves every guest's thread for a moment (the hang limit widens). Not a start past that
+   * part, nor a restart's backoff: a setup awaiting its network, or one that never settles (the
+   * HUD's chaos has one loading for 16 s), loads nothing, and the hangs it used to excuse each
+   * held a core for a second instead of a quarter.
+   */
+  startBurst(vettingRuns: Iterable<GuestRun>): boolean {
+    if (this.slots.counts.starting > 0) return true;
     for (const run of vettingRuns) if (!run.retired) return true;
     return false;
   }

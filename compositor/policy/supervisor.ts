@@ -7,7 +7,9 @@
 // restart is a process start, the most expensive moment of a guest's life for everyone else; a
 // gallery crashing together (the HUD's chaos) kept two cores busy starting guests for 30 s, the
 // compositor at 9–30 fps, to reach the quarantines it would reach anyway. A guest that had been
-// running (a healthy one a storm's starvation made look hung) is restarted as usual.
+// running (a healthy one a storm's starvation made look hung) is restarted as usual. A hang the
+// watchdog called while other guests were heard from (the machine was not starving them) counts
+// as the guest's own doing: a young guest that busy-loops in frame() in a storm is not restarted.
 // A guest whose runtime fell silent before its first frame in SILENT_STARTS starts in a row (the
 // watchdog's setup-hang: a busy loop in its module or setup(), silent for the whole start-up
 // silence limit, which already widens while the machine starves every guest) is quarantined
@@ -17,6 +19,15 @@
 import type { Policy } from '../../shared/limits';
 
 export type RestartPolicy = Pick<Policy, 'maxRestarts' | 'restartWindowMs' | 'backoffBaseMs' | 'backoffMaxMs' | 'stormGuests' | 'stormWindowMs'>;
+
+/** What the watchdog saw when it called a crash (none of it for a crash the guest reported itself). */
+export interface WatchdogSaw {
+  /** The runtime fell silent before its first frame (a setup-hang). */
+  silentStart: boolean;
+  /** Another guest was heard from within the hang limit's base (hangMs) of the verdict: the machine was not starving every guest. */
+  othersHeard: boolean;
+}
+export const NOTHING_SEEN: WatchdogSaw = { silentStart: false, othersHeard: false };
 
 /** Starts in a row whose runtime fell silent before a first frame that quarantine a guest (see above). */
 export const SILENT_STARTS = 2;

@@ -3,11 +3,11 @@
 // that the worker is ended only after the dispatch that reported it, and that a failing version
 // under vetting is rejected without touching its live layer.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Supervisor, type VersionEvents } from '../../compositor/guests/supervisor';
+import { START_SLOT_HOLD_MS, Supervisor, type VersionEvents } from '../../compositor/guests/supervisor';
 import type { GuestHost, GuestHostEvents, PreparedGuest, StartVersion } from '../../compositor/guest-host';
 import { Layer } from '../../compositor/layer';
 import type { LayerError } from '../../compositor/policy/failure';
-import { scheduleRequest } from '../../compositor/policy/watchdog';
+import { noteLife, scheduleRequest } from '../../compositor/policy/watchdog';
 import type { Staging } from '../../compositor/live-edit/staging';
 import { startVetting } from '../../compositor/live-edit/vetting';
 import { FrameClock } from '../../compositor/frame-clock';
@@ -63,6 +63,9 @@ class FakeSpare implements PreparedGuest {
   }
 }
 
+/** The watchdog's view of a runtime silent before its first frame. */
+const SILENT = { silentStart: true, othersHeard: false };
+
 /** Lets pending promise callbacks run (the supervisor's `start().then`), fake timers or not. */
 async function flush(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
@@ -75,7 +78,7 @@ let stagings: Map<number, Staging>;
 let failures: { staging: Staging; error: LayerError; started: boolean }[];
 let supervisor: Supervisor;
 
-function makeSupervisor(): Supervisor {
+function makeSupervisor(overrides: Partial<typeof DEFAULT_POLICY> = {}): Supervisor {
   const versions: VersionEvents = {
     staging: (id) => stagings.get(id),
     vettingStarted: () => {},
@@ -87,7 +90,7 @@ function makeSupervisor(): Supervisor {
   return new Supervisor({
     now: () => now,
     // Each test crashes several young guests in a row: no restart-storm rule here (supervisor.test.ts tests it).
-    policy: { ...DEFAULT_POLICY, stormGuests: 0 },
+    policy: { ...DEFAULT_POLICY, stormGuests: 0, ...overrides },
     isolation: 'worker',
     clock: new FrameClock(),
     trace: new TraceRecorder(),
@@ -195,11 +198,11 @@ describe('failure points, through the supervisor', () => {
     layers.set(1, layer);
     supervisor.startLayer(layer);
     const silent = { phase: 'startup', message: 'no first frame: no sign of life for 2000 ms while loading or in setup() (limit 2000 ms)' } as const;
-    supervisor.crash(layer.liveRun!, silent, true);
+    supervisor.crash(layer.liveRun!, silent, SILENT);
     expect(layer.state).toBe('restarting');
     vi.advanceTimersByTime(DEFAULT_POLICY.backoffBaseMs);
     expect(hosts).toHaveLength(2);
-    supervisor.crash(layer.liveRun!, silent, true);
+    supervisor.crash(layer.liveRun!, silent, SILENT);
     expect(layer.state).toBe('quarantined');
     expect(layer.restarts).toBe(1);
     expect(layer.stateReason).toMatch(/^fell silent before its first frame in 2 starts in a row/);
@@ -210,23 +213,56 @@ describe('failure points, through the supervisor', () => {
     const silent = { phase: 'startup', message: 'no first frame: no sign of life' } as const;
     // Silent, then a start that delivers a frame and later throws, then silent again: restarted.
     const { layer: a } = await runningLayer(1);
-    supervisor.crash(a.liveRun!, silent, true);
+    supervisor.crash(a.liveRun!, silent, SILENT);
     vi.advanceTimersByTime(DEFAULT_POLICY.backoffBaseMs);
     await hosts.at(-1)!.init();
     firstFrame(a, hosts.at(-1)!);
     supervisor.crash(a.liveRun!, { phase: 'frame', message: 'frame exploded' });
     vi.advanceTimersByTime(2 * DEFAULT_POLICY.backoffBaseMs);
-    supervisor.crash(a.liveRun!, silent, true);
+    supervisor.crash(a.liveRun!, silent, SILENT);
     expect(a.state).toBe('restarting');
     // Silent, then a hang before any frame (its runtime was heard from), then silent again: restarted.
     const { layer: b } = await runningLayer(2);
-    supervisor.crash(b.liveRun!, silent, true);
+    supervisor.crash(b.liveRun!, silent, SILENT);
     vi.advanceTimersByTime(DEFAULT_POLICY.backoffBaseMs);
     supervisor.crash(b.liveRun!, { phase: 'startup', message: 'no first frame within 4000 ms of starting' });
     vi.advanceTimersByTime(2 * DEFAULT_POLICY.backoffBaseMs);
-    supervisor.crash(b.liveRun!, silent, true);
+    supervisor.crash(b.liveRun!, silent, SILENT);
     expect(b.state).toBe('restarting');
     expect(b.restarts).toBe(3);
+  });
+
+  it('in a restart storm, a young guest hung while the others were heard from is quarantined; hung while all were silent (a starved machine), restarted', async () => {
+    vi.useFakeTimers();
+    supervisor = makeSupervisor({ stormGuests: DEFAULT_POLICY.stormGuests });
+    // Three other guests crash and restart: a storm.
+    for (const id of [1, 2, 3]) {
+      const { layer } = await runningLayer(id);
+      supervisor.crash(layer.liveRun!, { phase: 'frame', message: 'frame exploded' });
+    }
+    const hang = { phase: 'hang', message: 'no frame and no sign of life for 300 ms' } as const;
+    const { layer: busy } = await runningLayer(4);
+    supervisor.crash(busy.liveRun!, hang, { silentStart: false, othersHeard: true });
+    expect(busy.state).toBe('quarantined');
+    expect(busy.stateReason).toMatch(/^crashed in a restart storm/);
+    const { layer: starved } = await runningLayer(5);
+    supervisor.crash(starved.liveRun!, hang, { silentStart: false, othersHeard: false });
+    expect(starved.state).toBe('restarting');
+  });
+
+  it('a start is a burst (other guests\' hang limits widen) only while it holds its start slot: not once its runtime has been up 1.5 s without a frame', async () => {
+    const layer = new Layer(1, 'http://guests.test/never-settles.js', { width: 8, height: 8 });
+    layers.set(1, layer);
+    supervisor.startLayer(layer);
+    expect(supervisor.startBurst([])).toBe(true);
+    noteLife(layer.liveRun!.liveness, now);
+    now += START_SLOT_HOLD_MS + 1;
+    noteLife(layer.liveRun!.liveness, now);
+    supervisor.tick(now);
+    expect(layer.state).toBe('loading');
+    expect(supervisor.startBurst([])).toBe(false);
+    // Still starting for the eviction rule's purposes (nobody is evicted for slowness while it loads).
+    expect(supervisor.anyStarting([])).toBe(true);
   });
 
   it('a restart runs in the container its crashed run kept (its process): the next spawn is offered it and runs warm', async () => {
