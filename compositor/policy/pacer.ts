@@ -26,7 +26,7 @@
 //     the GPU process to finish its work and what was queued ahead; shared/protocol.ts). A new
 //     worker's first PROBE_FRAMES frames are at ADMISSION_SCALE (1/16); when the fastest of its
 //     first GPU_CONFIRM_FRAMES frames at 1/8 is over the bottom's whole budget (maxDivisor
-//     intervals) and either GPU_GROWTH times its probe's fastest (the cost grows with its pixels:
+//     intervals) by a quarter (GPU_REFUSAL_MARGIN) and either GPU_GROWTH times its probe's fastest (the cost grows with its pixels:
 //     its own work, not the queue's contention, which does not) or a runaway frame's length, it is
 //     marked for refusal, whatever its
 //     neighbours' latencies (a GPU hog stretches every guest's latency alike, not their GPU time:
@@ -64,6 +64,14 @@ export const PROBE_FRAMES = 3;
 export const GPU_CONFIRM_FRAMES = 2;
 /** A refusal by GPU time needs its frames at 1/8 at least this much slower than its probe's (the cost is its pixels'). */
 export const GPU_GROWTH = 1.5;
+/**
+ * ...and their fastest over the bottom's budget by this factor: two frames are a snap judgement,
+ * and a guest just over the budget may fit most frames at the slowest pace (the pacer and the
+ * eviction rule judge it over whole windows). Measured: with 16 three.js demo guests starting, a
+ * healthy one's fastest 2 frames at 1/8 took 53 ms (20 ms at 1/16) and it was refused; the
+ * gallery's shader takes 72–150 ms there.
+ */
+export const GPU_REFUSAL_MARGIN = 1.25;
 /** One frame longer than this many display intervals is a runaway frame. */
 export const RUNAWAY_INTERVALS = 8;
 /** Deliveries a step that proved late is not tried again for (doubling on each failure, at most 16×). */
@@ -237,7 +245,7 @@ export interface FrameCost {
  * CPU time the rest of its render time). Within its admission frames it is marked refused
  * (`evict`, `refused`, `refusedFor`) when
  *   - 'gpu': once GPU_CONFIRM_FRAMES frames at 1/8 are in, the fastest of their GPU times is over
- *     the bottom's budget and either GPU_GROWTH times its probe's fastest (after the probe's
+ *     the bottom's budget by GPU_REFUSAL_MARGIN and either GPU_GROWTH times its probe's fastest (after the probe's
  *     first; the cost grows with its pixels, so it is its own) or a runaway frame's length;
  *   - 'cpu': once ADMISSION_SAMPLES frames are in, the fastest of their frame() times but the
  *     first's (which builds its scene) is over the bottom's budget: no scale shortens its own
@@ -254,7 +262,7 @@ export function pacerCostRecord(state: PacerState, cost: FrameCost, frameInterva
   const runaway = RUNAWAY_INTERVALS * frameIntervalMs;
   const refuse = (refusedFor: 'gpu' | 'cpu', evictReason: string): PacerState => ({ ...next, evict: true, refused: true, refusedFor, evictReason });
   const slowest = `more than the ${Math.round(bottomBudget)} ms between its frames at the slowest pace`;
-  if (best.bottomFrames >= GPU_CONFIRM_FRAMES && best.bottomMs > bottomBudget && (best.bottomMs >= GPU_GROWTH * best.probeMs || best.bottomMs > runaway)) {
+  if (best.bottomFrames >= GPU_CONFIRM_FRAMES && best.bottomMs > GPU_REFUSAL_MARGIN * bottomBudget && (best.bottomMs >= GPU_GROWTH * best.probeMs || best.bottomMs > runaway)) {
     const probe = Number.isFinite(best.probeMs) ? `; at ${ADMISSION_SCALE} scale, ${Math.round(best.probeMs)} ms` : '';
     return refuse('gpu', `refused at admission: at ${MIN_SCALE} scale its frames' GPU work takes at least ${Math.round(best.bottomMs)} ms (the fastest of ${best.bottomFrames}${probe}), ${slowest}, so no scale and pace can fit it`);
   }

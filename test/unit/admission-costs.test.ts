@@ -64,6 +64,12 @@ describe('admission by GPU time', () => {
     expect(admissionBest(s).bottomMs).toBe(20);
   });
 
+  it('keeps a guest just over the slowest pace at 1/8, grown from its probe (a healthy three.js guest among 16 starting: 20 ms → 53 ms)', () => {
+    expect(deliver((scale) => (scale === ADMISSION_SCALE ? 20 : 53)).refused).toBe(false);
+    // Over the budget by more than a quarter (63 ms against 50): refused.
+    expect(deliver((scale) => (scale === ADMISSION_SCALE ? 20 : 63)).refused).toBe(true);
+  });
+
   it('keeps a guest whose GPU work fits the slowest pace', () => {
     expect(deliver((scale) => 4 + 40 * (scale / ADMISSION_SCALE) ** 2).refused).toBe(true); // 164 ms at 1/8: refused
     expect(deliver((scale) => 4 + 10 * (scale / ADMISSION_SCALE) ** 2).refused).toBe(false); // 44 ms at 1/8: kept
