@@ -466,8 +466,8 @@ export class Supervisor {
 
   /**
    * Whether any guest is starting (a layer loading or restarting) or a version is under vetting:
-   * either takes the machine from the running guests for a while (the hang limit widens). With
-   * no runs given, layers only.
+   * live editing then starts no warm worker in the background. With no runs given, layers only.
+   * (The hang limit widens only for a start's costly part: startBurst.)
    */
   anyStarting(vettingRuns: Iterable<GuestRun>): boolean {
     for (const layer of this.host.layers()) if (isStarting(layer, this.waiting)) return true;
