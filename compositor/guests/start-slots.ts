@@ -51,6 +51,11 @@ export class StartSlots<Run, Waiting> {
     return undefined;
   }
 
+  /** Whether any run holds a slot now (read every compositor frame: no allocation). */
+  get taken(): boolean {
+    return this.starting.size > 0;
+  }
+
   /** How many runs are starting now, and how many layers wait. */
   get counts(): { starting: number; waiting: number } {
     return { starting: this.starting.size, waiting: this.waiting.length };

@@ -484,7 +484,7 @@ export class Supervisor {
    * held a core for a second instead of a quarter.
    */
   startBurst(vettingRuns: Iterable<GuestRun>): boolean {
-    if (this.slots.counts.starting > 0) return true;
+    if (this.slots.taken) return true;
     for (const run of vettingRuns) if (!run.retired) return true;
     return false;
   }

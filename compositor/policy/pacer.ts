@@ -26,10 +26,10 @@
 //     the GPU process to finish its work and what was queued ahead; shared/protocol.ts). A new
 //     worker's first PROBE_FRAMES frames are at ADMISSION_SCALE (1/16); when the fastest of its
 //     first GPU_CONFIRM_FRAMES frames at 1/8 is over the bottom's whole budget (maxDivisor
-//     intervals) by a quarter (GPU_REFUSAL_MARGIN) and either GPU_GROWTH times its probe's fastest (the cost grows with its pixels:
-//     its own work, not the queue's contention, which does not) or a runaway frame's length, it is
-//     marked for refusal, whatever its
-//     neighbours' latencies (a GPU hog stretches every guest's latency alike, not their GPU time:
+//     intervals) by a quarter (GPU_REFUSAL_MARGIN) and either GPU_GROWTH times its probe's
+//     fastest (the cost grows with its pixels: its own work, not the queue's contention, which
+//     does not) or a runaway frame's length, it is marked for refusal, whatever its neighbours'
+//     latencies (a GPU hog stretches every guest's latency alike, not their GPU time:
 //     the caller compares its figure with theirs, policy/eviction.ts costRefusalReason).
 //   - Refusal by CPU time at admission: when the fastest frame() of its first ADMISSION_SAMPLES
 //     but the first takes longer than the bottom's budget, its own thread's work cannot fit even
@@ -245,8 +245,9 @@ export interface FrameCost {
  * CPU time the rest of its render time). Within its admission frames it is marked refused
  * (`evict`, `refused`, `refusedFor`) when
  *   - 'gpu': once GPU_CONFIRM_FRAMES frames at 1/8 are in, the fastest of their GPU times is over
- *     the bottom's budget by GPU_REFUSAL_MARGIN and either GPU_GROWTH times its probe's fastest (after the probe's
- *     first; the cost grows with its pixels, so it is its own) or a runaway frame's length;
+ *     the bottom's budget by GPU_REFUSAL_MARGIN and either GPU_GROWTH times its probe's fastest
+ *     (after the probe's first; the cost grows with its pixels, so it is its own) or a runaway
+ *     frame's length;
  *   - 'cpu': once ADMISSION_SAMPLES frames are in, the fastest of their frame() times but the
  *     first's (which builds its scene) is over the bottom's budget: no scale shortens its own
  *     thread's work, and it cannot deliver a frame at even the slowest pace.
