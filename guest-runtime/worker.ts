@@ -9,7 +9,7 @@
 // posts with self.postMessage lands on the worker's public channel, which the
 // compositor treats as noise from the guest.
 import * as Comlink from 'comlink';
-import * as THREE from 'three';
+import type * as THREE from 'three';
 import type { GuestContext, GuestModule } from '../shared/guest-contract';
 import type {
   BootMessage,
@@ -32,6 +32,7 @@ import { parseImportMap, type BareContext, type Imports } from '../shared/bare-s
 import { BLURRED, parseFrameInput, parseLayerDeclaration, surfaceSize } from '../shared/protocol';
 import { createStereoThreeRenderer } from './three-adapter';
 import { installGpuCaps, resetGpuCaps } from './gpu-caps';
+import { loadThree } from './three-loader';
 import { GuestXRSession, installWebXR } from './xr/guest-session';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -110,13 +111,16 @@ const unalias = (text: string | undefined) => {
 };
 
 // 'three' inside a guest is this runtime's own three.js: the module it resolves to re-exports the
-// instance ctx.THREE is (shared/bare-specifiers.ts). Made once per worker, when first imported.
+// instance ctx.THREE is (shared/bare-specifiers.ts). Made once per worker, when first imported;
+// three.js itself runs then (three-loader.ts), not for a guest that never imports or reads it.
 const THREE_KEY = Symbol.for('steadfast.three');
-(globalThis as Record<symbol, unknown>)[THREE_KEY] = THREE;
 let threeModule: string | null = null;
 function threeModuleUrl(): string {
+  if (threeModule !== null) return threeModule;
+  const THREE = loadThree();
+  (globalThis as Record<symbol, unknown>)[THREE_KEY] = THREE;
   const names = Object.keys(THREE).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
-  threeModule ??= URL.createObjectURL(
+  threeModule = URL.createObjectURL(
     new Blob([`const THREE = globalThis[Symbol.for('steadfast.three')];\nexport const { ${names.join(', ')} } = THREE;\n`], { type: 'text/javascript' }),
   );
   return threeModule;
@@ -126,12 +130,20 @@ function threeModuleUrl(): string {
 function bareContext(params: InitParams): () => Promise<BareContext> {
   let context: Promise<BareContext> | null = null;
   return () =>
-    (context ??= (async () => ({
-      three: threeModuleUrl(),
-      addonsBase: params.addonsBase,
-      imports: params.imports === undefined ? undefined : await loadImportMap(params.imports),
-      revision: THREE.REVISION,
-    }))());
+    (context ??= (async () => {
+      const imports = params.imports === undefined ? undefined : await loadImportMap(params.imports);
+      // three.js runs only if a specifier resolves to it (or a message names its revision).
+      return {
+        get three() {
+          return threeModuleUrl();
+        },
+        addonsBase: params.addonsBase,
+        imports,
+        get revision() {
+          return loadThree().REVISION;
+        },
+      };
+    })());
 }
 
 async function loadImportMap(url: string): Promise<Imports> {
@@ -176,8 +188,6 @@ const control: GuestControl = {
     every(() => post({ type: 'alive' }), HEARTBEAT_MS);
 
     const loadStarted = now();
-    // ctx.THREE is the very module a guest's `import * as THREE from 'three'` gets (one namespace, one three.js).
-    const three = (await import(/* @vite-ignore */ threeModuleUrl())) as typeof THREE;
     try {
       if (typeof params.source === 'string') {
         graph = new ModuleGraph(bareContext(params));
@@ -189,6 +199,9 @@ const control: GuestControl = {
     } catch (e) {
       return failInit('load', e);
     }
+    // ctx.THREE is the very module a guest's `import * as THREE from 'three'` got (one namespace, one
+    // three.js); for a guest that imported none, three.js runs when ctx.THREE is first read.
+    const imported = threeModule === null ? null : ((await import(/* @vite-ignore */ threeModule)) as typeof THREE);
     const declared = parseLayerDeclaration(readDeclaration(guest));
     if (!declared.ok) return failInit('load', new Error(`the module's layer declaration is invalid: ${declared.reason}`));
     const layer = declared.value;
@@ -228,10 +241,12 @@ const control: GuestControl = {
       input: { sources: [], events: [] },
       visibilityState: 'visible-blurred',
       session: xrSession,
-      THREE: three,
+      get THREE() {
+        return imported ?? loadThree();
+      },
       state: undefined,
       layer,
-      createThreeRenderer: () => createStereoThreeRenderer(three, context),
+      createThreeRenderer: () => createStereoThreeRenderer(context.THREE, context),
     };
     ctx = context;
     context.state = params.state;
@@ -249,6 +264,8 @@ const control: GuestControl = {
   // so the save's version finds its surface made. three.js is already evaluated with this script.
   async prewarm(): Promise<PrewarmResult> {
     if (guest || warmSurface) return { ok: true };
+    // A version saved in live editing most likely uses three.js: it runs now, not at the save.
+    threeModuleUrl();
     const canvas = new OffscreenCanvas(MIN_SURFACE_SIDE, MIN_SURFACE_SIDE);
     const gl = canvas.getContext('webgl2', GL_ATTRIBUTES);
     if (!gl) return { ok: false, message: 'WebGL2 is not available to this worker' };

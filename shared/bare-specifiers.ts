@@ -21,6 +21,13 @@ export interface BareContext {
 
 const ADDON_PREFIXES = ['three/addons/', 'three/examples/jsm/'];
 
+/**
+ * The global (a Symbol.for key) on which the runtime's script sets three.js's loader, a function
+ * that runs three.js's bundle and returns its namespace (tooling/guest-bundles.ts); the runtime
+ * takes it and deletes it before any guest code runs (guest-runtime/three-loader.ts).
+ */
+export const THREE_LOADER = 'steadfast.loadThree';
+
 /** Where three.js's addons (its examples/jsm tree) are served for guests, on the compositor's origin (tooling/three-addons.ts). */
 export const THREE_ADDONS_PATH = '/@steadfast/three/examples/jsm';
 

@@ -1,6 +1,7 @@
 // three.js as its users write it: `import * as THREE from 'three'` and `three/addons/…` inside a
 // guest from another origin resolve to the runtime's own three.js and its addons (served from the
-// compositor's origin); hot reload keeps working; an unknown bare specifier fails saying so.
+// compositor's origin); hot reload keeps working; an unknown bare specifier fails saying so; and
+// three.js runs in a guest's worker only once the guest uses it.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -102,6 +103,17 @@ describe('three.js imports as pages write them', () => {
       .toBe(2);
     const { profilesPath } = (await page.evaluate(() => window.compositor.snapshot(1))) as { profilesPath: string };
     expect(profilesPath, 'XRControllerModelFactory’s default path is the compositor’s own copy of the profiles').toBe(`${app}/@steadfast/webxr-input-profiles/profiles`);
+    expect((await layer(page, 1)).restarts).toBe(0);
+    await page.close();
+  });
+
+  it('three.js runs in a guest’s worker only when the guest first reads ctx.THREE, and works from then on', async () => {
+    const page = await openCompositor(browser, app, { guests: [`${cross}/late-three.js`], extra: { hud: '0' } });
+    await waitForLayerState(page, 1, ['running']);
+    // Its scene's background, green, fills the eye once it draws with three.js.
+    await expect.poll(async () => (await colours(page, [0, 255, 0])).background, { timeout: 15_000 }).toBeGreaterThan(1000);
+    const { registeredAt } = (await page.evaluate(() => window.compositor.snapshot(1))) as { registeredAt: string | null };
+    expect(registeredAt, 'three.js ran (its devtools hook heard it) in the frame that first read ctx.THREE, not with the runtime').toBe('frame 3');
     expect((await layer(page, 1)).restarts).toBe(0);
     await page.close();
   });

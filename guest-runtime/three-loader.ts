@@ -1,0 +1,39 @@
+/// <reference lib="webworker" />
+// three.js, run only for a guest that uses it. The runtime's script carries three.js's bundle as a
+// string (tooling/guest-bundles.ts): a plain WebGL guest's worker never parses or runs three.js,
+// and starts that much sooner. The string, and the platform calls that run it, are taken here,
+// when the runtime's script runs, before any guest code exists (guest code cannot reroute them).
+import type * as THREE_NS from 'three';
+import { THREE_LOADER } from '../shared/bare-specifiers';
+
+declare const self: DedicatedWorkerGlobalScope;
+type Three = typeof THREE_NS;
+
+const global = self as unknown as Record<symbol, unknown>;
+const sourceKey = Symbol.for(THREE_LOADER);
+const resultKey = Symbol.for(`${THREE_LOADER}.result`);
+const source = global[sourceKey];
+delete global[sourceKey];
+const importScripts = self.importScripts.bind(self);
+const createObjectURL = URL.createObjectURL.bind(URL);
+const revokeObjectURL = URL.revokeObjectURL.bind(URL);
+const BlobClass = Blob;
+
+let three: Three | null = null;
+
+/** three.js's namespace, run on the first call. Throws if this runtime's script was built without it. */
+export function loadThree(): Three {
+  if (three) return three;
+  if (typeof source !== 'string') throw new Error('three.js is not part of this guest runtime (its script was built without it)');
+  const url = createObjectURL(new BlobClass([source], { type: 'text/javascript' }));
+  try {
+    importScripts(url);
+  } finally {
+    revokeObjectURL(url);
+  }
+  const loaded = global[resultKey];
+  delete global[resultKey];
+  if (typeof loaded !== 'object' || loaded === null) throw new Error('three.js did not load in this guest runtime');
+  three = loaded as Three;
+  return three;
+}
