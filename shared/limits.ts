@@ -54,7 +54,7 @@ export const FLOOD_MESSAGES_PER_FRAME = 64;
 
 /**
  * Guest workers that may be starting at once (spawned, no first frame yet, their runtime up for
- * less than 1.5 s: compositor/guests/supervisor.ts START_SLOT_HOLD_MS). Each start is a
+ * less than 1.5 s, or idle sooner: compositor/policy/watchdog.ts startPastCostlyPart). Each start is a
  * process, a runtime to parse, a GL context and shaders to compile in the shared GPU process: a
  * whole gallery starting together starves the compositor's own frame for seconds. Others wait.
  */

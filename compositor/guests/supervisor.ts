@@ -15,7 +15,7 @@ import { costRefusalReason, evictionReason } from '../policy/eviction';
 import { failureAction, type LayerError } from '../policy/failure';
 import { describeStep, forgetCeiling, initialPacer, ordinal, pacerCostRecord, pacerRecord } from '../policy/pacer';
 import { NOTHING_SEEN, onCrash, type RestartRecord, type WatchdogSaw } from '../policy/supervisor';
-import { graceExpired, noteLife } from '../policy/watchdog';
+import { graceExpired, noteLife, startPastCostlyPart } from '../policy/watchdog';
 import type { TraceRecorder } from '../trace';
 import { GuestRun, type RunOwner } from './guest-run';
 import { isStarting, otherBestLatencies, otherBestSince, othersStarting, othersUnmeasured } from './neighbours';
@@ -65,9 +65,6 @@ export interface SupervisorHost {
 
 /** A run's owner, found: the layer it runs, or the version it vets; null once neither holds it. */
 type Found = { kind: 'layer'; layer: Layer } | { kind: 'vetting'; staging: Staging };
-
-/** How long after its runtime's first heartbeat a start without a first frame holds its start slot, ms. */
-export const START_SLOT_HOLD_MS = 1_500;
 
 export class Supervisor {
   /** When a guest was last evicted as too slow (see Policy.evictionCooldownMs). */
@@ -455,13 +452,12 @@ export class Supervisor {
   }
 
   /**
-   * Runs once a compositor frame, before the watchdog: a start whose runtime has been up for
-   * START_SLOT_HOLD_MS without a first frame gives its start slot to the next layer waiting (the
-   * costly part of a start, a process and the runtime, is behind it; what remains is the guest's
-   * own load and setup, which may wait on the network, or never settle).
+   * Runs once a compositor frame, before the watchdog: a start past its costly part without a
+   * first frame (policy/watchdog.ts startPastCostlyPart: its runtime up for a while, or its thread
+   * idle, waiting) gives its start slot to the next layer waiting.
    */
   tick(now: number): void {
-    if (this.slots.release((run) => run.liveness.firstLifeAt !== null && now - run.liveness.firstLifeAt > START_SLOT_HOLD_MS)) this.startWaiting();
+    if (this.slots.release((run) => startPastCostlyPart(run.liveness, now))) this.startWaiting();
   }
 
   /**
@@ -476,8 +472,8 @@ export class Supervisor {
   }
 
   /**
-   * Whether a start's costly part is under way (a worker holds a start slot: spawned, its runtime
-   * up for less than START_SLOT_HOLD_MS, no first frame) or a version is under vetting: either
+   * Whether a start's costly part is under way (a worker holds a start slot: spawned, no first
+   * frame, not yet past that part: startPastCostlyPart) or a version is under vetting: either
    * starves every guest's thread for a moment (the hang limit widens). Not a start past that
    * part, nor a restart's backoff: a setup awaiting its network, or one that never settles (the
    * HUD's chaos has one loading for 16 s), loads nothing, and the hangs it used to excuse each

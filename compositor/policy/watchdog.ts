@@ -34,17 +34,43 @@ export interface Liveness {
   firstFrameAt: number | null;
   /** Its last sign of life said it was about to compile shaders (and nothing since). */
   compiling: boolean;
+  /** Since when it has been heard from without a gap over STEADY_GAP_MS (its thread free to beat); null before its first. */
+  steadySince: number | null;
 }
 
 export function newLiveness(spawnedAt: number): Liveness {
-  return { spawnedAt, lastLifeAt: spawnedAt, firstLifeAt: null, firstFrameAt: null, compiling: false };
+  return { spawnedAt, lastLifeAt: spawnedAt, firstLifeAt: null, firstFrameAt: null, compiling: false, steadySince: null };
 }
+
+/** The runtime beats every HEARTBEAT_MS (50 ms) while its thread is free: a gap over this means it was busy. */
+export const STEADY_GAP_MS = 150;
 
 /** A sign of life from the guest at `now`; `compiling`: a heartbeat sent just before a shader compile. */
 export function noteLife(l: Liveness, now: number, compiling = false): void {
+  if (l.steadySince === null || now - l.lastLifeAt > STEADY_GAP_MS) l.steadySince = now;
   l.lastLifeAt = now;
   l.firstLifeAt ??= now;
   l.compiling = compiling;
+}
+
+/** How long after its runtime's first heartbeat a start without a first frame holds its start slot, ms. */
+export const START_SLOT_HOLD_MS = 1_500;
+/** A start whose thread has beaten steadily this long (not compiling) is waiting, not working, ms. */
+export const START_IDLE_MS = 400;
+
+/**
+ * Whether a start (no first frame yet) is past its costly part and may give its start slot to the
+ * next guest waiting: its runtime has been up for START_SLOT_HOLD_MS (a process and the runtime
+ * are behind it; what remains is the guest's own load and setup), or, sooner, its thread has
+ * beaten steadily for START_IDLE_MS and it is heard from now, not about to compile shaders: it
+ * waits on its network or on a promise that never settles, and costs the machine nothing (in the
+ * HUD's chaos a setup that never settles held a slot for 1.5 s at every try, with a dozen cold
+ * starts queued behind it). A start busy in its load or setup beats in gaps, and keeps its slot.
+ */
+export function startPastCostlyPart(l: Liveness, now: number): boolean {
+  if (l.firstLifeAt === null) return false;
+  if (now - l.firstLifeAt > START_SLOT_HOLD_MS) return true;
+  return !l.compiling && l.steadySince !== null && now - l.steadySince >= START_IDLE_MS && now - l.lastLifeAt <= STEADY_GAP_MS;
 }
 
 /** The least hang limit after a guest said it was about to compile shaders, ms. */

@@ -3,11 +3,11 @@
 // that the worker is ended only after the dispatch that reported it, and that a failing version
 // under vetting is rejected without touching its live layer.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { START_SLOT_HOLD_MS, Supervisor, type VersionEvents } from '../../compositor/guests/supervisor';
+import { Supervisor, type VersionEvents } from '../../compositor/guests/supervisor';
 import type { GuestHost, GuestHostEvents, PreparedGuest, StartVersion } from '../../compositor/guest-host';
 import { Layer } from '../../compositor/layer';
 import type { LayerError } from '../../compositor/policy/failure';
-import { noteLife, scheduleRequest } from '../../compositor/policy/watchdog';
+import { noteLife, scheduleRequest, START_SLOT_HOLD_MS } from '../../compositor/policy/watchdog';
 import type { Staging } from '../../compositor/live-edit/staging';
 import { startVetting } from '../../compositor/live-edit/vetting';
 import { FrameClock } from '../../compositor/frame-clock';

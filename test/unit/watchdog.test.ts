@@ -1,6 +1,6 @@
 // Watchdog rules over a fake clock: deadlines, grace, hang, start-up.
 import { describe, expect, it } from 'vitest';
-import { abandoned, COMPILE_HANG_MS, graceExpired, hangLimitMs, livenessVerdict, newlyMissed, noteLife, scheduleRequest, SETUP_HANG_MS, type Liveness } from '../../compositor/policy/watchdog';
+import { abandoned, COMPILE_HANG_MS, graceExpired, hangLimitMs, livenessVerdict, newLiveness, newlyMissed, noteLife, scheduleRequest, SETUP_HANG_MS, startPastCostlyPart, START_SLOT_HOLD_MS, type Liveness } from '../../compositor/policy/watchdog';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
 const policy = DEFAULT_POLICY; // grace 10 frames, hang 250 ms, start-up 4 s
@@ -32,7 +32,7 @@ describe('frame deadlines', () => {
 });
 
 describe('liveness', () => {
-  const started = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: 50, firstFrameAt: 100, compiling: false };
+  const started = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: 50, firstFrameAt: 100, compiling: false, steadySince: 50 };
 
   it('is fine while signs of life keep coming', () => {
     expect(livenessVerdict({ ...started, lastLifeAt: 900 }, 1000, policy)).toBe('ok');
@@ -66,14 +66,14 @@ describe('liveness', () => {
   });
 
   it('gives a starting guest (load, setup, first frame) the 4 s start-up limit instead', () => {
-    const starting = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: 0, firstFrameAt: null, compiling: false };
+    const starting = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: 0, firstFrameAt: null, compiling: false, steadySince: 0 };
     // Its heartbeats keep coming (beating 10 ms before each judgement): only the start-up limit applies.
     expect(livenessVerdict(beating(starting, 3_999), 3_999, policy)).toBe('ok');
     expect(livenessVerdict(beating(starting, 4_001), 4_001, policy)).toBe('startup');
   });
 
   it('calls a starting guest hung once its heartbeat stops for SETUP_HANG_MS (a busy loop in setup), widened by contention', () => {
-    const busy = { spawnedAt: 0, lastLifeAt: 500, firstLifeAt: 100, firstFrameAt: null, compiling: false };
+    const busy = { spawnedAt: 0, lastLifeAt: 500, firstLifeAt: 100, firstFrameAt: null, compiling: false, steadySince: 100 };
     expect(livenessVerdict(busy, 500 + SETUP_HANG_MS, policy)).toBe('ok');
     expect(livenessVerdict(busy, 501 + SETUP_HANG_MS, policy)).toBe('setup-hang');
     // Every other guest silent for 1 s too: the machine is starved, not this guest hung.
@@ -81,19 +81,19 @@ describe('liveness', () => {
   });
 
   it('counts the start-up limit from the runtime\'s first sign of life, not from the spawn (a slow process start is the platform\'s)', () => {
-    const spawnedLate = { spawnedAt: 0, lastLifeAt: 3_000, firstLifeAt: 3_000, firstFrameAt: null, compiling: false };
+    const spawnedLate = { spawnedAt: 0, lastLifeAt: 3_000, firstLifeAt: 3_000, firstFrameAt: null, compiling: false, steadySince: 3_000 };
     expect(livenessVerdict(beating(spawnedLate, 6_999), 6_999, policy)).toBe('ok');
     expect(livenessVerdict(beating(spawnedLate, 7_001), 7_001, policy)).toBe('startup');
   });
 
   it('never gives a guest more than twice the start-up limit from its spawn (before its init call would fail it for good)', () => {
-    const answeredLate = { spawnedAt: 0, lastLifeAt: 6_000, firstLifeAt: 6_000, firstFrameAt: null, compiling: false };
+    const answeredLate = { spawnedAt: 0, lastLifeAt: 6_000, firstLifeAt: 6_000, firstFrameAt: null, compiling: false, steadySince: 6_000 };
     expect(livenessVerdict(beating(answeredLate, 7_999), 7_999, policy)).toBe('ok');
     expect(livenessVerdict(beating(answeredLate, 8_001), 8_001, policy)).toBe('startup');
   });
 
   it('fails a runtime that never says anything after twice the start-up limit', () => {
-    const silent = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: null, firstFrameAt: null, compiling: false };
+    const silent = { spawnedAt: 0, lastLifeAt: 0, firstLifeAt: null, firstFrameAt: null, compiling: false, steadySince: null };
     expect(livenessVerdict(silent, 4_001, policy)).toBe('ok');
     expect(livenessVerdict(silent, 7_999, policy)).toBe('ok');
     expect(livenessVerdict(silent, 8_001, policy)).toBe('silent');
@@ -113,5 +113,31 @@ describe('lost requests', () => {
     const request = scheduleRequest(1, 1000, 0, 1000 / 60, 1);
     expect(abandoned(request, request.deadline + 4 * 250, 250)).toBe(false);
     expect(abandoned(request, request.deadline + 4 * 250 + 1, 250)).toBe(true);
+  });
+});
+
+describe('a start past its costly part (gives its start slot away)', () => {
+  /** A runtime up at 0 that beats every 50 ms until `until`, skipping the beats in `busy` ([from, to) ms). */
+  function beats(until: number, busy: [number, number][] = [], compiling = false): Liveness {
+    const l = newLiveness(-300);
+    for (let t = 0; t <= until; t += 50) if (!busy.some(([a, b]) => t >= a && t < b)) noteLife(l, t, compiling);
+    return l;
+  }
+
+  it('an idle start (awaiting its network, or a promise that never settles) gives it after 400 ms of steady beats', () => {
+    expect(startPastCostlyPart(beats(350), 350)).toBe(false);
+    expect(startPastCostlyPart(beats(400), 400)).toBe(true);
+  });
+
+  it('a busy start (its thread beating in gaps) keeps it until its runtime has been up 1.5 s', () => {
+    const busy: [number, number][] = [[100, 400], [500, 900], [1000, 1400]];
+    expect(startPastCostlyPart(beats(1450, busy), 1450)).toBe(false);
+    expect(startPastCostlyPart(beats(START_SLOT_HOLD_MS + 50, busy), START_SLOT_HOLD_MS + 50)).toBe(true);
+  });
+
+  it('nor gives it while about to compile shaders, silent now, or before its runtime said it was up', () => {
+    expect(startPastCostlyPart(beats(600, [], true), 600)).toBe(false);
+    expect(startPastCostlyPart(beats(600), 800)).toBe(false); // steady until 600, then silent for 200 ms: busy now
+    expect(startPastCostlyPart(newLiveness(0), 5_000)).toBe(false);
   });
 });
