@@ -30,11 +30,12 @@ import {
 } from '../shared/protocol';
 import { CONTROL_CALL_TIMEOUT_MS, FLOOD_MESSAGES_PER_FRAME, PORT_MESSAGES_PER_FRAME } from '../shared/limits';
 import { admit, createBudget, newFrame } from './policy/message-budget';
+import type { LifeSign } from './policy/watchdog';
 import { THREE_ADDONS_PATH } from '../shared/bare-specifiers';
 
 export interface GuestHostEvents {
-  /** Any valid message arrived (frame, heartbeat, error): the guest's thread is alive (`compiling`: about to compile shaders). */
-  onLife(compiling?: boolean): void;
+  /** Any valid message arrived (frame, heartbeat, error): the guest's thread is alive; `sign` says what it was (policy/watchdog.ts). */
+  onLife(sign: LifeSign): void;
   /** A validated frame arrived; the receiver owns `frame.bitmap` from now on. */
   onFrame(frame: FrameDelivery): void;
   /** The guest reported an error it caught (phase, message, stack). */
@@ -249,7 +250,7 @@ export interface StartVersion {
 
 /**
  * A guest container made ahead of its guest (live editing's warm staging): its process and
- * worker started, the runtime (three.js with it) evaluated, its GL context made. spawnGuest
+ * worker started, the runtime evaluated and three.js run (prewarm), its GL context made. spawnGuest
  * takes it for the next version to vet, which then skips all of that.
  */
 export interface PreparedGuest {
@@ -447,7 +448,7 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
       return;
     }
     const message = parsed.value;
-    events.onLife(message.type === 'alive' && message.compiling === true);
+    events.onLife(message.type !== 'alive' ? 'message' : message.compiling ? 'compiling' : message.waiting ? 'waiting' : 'beat');
     switch (message.type) {
       case 'frame':
         events.onFrame(message);

@@ -98,7 +98,7 @@ function waitNotice(): void {
   const t = now();
   if (t - lastWaitNotice < HEARTBEAT_MS) return;
   lastWaitNotice = t;
-  post({ type: 'alive' });
+  post({ type: 'alive', waiting: true });
 }
 
 /** A version run from source text runs from blob: URLs (its module and those it imports); errors name their own URLs instead. */
@@ -261,7 +261,7 @@ const control: GuestControl = {
   },
 
   // Runs once, in a warm worker made ahead of a save (live editing): the GL context init will use,
-  // so the save's version finds its surface made. three.js is already evaluated with this script.
+  // so the save's version finds its surface made, and three.js run.
   async prewarm(): Promise<PrewarmResult> {
     if (guest || warmSurface) return { ok: true };
     // A version saved in live editing most likely uses three.js: it runs now, not at the save.

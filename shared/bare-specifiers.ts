@@ -22,9 +22,9 @@ export interface BareContext {
 const ADDON_PREFIXES = ['three/addons/', 'three/examples/jsm/'];
 
 /**
- * The global (a Symbol.for key) on which the runtime's script sets three.js's loader, a function
- * that runs three.js's bundle and returns its namespace (tooling/guest-bundles.ts); the runtime
- * takes it and deletes it before any guest code runs (guest-runtime/three-loader.ts).
+ * The global (a Symbol.for key) on which the runtime's script sets three.js's bundle as a string
+ * (tooling/guest-bundles.ts), to be run only for a guest that uses three; the runtime takes it and
+ * deletes it before any guest code runs (guest-runtime/three-loader.ts).
  */
 export const THREE_LOADER = 'steadfast.loadThree';
 

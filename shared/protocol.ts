@@ -260,9 +260,13 @@ const errorSchema = v.strictObject({
 });
 export type GuestErrorReport = v.InferOutput<typeof errorSchema>;
 
-/** Sent every HEARTBEAT_MS while the guest's thread is free: the watchdog's sign of life. */
-/** A heartbeat; `compiling`: sent just before a GL call that may block the guest's thread while shaders compile (watchdog.ts gives it longer). */
-const heartbeatSchema = v.strictObject({ type: v.literal('alive'), compiling: v.optional(v.literal(true)) });
+/**
+ * A heartbeat, sent every HEARTBEAT_MS while the guest's thread is free: the watchdog's sign of
+ * life. `compiling`: sent instead just before a GL call that may block the thread while shaders
+ * compile (watchdog.ts gives it longer); `waiting`: just before another GL call that waits for the
+ * GPU process, before the first frame (the thread is working, not free).
+ */
+const heartbeatSchema = v.strictObject({ type: v.literal('alive'), compiling: v.optional(v.literal(true)), waiting: v.optional(v.literal(true)) });
 export type Heartbeat = v.InferOutput<typeof heartbeatSchema>;
 
 const guestMessageSchema = v.variant('type', [frameSchema, errorSchema, heartbeatSchema]);

@@ -267,8 +267,8 @@ export class Supervisor {
         surface,
         {
           // Runs for every valid message from this guest: its thread is alive.
-          onLife: (compiling) => {
-            if (!self.retired) noteLife(self.liveness, this.host.now(), compiling);
+          onLife: (sign) => {
+            if (!self.retired) noteLife(self.liveness, this.host.now(), sign);
           },
           // Runs when this guest delivers a validated frame.
           onFrame: (frame) => this.frameArrived(self, frame),

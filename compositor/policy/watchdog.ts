@@ -34,7 +34,7 @@ export interface Liveness {
   firstFrameAt: number | null;
   /** Its last sign of life said it was about to compile shaders (and nothing since). */
   compiling: boolean;
-  /** Since when it has been heard from without a gap over STEADY_GAP_MS (its thread free to beat); null before its first. */
+  /** Since when its timer heartbeats have come without a gap over STEADY_GAP_MS and with no GL-call notice between (its thread free); null: not now. */
   steadySince: number | null;
 }
 
@@ -45,12 +45,20 @@ export function newLiveness(spawnedAt: number): Liveness {
 /** The runtime beats every HEARTBEAT_MS (50 ms) while its thread is free: a gap over this means it was busy. */
 export const STEADY_GAP_MS = 150;
 
-/** A sign of life from the guest at `now`; `compiling`: a heartbeat sent just before a shader compile. */
-export function noteLife(l: Liveness, now: number, compiling = false): void {
-  if (l.steadySince === null || now - l.lastLifeAt > STEADY_GAP_MS) l.steadySince = now;
+/**
+ * What a sign of life was: the runtime's timer heartbeat (its thread is free), a notice just before
+ * a GL call that may block while shaders compile, a notice just before another GL call that waits
+ * for the GPU process (shared/protocol.ts), or any other message (a frame, an error report).
+ */
+export type LifeSign = 'beat' | 'compiling' | 'waiting' | 'message';
+
+/** A sign of life from the guest at `now`. Only timer beats make a steady run; a notice before a GL call breaks it (the thread is working). */
+export function noteLife(l: Liveness, now: number, sign: LifeSign = 'beat'): void {
+  if (sign === 'compiling' || sign === 'waiting') l.steadySince = null;
+  else if (l.steadySince === null || now - l.lastLifeAt > STEADY_GAP_MS) l.steadySince = now;
   l.lastLifeAt = now;
   l.firstLifeAt ??= now;
-  l.compiling = compiling;
+  l.compiling = sign === 'compiling';
 }
 
 /** How long after its runtime's first heartbeat a start without a first frame holds its start slot, ms. */
@@ -61,11 +69,13 @@ export const START_IDLE_MS = 400;
 /**
  * Whether a start (no first frame yet) is past its costly part and may give its start slot to the
  * next guest waiting: its runtime has been up for START_SLOT_HOLD_MS (a process and the runtime
- * are behind it; what remains is the guest's own load and setup), or, sooner, its thread has
- * beaten steadily for START_IDLE_MS and it is heard from now, not about to compile shaders: it
- * waits on its network or on a promise that never settles, and costs the machine nothing (in the
- * HUD's chaos a setup that never settles held a slot for 1.5 s at every try, with a dozen cold
- * starts queued behind it). A start busy in its load or setup beats in gaps, and keeps its slot.
+ * are behind it; what remains is the guest's own load and setup), or, sooner, only its timer has
+ * beaten, steadily, for START_IDLE_MS and it is heard from now: it waits on its network or on a
+ * promise that never settles, and costs the machine nothing (in the HUD's chaos a setup that never
+ * settles held a slot for 1.5 s at every try, with a dozen cold starts queued behind it). A start
+ * busy in its load or setup beats in gaps, and one making GL calls (a context, shaders, three.js's
+ * renderer) sends notices before them: either keeps its slot. One whose module graph is fetched
+ * over a slow network gives it up before its GL work, as it did after 1.5 s before.
  */
 export function startPastCostlyPart(l: Liveness, now: number): boolean {
   if (l.firstLifeAt === null) return false;

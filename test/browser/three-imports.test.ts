@@ -107,8 +107,8 @@ describe('three.js imports as pages write them', () => {
     await page.close();
   });
 
-  it('three.js runs in a guest’s worker only when the guest first reads ctx.THREE, and works from then on', async () => {
-    const page = await openCompositor(browser, app, { guests: [`${cross}/late-three.js`], extra: { hud: '0' } });
+  it.each(['sandbox', 'worker'] as const)('three.js runs in a guest’s worker only when the guest first reads ctx.THREE, and works from then on (isolation=%s)', async (isolation) => {
+    const page = await openCompositor(browser, app, { guests: [`${cross}/late-three.js`], extra: { hud: '0', isolation } });
     await waitForLayerState(page, 1, ['running']);
     // Its scene's background, green, fills the eye once it draws with three.js.
     await expect.poll(async () => (await colours(page, [0, 255, 0])).background, { timeout: 15_000 }).toBeGreaterThan(1000);

@@ -1,6 +1,6 @@
 // Watchdog rules over a fake clock: deadlines, grace, hang, start-up.
 import { describe, expect, it } from 'vitest';
-import { abandoned, COMPILE_HANG_MS, graceExpired, hangLimitMs, livenessVerdict, newLiveness, newlyMissed, noteLife, scheduleRequest, SETUP_HANG_MS, startPastCostlyPart, START_SLOT_HOLD_MS, type Liveness } from '../../compositor/policy/watchdog';
+import { abandoned, COMPILE_HANG_MS, graceExpired, hangLimitMs, livenessVerdict, newLiveness, newlyMissed, noteLife, scheduleRequest, SETUP_HANG_MS, startPastCostlyPart, START_SLOT_HOLD_MS, type LifeSign, type Liveness } from '../../compositor/policy/watchdog';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
 const policy = DEFAULT_POLICY; // grace 10 frames, hang 250 ms, start-up 4 s
@@ -50,7 +50,7 @@ describe('liveness', () => {
     const l = { ...compiling };
     noteLife(l, 1100); // a plain heartbeat (or a frame): the plain limit again
     expect(livenessVerdict(l, 1351, policy)).toBe('hang');
-    noteLife(l, 1400, true);
+    noteLife(l, 1400, 'compiling');
     expect(livenessVerdict(l, 1900, policy)).toBe('ok');
   });
 
@@ -118,9 +118,9 @@ describe('lost requests', () => {
 
 describe('a start past its costly part (gives its start slot away)', () => {
   /** A runtime up at 0 that beats every 50 ms until `until`, skipping the beats in `busy` ([from, to) ms). */
-  function beats(until: number, busy: [number, number][] = [], compiling = false): Liveness {
+  function beats(until: number, busy: [number, number][] = [], sign: LifeSign = 'beat'): Liveness {
     const l = newLiveness(-300);
-    for (let t = 0; t <= until; t += 50) if (!busy.some(([a, b]) => t >= a && t < b)) noteLife(l, t, compiling);
+    for (let t = 0; t <= until; t += 50) if (!busy.some(([a, b]) => t >= a && t < b)) noteLife(l, t, sign);
     return l;
   }
 
@@ -135,8 +135,20 @@ describe('a start past its costly part (gives its start slot away)', () => {
     expect(startPastCostlyPart(beats(START_SLOT_HOLD_MS + 50, busy), START_SLOT_HOLD_MS + 50)).toBe(true);
   });
 
+  it('a start making GL calls that wait for the GPU process (their notices as often as beats) keeps it', () => {
+    expect(startPastCostlyPart(beats(1000, [], 'waiting'), 1000)).toBe(false);
+    // Timer beats with a notice among them every 200 ms: never 400 ms of beats alone.
+    const l = newLiveness(-300);
+    for (let t = 0; t <= 1000; t += 50) noteLife(l, t, t % 200 === 0 ? 'waiting' : 'beat');
+    expect(startPastCostlyPart(l, 1000)).toBe(false);
+    // Then beats alone: idle 400 ms after the last notice.
+    for (let t = 1050; t <= 1450; t += 50) noteLife(l, t);
+    expect(startPastCostlyPart(l, 1400)).toBe(false);
+    expect(startPastCostlyPart(l, 1450)).toBe(true);
+  });
+
   it('nor gives it while about to compile shaders, silent now, or before its runtime said it was up', () => {
-    expect(startPastCostlyPart(beats(600, [], true), 600)).toBe(false);
+    expect(startPastCostlyPart(beats(600, [], 'compiling'), 600)).toBe(false);
     expect(startPastCostlyPart(beats(600), 800)).toBe(false); // steady until 600, then silent for 200 ms: busy now
     expect(startPastCostlyPart(newLiveness(0), 5_000)).toBe(false);
   });
