@@ -43,7 +43,7 @@ function lock(proto: object, name: string, make: (original: Method) => Method): 
 }
 
 /** Locks `name` on `proto` so that `notice` runs before each call, then the original with the same arguments. */
-function lockAfter(proto: object, name: string, notice: () => void): void {
+function lockWithNotice(proto: object, name: string, notice: () => void): void {
   lock(proto, name, (f) => function (this: unknown, ...args: unknown[]) {
     notice();
     return (f as (this: unknown, ...a: unknown[]) => unknown).apply(this, args);
@@ -72,10 +72,10 @@ export function installGpuCaps(aboutToCompile: () => void = () => {}, aboutToWai
   for (const proto of protos) {
     // The runtime may say it is alive before each (worker.ts: only before its first frame, where
     // the start-up limit still bounds it): a start-up waiting on a busy GPU process is working.
-    for (const name of WAITING_CALLS) lockAfter(proto, name, aboutToWait);
+    for (const name of WAITING_CALLS) lockWithNotice(proto, name, aboutToWait);
     // The calls that may block the thread while shaders compile (three.js links, then asks at
     // once): the runtime says so first, so the watchdog takes the silence for work, not a hang.
-    for (const name of ['compileShader', 'linkProgram', 'getShaderParameter', 'getProgramParameter'] as const) lockAfter(proto, name, aboutToCompile);
+    for (const name of ['compileShader', 'linkProgram', 'getShaderParameter', 'getProgramParameter'] as const) lockWithNotice(proto, name, aboutToCompile);
     lock(proto, 'drawArrays', (f) => function (this: unknown, mode: number, first: number, count: number) {
       charge(count, 1);
       return (f as (this: unknown, ...a: number[]) => unknown).call(this, mode, first, count);

@@ -5,6 +5,9 @@
 // (comlink and all) is bundled into one IIFE, three.js into another, carried in the runtime's
 // script as a string; the compositor fetches the script once and hands it to each guest frame as
 // a Blob. Served in dev from memory, rebuilt when its sources change; written to dist/ by `vite build`.
+//   /@steadfast/guest-runtime.js   the runtime, three.js in it as a string (also what plain-worker guests run)
+//   /@steadfast/guest-frame.js     the frame's bootstrap
+//   /@steadfast/guest-frame.html   the frame document, with its own Content-Security-Policy
 //
 // three.js travels in the runtime's script but does not run with it: its bundle is a string there
 // (THREE_LOADER), which the runtime runs (as a blob: script, importScripts) only for a guest that

@@ -52,7 +52,7 @@ export const STEADY_GAP_MS = 150;
  */
 export type LifeSign = 'beat' | 'compiling' | 'waiting' | 'message';
 
-/** A sign of life from the guest at `now`. Only timer beats make a steady run; a notice before a GL call breaks it (the thread is working). */
+/** A sign of life from the guest at `now`. A notice before a GL call breaks the steady run (the thread is working); any other sign keeps it, or starts one after a gap. */
 export function noteLife(l: Liveness, now: number, sign: LifeSign = 'beat'): void {
   if (sign === 'compiling' || sign === 'waiting') l.steadySince = null;
   else if (l.steadySince === null || now - l.lastLifeAt > STEADY_GAP_MS) l.steadySince = now;
@@ -63,7 +63,7 @@ export function noteLife(l: Liveness, now: number, sign: LifeSign = 'beat'): voi
 
 /** How long after its runtime's first heartbeat a start without a first frame holds its start slot, ms. */
 export const START_SLOT_HOLD_MS = 1_500;
-/** A start whose thread has beaten steadily this long (not compiling) is waiting, not working, ms. */
+/** A start heard from steadily this long with no notice before a GL call is waiting, not working, ms. */
 export const START_IDLE_MS = 400;
 
 /**
