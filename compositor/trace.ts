@@ -22,7 +22,7 @@ export const TRACE_CAPACITY = 32_768;
 /** The arguments each kind keeps: numbers and strings in fixed slots (so the ring never allocates). */
 const NUMERIC: Record<TraceKind, readonly string[]> = {
   frame: ['frame', 'time'],
-  request: ['frameId', 'pace', 'predictedMs'],
+  request: ['frameId', 'pace', 'scale', 'predictedMs'],
   deliver: ['frameId', 'renderMs'],
   composite: ['frameId'],
   miss: ['frameId'],

@@ -18,7 +18,7 @@
 //     for a refusal at admission, every other guest has frames to compare with, and its admission
 //     frames are compared with the others' frames of the same moments.
 import type { Policy } from '../../shared/limits';
-import { admissionBest, bestLatency, RUNAWAY_INTERVALS, standsOut, type PacerState } from './pacer';
+import { bestLatency, RUNAWAY_INTERVALS, standsOut, type PacerState } from './pacer';
 
 export interface EvictionCase {
   /** The guest's pacer after its latest frame. */
@@ -124,8 +124,7 @@ export interface CostRefusalCase {
  */
 export function costRefusalReason(c: CostRefusalCase): string | null {
   if (!c.pacer.evict || !c.pacer.refused || c.pacer.refusedFor === undefined) return null;
-  const best = admissionBest(c.pacer);
-  const own = c.pacer.refusedFor === 'gpu' ? best.bottomMs : best.cpuMs;
+  const own = c.pacer.refusedMs ?? Infinity;
   if (c.othersBestMs.length === 0) return c.pacer.refusedFor === 'cpu' ? (c.pacer.evictReason ?? 'refused at admission') : null;
   return standsOut(own, c.othersBestMs) ? (c.pacer.evictReason ?? 'refused at admission') : null;
 }

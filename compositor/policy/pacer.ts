@@ -7,8 +7,9 @@
 // frame at 1/8 (SteamVR and Meta's runtimes give a slow app a smaller render target before they
 // halve its rate). A slow machine gets smaller or slower guest frames, never evicted ones:
 //   - Admission: a new worker (first load, restart, a version under vetting) renders its first
-//     PROBE_FRAMES frames at ADMISSION_SCALE (1/16), then 1/8, at every frame, and earns larger
-//     surfaces by measured cost, so a GPU hog never renders full size first.
+//     PROBE_FRAMES frames at ADMISSION_SCALE (1/32), then CONFIRM_FRAMES at CONFIRM_SCALE (1/16),
+//     then 1/8, at every frame, and earns larger surfaces by measured cost, so a GPU hog never
+//     renders full size first.
 //   - Down: when most of a window's frames miss their budget (divisor intervals), one step down.
 //     The compositor's `pressure` (when it is itself late) shrinks the budget for moves between
 //     scales only: it buys smaller frames, never slower ones.
@@ -17,20 +18,22 @@
 //     costs, the hops and the transfer, dominate small surfaces); a step that then proves late is
 //     not tried again for CEILING_FRAMES frames, doubling each time it fails again (TCP's
 //     ssthresh, in effect), so a guest does not swing between two steps.
-//   - Refusal at admission: when, among its first ADMISSION_FRAMES frames (probe and 1/8), even the
+//   - Refusal at admission: when, among its first ADMISSION_FRAMES frames (probe, 1/16 and 1/8), even the
 //     fastest but the first (shader compilation) of ADMISSION_SAMPLES or more takes longer than a
 //     runaway frame (RUNAWAY_INTERVALS intervals), or the fastest of a whole window of them longer
 //     than SLOW_ADMISSION_FACTOR times the bottom's budget, no scale can fit it: it is marked for
 //     eviction before it ever renders larger.
 //   - Refusal by GPU time at admission: each frame says its GPU time (taking its bitmap waits for
 //     the GPU process to finish its work and what was queued ahead; shared/protocol.ts). A new
-//     worker's first PROBE_FRAMES frames are at ADMISSION_SCALE (1/16); when the fastest of its
-//     first GPU_CONFIRM_FRAMES frames at 1/8 is over the bottom's whole budget (maxDivisor
-//     intervals) by a quarter (GPU_REFUSAL_MARGIN) and either GPU_GROWTH times its probe's
-//     fastest (the cost grows with its pixels: its own work, not the queue's contention, which
-//     does not) or a runaway frame's length, it is marked for refusal, whatever its neighbours'
-//     latencies (a GPU hog stretches every guest's latency alike, not their GPU time:
-//     the caller compares its figure with theirs, policy/eviction.ts costRefusalReason).
+//     worker's admission scales each have 4× the pixels of the one before (1/32, 1/16, 1/8);
+//     when the fastest of its first GPU_CONFIRM_FRAMES frames at 1/16 or at 1/8 is over the
+//     bottom's whole budget (maxDivisor intervals) by a quarter (GPU_REFUSAL_MARGIN) and either
+//     GPU_GROWTH times its fastest at the scale before (the cost grows with its pixels: its own
+//     work, not the queue's contention, which does not) or a runaway frame's length, it is marked
+//     for refusal, whatever its neighbours' latencies (a GPU hog stretches every guest's latency
+//     alike, not their GPU time: the caller compares its figure with theirs, policy/eviction.ts
+//     costRefusalReason). At 1/16 already: a hog too costly there is never asked at 1/8, where its
+//     frames would hold the shared queue four times as long.
 //   - Refusal by CPU time at admission: when the fastest frame() of its first ADMISSION_SAMPLES
 //     but the first takes longer than the bottom's budget, its own thread's work cannot fit even
 //     the slowest pace, and no scale shortens it: marked for refusal (the caller compares it with
@@ -52,18 +55,29 @@ export type PacerPolicy = Pick<Policy, 'maxDivisor' | 'pacerWindow' | 'pacerLate
 export const SCALES = [1, 0.8, 0.64, 0.5, 0.4, 0.32, 0.25, 0.2, 0.16, 0.125] as const;
 export const MIN_SCALE: number = SCALES[SCALES.length - 1]!;
 /**
- * A new worker's first PROBE_FRAMES frames are asked at half the smallest scale (a quarter of its
- * pixels): its admission probe. A GPU hog's first frame (its shaders compiling) then holds the
- * shared queue a quarter as long, and the probe's GPU times are what its frames at 1/8 are
- * compared with: a guest's own GPU work grows with its pixels, the queue's contention does not.
+ * A new worker's first PROBE_FRAMES frames are asked at a quarter of the smallest scale (1/16 of
+ * its pixels): its admission probe. A GPU hog's first frame (its shaders compiling) then holds the
+ * shared queue a sixteenth as long, and the probe's GPU times are what its frames at CONFIRM_SCALE
+ * are compared with: a guest's own GPU work grows with its pixels, the queue's contention does not.
  */
-export const ADMISSION_SCALE = MIN_SCALE / 2;
+export const ADMISSION_SCALE = MIN_SCALE / 4;
 /** Frames asked at ADMISSION_SCALE (the first compiles shaders; the others measure). */
 export const PROBE_FRAMES = 3;
-/** Frames at 1/8 whose GPU times judge a refusal by GPU time (its fastest of them). */
+/**
+ * Then CONFIRM_FRAMES frames at half the smallest scale (4× the probe's pixels, a quarter of
+ * 1/8's), compared with the probe's: a hog whose own work is already too costly here is refused
+ * before it is ever asked at 1/8. Measured (a healthy guest beside a fixture drawing the gallery's
+ * shader 24 times a frame): at 1/16 then 1/8 it held the compositor at 1–6 fps for 3 s, its
+ * frames at 1/8 taking 1.9 s each, before its latency refused it.
+ */
+export const CONFIRM_SCALE = MIN_SCALE / 2;
+export const CONFIRM_FRAMES = 2;
+/** Frames at 1/16 or at 1/8 whose GPU times judge a refusal by GPU time there (its fastest of them). */
 export const GPU_CONFIRM_FRAMES = 2;
-/** A refusal by GPU time needs its frames at 1/8 at least this much slower than its probe's (the cost is its pixels'). */
+/** A refusal by GPU time needs its frames at 1/16 or 1/8 at least this much slower than its fastest at the scale before (the cost is its pixels'). */
 export const GPU_GROWTH = 1.5;
+/** Whether a frame at this scale is one of a new worker's admission scales (the probe, 1/16, 1/8). */
+const isAdmissionScale = (scale: number) => scale === ADMISSION_SCALE || scale === CONFIRM_SCALE || scale === MIN_SCALE;
 /**
  * ...and their fastest over the bottom's budget by this factor: two frames are a snap judgement,
  * and a guest just over the budget may fit most frames at the slowest pace (the pacer and the
@@ -122,6 +136,8 @@ export interface PacerState {
   admissionCosts: FrameCost[];
   /** What a refusal at admission was for: its GPU time or its frame()'s own time (pacerCostRecord); undefined: neither. */
   refusedFor: 'gpu' | 'cpu' | undefined;
+  /** The figure a refusal by cost was for (the fastest GPU or frame() time it judged), ms; undefined: none. */
+  refusedMs: number | undefined;
   /**
    * It has fit: a full window after its admission frames, at some step, where most frames kept
    * within that step's own budget. Slowness later is taken for the machine's for a while
@@ -144,7 +160,7 @@ export function ladder(policy: Pick<Policy, 'maxDivisor'>, adaptive: boolean): P
 export function initialPacer(policy: Pick<Policy, 'maxDivisor'> = { maxDivisor: 3 }, adaptive = true): PacerState {
   const level = adaptive ? SCALES.length - 1 : 0;
   const step = ladder(policy, adaptive)[level]!;
-  return { ...step, scale: adaptive ? ADMISSION_SCALE : step.scale, level, adaptive, samples: [], frames: 0, strikes: 0, ceiling: -1, ceilingFrames: 0, ceilingFailures: 0, evict: false, refused: false, admissionCosts: [], refusedFor: undefined, proven: false, evictReason: undefined };
+  return { ...step, scale: adaptive ? ADMISSION_SCALE : step.scale, level, adaptive, samples: [], frames: 0, strikes: 0, ceiling: -1, ceilingFrames: 0, ceilingFailures: 0, evict: false, refused: false, admissionCosts: [], refusedFor: undefined, refusedMs: undefined, proven: false, evictReason: undefined };
 }
 
 /** No mark: the guest is kept (each frame's judgement sets the marks it finds). */
@@ -180,9 +196,10 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
   // Every mark is judged afresh on each frame: a refusal the caller deferred (its neighbours were
   // as slow) must not outlive the admission frames it was about and come back against later ones.
   const next: PacerState = { ...state, frames, samples, ceilingFrames, ...KEEP };
-  // The probe ends after its frames: on to 1/8.
-  if (next.scale === ADMISSION_SCALE && frames >= PROBE_FRAMES) next.scale = MIN_SCALE;
-  if (state.adaptive && frames <= ADMISSION_FRAMES && (state.scale === MIN_SCALE || state.scale === ADMISSION_SCALE) && samples.length >= ADMISSION_SAMPLES && frames === samples.length) {
+  // The probe ends after its frames: on to 1/16, and after those to 1/8.
+  if (next.scale === ADMISSION_SCALE && frames >= PROBE_FRAMES) next.scale = CONFIRM_SCALE;
+  else if (next.scale === CONFIRM_SCALE && frames >= PROBE_FRAMES + CONFIRM_FRAMES) next.scale = MIN_SCALE;
+  if (state.adaptive && frames <= ADMISSION_FRAMES && isAdmissionScale(state.scale) && samples.length >= ADMISSION_SAMPLES && frames === samples.length) {
     // Two bars. Far past the bottom's budget (a runaway's length), a few frames suffice. Past it by
     // half again, it takes every admission frame at the first step (all of them slow: a guest
     // starting on a busy machine has a fast one among them, unless every guest is slow, which the
@@ -244,9 +261,10 @@ export interface FrameCost {
  * Records one frame's costs (shared/protocol.ts: its GPU time is its bitmap transfer's wait, its
  * CPU time the rest of its render time). Within its admission frames it is marked refused
  * (`evict`, `refused`, `refusedFor`) when
- *   - 'gpu': once GPU_CONFIRM_FRAMES frames at 1/8 are in, the fastest of their GPU times is over
- *     the bottom's budget by GPU_REFUSAL_MARGIN and either GPU_GROWTH times its probe's fastest
- *     (after the probe's first; the cost grows with its pixels, so it is its own) or a runaway
+ *   - 'gpu': once GPU_CONFIRM_FRAMES frames at 1/16 (or at 1/8) are in, the fastest of their GPU
+ *     times is over the bottom's budget by GPU_REFUSAL_MARGIN and either GPU_GROWTH times its
+ *     fastest at the scale before (the probe's after its first, or 1/16's; the cost grows with its
+ *     pixels, so it is its own) or a runaway
  *     frame's length;
  *   - 'cpu': once ADMISSION_SAMPLES frames are in, the fastest of their frame() times but the
  *     first's (which builds its scene) is over the bottom's budget: no scale shortens its own
@@ -255,34 +273,45 @@ export interface FrameCost {
  * Outside admission it returns the state.
  */
 export function pacerCostRecord(state: PacerState, cost: FrameCost, frameIntervalMs: number, policy: Pick<Policy, 'maxDivisor'>): PacerState {
-  if (!state.adaptive || state.frames > ADMISSION_FRAMES || (cost.scale !== MIN_SCALE && cost.scale !== ADMISSION_SCALE)) return state;
+  if (!state.adaptive || state.frames > ADMISSION_FRAMES || !isAdmissionScale(cost.scale)) return state;
   const admissionCosts = [...state.admissionCosts, cost];
-  const next: PacerState = { ...state, admissionCosts, ...KEEP, refusedFor: undefined };
+  const next: PacerState = { ...state, admissionCosts, ...KEEP, refusedFor: undefined, refusedMs: undefined };
   const best = admissionBest(next);
   const bottomBudget = Math.max(1, policy.maxDivisor) * frameIntervalMs;
   const runaway = RUNAWAY_INTERVALS * frameIntervalMs;
   const refuse = (refusedFor: 'gpu' | 'cpu', evictReason: string): PacerState => ({ ...next, evict: true, refused: true, refusedFor, evictReason });
   const slowest = `more than the ${Math.round(bottomBudget)} ms between its frames at the slowest pace`;
-  if (best.bottomFrames >= GPU_CONFIRM_FRAMES && best.bottomMs > GPU_REFUSAL_MARGIN * bottomBudget && (best.bottomMs >= GPU_GROWTH * best.probeMs || best.bottomMs > runaway)) {
-    const probe = Number.isFinite(best.probeMs) ? `; at ${ADMISSION_SCALE} scale, ${Math.round(best.probeMs)} ms` : '';
-    return refuse('gpu', `refused at admission: at ${MIN_SCALE} scale its frames' GPU work takes at least ${Math.round(best.bottomMs)} ms (the fastest of ${best.bottomFrames}${probe}), ${slowest}, so no scale and pace can fit it`);
+  // At 1/16 against the probe, then at 1/8 against 1/16: the first scale whose frames are too costly.
+  for (const [scale, at, before, beforeScale] of [[CONFIRM_SCALE, best.confirm, best.probeMs, ADMISSION_SCALE], [MIN_SCALE, best.bottom, best.confirm.ms, CONFIRM_SCALE]] as const) {
+    if (at.frames < GPU_CONFIRM_FRAMES || at.ms <= GPU_REFUSAL_MARGIN * bottomBudget || !(at.ms >= GPU_GROWTH * before || at.ms > runaway)) continue;
+    const smaller = Number.isFinite(before) ? `; at ${beforeScale} scale, ${Math.round(before)} ms` : '';
+    return { ...refuse('gpu', `refused at admission: at ${scale} scale its frames' GPU work takes at least ${Math.round(at.ms)} ms (the fastest of ${at.frames}${smaller}), ${slowest}, so no scale and pace can fit it`), refusedMs: at.ms };
   }
   if (best.cpuFrames >= ADMISSION_SAMPLES - 1 && best.cpuMs > bottomBudget) {
-    return refuse('cpu', `refused at admission: its frame() itself takes at least ${Math.round(best.cpuMs)} ms of its thread's time (the fastest of ${best.cpuFrames}), ${slowest}, and no scale shortens it`);
+    return { ...refuse('cpu', `refused at admission: its frame() itself takes at least ${Math.round(best.cpuMs)} ms of its thread's time (the fastest of ${best.cpuFrames}), ${slowest}, and no scale shortens it`), refusedMs: best.cpuMs };
   }
   return next;
 }
 
+/** The fastest of some GPU times and how many there are (Infinity where there are none). */
+export interface Fastest {
+  ms: number;
+  frames: number;
+}
+
 /**
- * Its admission frames' costs: the fastest GPU time at 1/8 and how many there are, the fastest of
- * its probe's but the first (which compiles its shaders), and the fastest frame() time but the
- * first's and how many; Infinity where there are none.
+ * Its admission frames' costs: the fastest GPU time at 1/16 and at 1/8 and how many there are,
+ * the fastest of its probe's but the first (which compiles its shaders), and the fastest frame()
+ * time but the first's and how many; Infinity where there are none.
  */
-export function admissionBest(state: Pick<PacerState, 'admissionCosts'>): { bottomMs: number; bottomFrames: number; probeMs: number; cpuMs: number; cpuFrames: number } {
-  const bottom = state.admissionCosts.filter((c) => c.scale === MIN_SCALE).map((c) => c.gpuMs);
+export function admissionBest(state: Pick<PacerState, 'admissionCosts'>): { confirm: Fastest; bottom: Fastest; probeMs: number; cpuMs: number; cpuFrames: number } {
+  const at = (scale: number): Fastest => {
+    const times = state.admissionCosts.filter((c) => c.scale === scale).map((c) => c.gpuMs);
+    return { ms: Math.min(...times), frames: times.length };
+  };
   const probe = state.admissionCosts.slice(1).filter((c) => c.scale === ADMISSION_SCALE).map((c) => c.gpuMs);
   const cpu = state.admissionCosts.slice(1).map((c) => c.cpuMs);
-  return { bottomMs: Math.min(...bottom), bottomFrames: bottom.length, probeMs: Math.min(...probe), cpuMs: Math.min(...cpu), cpuFrames: cpu.length };
+  return { confirm: at(CONFIRM_SCALE), bottom: at(MIN_SCALE), probeMs: Math.min(...probe), cpuMs: Math.min(...cpu), cpuFrames: cpu.length };
 }
 
 /** The machine's load changed (a guest ended): steps that proved late may be tried again at once. */

@@ -1,10 +1,10 @@
-// Admission by cost: a new worker's probe at 1/16, then its first frames at 1/8 judged by their
-// GPU time (the bitmap transfer's wait) against its probe's and its neighbours', and by its own
-// frame() time. A GPU hog's cost grows with its pixels; a queue's contention does not, and a
+// Admission by cost: a new worker's probe at 1/32, then two frames at 1/16, then its first frames
+// at 1/8, those at 1/16 and 1/8 judged by their GPU time (the bitmap transfer's wait) against the
+// scale's before and against its neighbours', and all by its own frame() time. A GPU hog's cost grows with its pixels; a queue's contention does not, and a
 // starved machine slows everyone.
 import { describe, expect, it } from 'vitest';
 import { costRefusalReason } from '../../compositor/policy/eviction';
-import { ADMISSION_FRAMES, ADMISSION_SCALE, admissionBest, initialPacer, MIN_SCALE, pacerCostRecord, pacerRecord, PROBE_FRAMES, RUNAWAY_INTERVALS, type PacerState } from '../../compositor/policy/pacer';
+import { ADMISSION_FRAMES, ADMISSION_SCALE, admissionBest, CONFIRM_FRAMES, CONFIRM_SCALE, initialPacer, MIN_SCALE, pacerCostRecord, pacerRecord, PROBE_FRAMES, RUNAWAY_INTERVALS, type PacerState } from '../../compositor/policy/pacer';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
 const policy = DEFAULT_POLICY; // every 3rd frame at the slowest: 50 ms at 60 Hz
@@ -27,7 +27,9 @@ function deliver(gpu: number[] | ((scale: number, i: number) => number), n = Arr
 }
 
 /** The expensive shader here: its own work scales with its pixels (about 21 ms at 1/16), plus the queue's ~10 ms. */
-const shader = (scale: number) => 10 + 21 * (scale / ADMISSION_SCALE) ** 2;
+const shader = (scale: number) => 10 + 21 * (scale / CONFIRM_SCALE) ** 2;
+/** A hog 24 times as costly (the shader drawn 24 times a frame): about 500 ms of its own at 1/16. */
+const hog = (scale: number) => 10 + 500 * (scale / CONFIRM_SCALE) ** 2;
 
 describe('admission by GPU time', () => {
   it('refuses a guest whose GPU work at 1/8 is over the slowest pace and grew with its pixels, after two frames there', () => {
@@ -35,9 +37,18 @@ describe('admission by GPU time', () => {
     expect(s.refused).toBe(true);
     expect(s.refusedFor).toBe('gpu');
     expect(s.evict).toBe(true);
-    // Three probe frames at 1/16, then two at 1/8: never a larger one.
-    expect(s.frames).toBe(PROBE_FRAMES + 2);
+    // Three probe frames at 1/32, two at 1/16, then two at 1/8: never a larger one.
+    expect(s.frames).toBe(PROBE_FRAMES + CONFIRM_FRAMES + 2);
+    expect(s.admissionCosts.map((c) => c.scale)).toEqual([ADMISSION_SCALE, ADMISSION_SCALE, ADMISSION_SCALE, CONFIRM_SCALE, CONFIRM_SCALE, MIN_SCALE, MIN_SCALE]);
     expect(s.evictReason).toBe("refused at admission: at 0.125 scale its frames' GPU work takes at least 94 ms (the fastest of 2; at 0.0625 scale, 31 ms), more than the 50 ms between its frames at the slowest pace, so no scale and pace can fit it");
+  });
+
+  it('refuses a guest too costly at 1/16 there, grown from its probe, before it is ever asked at 1/8', () => {
+    const s = deliver(hog);
+    expect([s.refused, s.refusedFor, s.frames]).toEqual([true, 'gpu', PROBE_FRAMES + CONFIRM_FRAMES]);
+    expect(s.admissionCosts.some((c) => c.scale === MIN_SCALE)).toBe(false);
+    expect(s.refusedMs).toBe(510);
+    expect(s.evictReason).toBe("refused at admission: at 0.0625 scale its frames' GPU work takes at least 510 ms (the fastest of 2; at 0.03125 scale, 135 ms), more than the 50 ms between its frames at the slowest pace, so no scale and pace can fit it");
   });
 
   it('judges the probe by its fastest frame after the first (which compiles its shaders)', () => {
@@ -52,27 +63,29 @@ describe('admission by GPU time', () => {
     expect(s.evict).toBe(false);
   });
 
-  it('refuses a guest whose frames at 1/8 are runaways, grown or not', () => {
+  it('refuses a guest whose frames at 1/16 or at 1/8 are runaways, grown or not', () => {
     const runaway = RUNAWAY_INTERVALS * frame + 20;
-    const s = deliver((scale) => (scale === ADMISSION_SCALE ? runaway - 30 : runaway));
-    expect(s.refused).toBe(true);
+    expect(deliver((scale) => (scale === ADMISSION_SCALE ? runaway - 30 : runaway)).refused).toBe(true);
+    const at8 = deliver((scale) => (scale === MIN_SCALE ? runaway : 40));
+    expect([at8.refused, at8.refusedMs]).toEqual([true, runaway]);
   });
 
   it('keeps a guest with one fast frame at 1/8 (judged by its fastest)', () => {
-    const s = deliver((scale, i) => (scale === MIN_SCALE && i === PROBE_FRAMES + 1 ? 20 : shader(scale)));
+    const s = deliver((scale, i) => (scale === MIN_SCALE && i === PROBE_FRAMES + CONFIRM_FRAMES + 1 ? 20 : shader(scale)));
     expect(s.refused).toBe(false);
-    expect(admissionBest(s).bottomMs).toBe(20);
+    expect(admissionBest(s).bottom).toEqual({ ms: 20, frames: 5 });
   });
 
-  it('keeps a guest just over the slowest pace at 1/8, grown from its probe (a healthy three.js guest among 16 starting: 20 ms → 53 ms)', () => {
-    expect(deliver((scale) => (scale === ADMISSION_SCALE ? 20 : 53)).refused).toBe(false);
-    // Over the budget by more than a quarter (63 ms against 50): refused.
-    expect(deliver((scale) => (scale === ADMISSION_SCALE ? 20 : 63)).refused).toBe(true);
+  it('keeps a guest just over the slowest pace at 1/8, grown from 1/16 (a healthy three.js guest among 16 starting: 20 ms → 53 ms)', () => {
+    expect(deliver((scale) => (scale === MIN_SCALE ? 53 : 20)).refused).toBe(false);
+    // Over the budget by more than a quarter (63 ms against 50): refused, at either scale.
+    expect(deliver((scale) => (scale === MIN_SCALE ? 63 : 20)).refused).toBe(true);
+    expect(deliver((scale) => (scale === ADMISSION_SCALE ? 20 : 63)).frames).toBe(PROBE_FRAMES + CONFIRM_FRAMES);
   });
 
   it('keeps a guest whose GPU work fits the slowest pace', () => {
-    expect(deliver((scale) => 4 + 40 * (scale / ADMISSION_SCALE) ** 2).refused).toBe(true); // 164 ms at 1/8: refused
-    expect(deliver((scale) => 4 + 10 * (scale / ADMISSION_SCALE) ** 2).refused).toBe(false); // 44 ms at 1/8: kept
+    expect(deliver((scale) => 4 + 40 * (scale / CONFIRM_SCALE) ** 2).refused).toBe(true); // 164 ms at 1/8: refused
+    expect(deliver((scale) => 4 + 10 * (scale / CONFIRM_SCALE) ** 2).refused).toBe(false); // 44 ms at 1/8: kept
   });
 
   it('judges only its admission frames, and nothing with adaptation off', () => {

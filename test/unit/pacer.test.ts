@@ -1,7 +1,7 @@
 // The pacer over synthetic frame-return latencies: admission at the smallest scale, earning larger
 // ones; smaller, then slower frames for a slow guest; eviction only at the bottom; runaway frames.
 import { describe, expect, it } from 'vitest';
-import { ADMISSION_SCALE, bestLatency, initialPacer, ladder, MIN_SCALE, PROBE_FRAMES, pacerDue, pacerRecord, RUNAWAY_INTERVALS, standsOut, type PacerState } from '../../compositor/policy/pacer';
+import { ADMISSION_SCALE, bestLatency, CONFIRM_FRAMES, CONFIRM_SCALE, initialPacer, ladder, MIN_SCALE, PROBE_FRAMES, pacerDue, pacerRecord, RUNAWAY_INTERVALS, standsOut, type PacerState } from '../../compositor/policy/pacer';
 import { median } from '../../shared/median';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
@@ -17,11 +17,16 @@ function feed(state: PacerState, cost: number | ((scale: number) => number), n: 
 const guest = (full: number) => (scale: number) => 4 + full * scale * scale;
 
 describe('pacer', () => {
-  it('starts a new worker at its admission probe (half the smallest scale), every frame, then at the smallest', () => {
+  it('starts a new worker at its admission probe (a quarter of the smallest scale), every frame, then at half the smallest, then at the smallest', () => {
     let s = initialPacer(policy);
     expect([s.scale, s.divisor]).toEqual([ADMISSION_SCALE, 1]);
+    expect(ADMISSION_SCALE).toBe(MIN_SCALE / 4);
     s = feed(s, 12, PROBE_FRAMES - 1);
     expect(s.scale).toBe(ADMISSION_SCALE);
+    s = feed(s, 12, 1);
+    expect([s.scale, s.divisor]).toEqual([CONFIRM_SCALE, 1]);
+    s = feed(s, 12, CONFIRM_FRAMES - 1);
+    expect(s.scale).toBe(CONFIRM_SCALE);
     s = feed(s, 12, 1);
     expect([s.scale, s.divisor]).toEqual([MIN_SCALE, 1]);
   });
