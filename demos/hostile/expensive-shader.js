@@ -1,5 +1,7 @@
 // Hostile fixture: a full-surface fragment shader with a very long loop per pixel: its GPU
-// work competes with every other context in the one GPU process.
+// work competes with every other context in the one GPU process. `?draws=N` (default 1) draws it
+// N times a frame: a hog costly even at a new worker's smallest admission frames.
+const draws = Math.max(1, Number(new URL(import.meta.url).searchParams.get('draws') ?? 1) || 1);
 let program;
 export default {
   setup(ctx) {
@@ -27,6 +29,6 @@ export default {
     gl.viewport(0, 0, ctx.width, ctx.height);
     gl.useProgram(program);
     gl.uniform1f(gl.getUniformLocation(program, 'u_t'), ctx.time * 0.001);
-    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    for (let i = 0; i < draws; i++) gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
   },
 };

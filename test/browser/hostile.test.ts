@@ -177,8 +177,8 @@ describe('each hostile guest beside a healthy one', () => {
 
 describe('a GPU hog too costly even at its admission probe', () => {
   it('is refused before it is ever asked at 1/8, and the healthy guest keeps running', async () => {
-    // test/fixtures/gpu-block.js draws the gallery's shader 24 times a frame: about 150 ms of GPU
-    // work at 1/32 and 500 ms at 1/16 here, where every other context's work waits behind it.
+    // The gallery's shader drawn 24 times a frame: about 150 ms of GPU work at 1/32 and 500 ms at
+    // 1/16 here, where every other context's work waits behind it.
     // Asked at 1/8 next, a frame would hold the shared queue about 2 s (measured before admission
     // went through 1/16: the compositor at 1–6 fps for over 3 s before its latency refused it).
     const page = await openCompositor(await freshBrowser(), app, SIBLING_PAGE);
@@ -186,16 +186,16 @@ describe('a GPU hog too costly even at its admission probe', () => {
     page.on('crash', () => (crashed = true));
     await page.waitForFunction(() => window.compositor.stats().layers[0]!.state === 'running');
     await page.waitForTimeout(3000); // admission settled, as in the baseline
-    expect(await page.evaluate((url) => window.compositor.load(url), `${inject('crossUrl')}/gpu-block.js?draws=24`)).toBe(2);
+    expect(await page.evaluate((url) => window.compositor.load(url), 'demos/hostile/expensive-shader.js?draws=24')).toBe(2);
     await waitForEnd(page, [2]);
     const end = await read(page);
     const hog = end.s.layers[1]!;
     expect(hog.state, describeLayer(hog)).toBe('quarantined');
-    expect(hog.error).toMatch(/gpu-block\.js\?draws=24: refused at admission: at 0\.(125|0625) scale its frames/);
+    expect(hog.error).toMatch(/expensive-shader\.js\?draws=24: refused at admission: at 0\.(125|0625) scale its frames/);
     // What it was asked at, request by request (the trace keeps each request's scale).
     const trace = (await page.evaluate(() => window.compositor.exportTrace(30))) as { traceEvents: { name: string; tid: number; args: Record<string, unknown> }[] };
     const scales = trace.traceEvents.filter((e) => e.tid === 2 && e.name === 'frame requested').map((e) => Number(e.args.scale));
-    console.log(`gpu-block: asked at ${scales.join(', ')}; ${hog.error}`);
+    console.log(`expensive-shader.js?draws=24: asked at ${scales.join(', ')}; ${hog.error}`);
     expect(scales.length).toBeGreaterThanOrEqual(4);
     expect(Math.max(...scales), 'never asked at 1/8').toBeLessThanOrEqual(0.0625);
     await page.waitForTimeout(1000);
