@@ -4,7 +4,8 @@
 // dynamic resolution on (the default) and off (adapt=0) in the same run.
 //   - the default demos; one and two trivial guests (each only clears its surface);
 //   - the healthy guest beside each hostile fixture, one at a time;
-//   - a healthy guest beside the expensive shader; a healthy guest beside every hostile fixture at once;
+//   - a healthy guest beside the expensive shader, and beside it drawn 24 times a frame (a hog too
+//     costly even at its admission scales); a healthy guest beside every hostile fixture at once;
 //   - chaos from the HUD: time back to ≥ 50 fps, every demo still running at 30 s, each demo's scale over time;
 //   - the most three.js demo guests held at ≥ 0.9× with every guest fresh at ≥ 10 fps;
 //   - the composite's own cost: the GPU process's CPU time per frame (CDP SystemInfo), with the
@@ -153,6 +154,9 @@ export async function benchBudget(appUrl: string): Promise<void> {
     { name: 'two trivial guests', guests: [TRIVIAL, 'demos/solid.js?color=0000ff&alpha=0.5'], wait: 2, seconds: 6, layers: [0, 1] },
     // From the healthy guest's first frame, no wait: the hostile guests load with it, and their admission is in the measured seconds.
     { name: 'healthy + expensive shader', guests: [HEALTHY, 'demos/hostile/expensive-shader.js'], wait: 0, seconds: 10, layers: [0, 1] },
+    // A hog 24 times as costly (the shader drawn 24 times a frame): too costly even at its admission
+    // scales. Adapt on only: at full size, a frame of it would hold the GPU process for minutes.
+    { name: 'healthy + heavy GPU hog (shader ×24)', guests: [HEALTHY, 'demos/hostile/expensive-shader.js?draws=24'], wait: 0, seconds: 8, layers: [0, 1], variants: ['adapt on'] },
     { name: 'healthy + every hostile fixture', guests: [HEALTHY, ...HOSTILE_FIXTURES.map((f) => `demos/hostile/${f.file}`)], wait: 0, seconds: 15, layers: [0] },
   ];
   for (const c of cases.filter((c) => wanted(c.name))) {
