@@ -113,8 +113,8 @@ describe('admission by its own frame() time', () => {
 });
 
 describe('refusal by GPU time, against the neighbours', () => {
-  const hog = deliver(shader);
-  const judge = (others: number[], pacer = hog) => costRefusalReason({ pacer, othersBestMs: others });
+  const at8 = deliver(shader);
+  const judge = (others: number[], pacer = at8) => costRefusalReason({ pacer, othersBestMs: others });
 
   it('refuses a guest whose GPU time stands out from every other context of the same moments', () => {
     expect(judge([2, 15])).toMatch(/^refused at admission: at 0\.125 scale its frames' GPU work/);
@@ -123,6 +123,13 @@ describe('refusal by GPU time, against the neighbours', () => {
   it('keeps it while the others are as slow (a starved GPU process), or when there is nobody to compare with', () => {
     expect(judge([60, 80])).toBeNull();
     expect(judge([])).toBeNull();
+  });
+
+  it('judges a refusal at 1/16 by its figure there (the hog never rendered at 1/8)', () => {
+    const at16 = deliver(hog);
+    expect(judge([20, 30], at16)).toMatch(/^refused at admission: at 0\.0625 scale/);
+    // 510 ms against others' 300 and 400 ms (a GPU process starved for everyone): kept for now.
+    expect(judge([300, 400], at16)).toBeNull();
   });
 
   it('does nothing for a guest the pacer did not mark', () => {
