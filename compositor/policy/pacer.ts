@@ -71,9 +71,10 @@ export const PROBE_FRAMES = 3;
  * frames at 1/8 taking 1.9 s each, before its latency refused it.
  */
 export const CONFIRM_SCALE = MIN_SCALE / 2;
-export const CONFIRM_FRAMES = 2;
 /** Frames at 1/16 or at 1/8 whose GPU times judge a refusal by GPU time there (its fastest of them). */
 export const GPU_CONFIRM_FRAMES = 2;
+/** Frames asked at CONFIRM_SCALE: as many as a judgement by GPU time there takes. */
+export const CONFIRM_FRAMES = GPU_CONFIRM_FRAMES;
 /** A refusal by GPU time needs its frames at 1/16 or 1/8 at least this much slower than its fastest at the scale before (the cost is its pixels'). */
 export const GPU_GROWTH = 1.5;
 /** Whether a frame at this scale is one of a new worker's admission scales (the probe, 1/16, 1/8). */

@@ -80,6 +80,19 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/**
+ * A fresh browser with the healthy guest running alone, its admission settled (as in the
+ * baseline), before anything hostile is loaded; `crashed` says whether the page has crashed since.
+ */
+async function healthyRunning(): Promise<{ page: Page; crashed: () => boolean }> {
+  const page = await openCompositor(await freshBrowser(), app, SIBLING_PAGE);
+  let crashed = false;
+  page.on('crash', () => (crashed = true));
+  await page.waitForFunction(() => window.compositor.stats().layers[0]!.state === 'running');
+  await page.waitForTimeout(3000);
+  return { page, crashed: () => crashed };
+}
+
 function checkEnd(s: CompositorStats, id: number, fixture: HostileFixture, exactError = true) {
   const layer = s.layers.find((l) => l.id === id)!;
   expect(layer.state, `${fixture.file}: ${layer.error}`).toBe(fixture.ends);
@@ -122,11 +135,7 @@ describe('each hostile guest beside a healthy one', () => {
     // is what the hostile guest does to it, not two start-ups racing for two cores. The policy is the
     // default one (its 4 s start-up limit): a shorter limit would be tripped by a slow machine's
     // spawning, not by the fixtures (the start-up ones never deliver a frame, whatever the limit).
-    const page = await openCompositor(await freshBrowser(), app, SIBLING_PAGE);
-    let crashed = false;
-    page.on('crash', () => (crashed = true));
-    await page.waitForFunction(() => window.compositor.stats().layers[0]!.state === 'running');
-    await page.waitForTimeout(3000); // admission settled, as in the baseline
+    const { page, crashed } = await healthyRunning();
     expect(await page.evaluate((url) => window.compositor.load(url), `demos/hostile/${fixture.file}`)).toBe(2);
     // Judge from when the hostile guest has started (its first frame, or its end): spawning its
     // process and runtime is the platform's cost, not its misbehaviour.
@@ -154,7 +163,7 @@ describe('each hostile guest beside a healthy one', () => {
         ` · after: ${(acted.fps / baselineFps).toFixed(2)}×, ${(100 * acted.healthyShare).toFixed(0)} % · throughout: ${(throughout.fps / baselineFps).toFixed(2)}×, ${(100 * throughout.healthyShare).toFixed(0)} % · ends ${end.s.layers[1]!.state}` +
         ` · output ×${start.s.budget.outputScale} → ×${after.s.budget.outputScale}`,
     );
-    expect(crashed).toBe(false);
+    expect(crashed()).toBe(false);
     // Once the policy has acted: the compositor at ≥ 90 % of baseline, the healthy guest as fresh as alone.
     expect(acted.fps / baselineFps, 'compositor frame rate vs baseline, once acted').toBeGreaterThanOrEqual(0.9);
     // The sibling re-earns its scale and pace over a few seconds after a neighbour's spawn and end
@@ -181,11 +190,7 @@ describe('a GPU hog too costly even at its admission probe', () => {
     // 1/16 here, where every other context's work waits behind it.
     // Asked at 1/8 next, a frame would hold the shared queue about 2 s (measured before admission
     // went through 1/16: the compositor at 1–6 fps for over 3 s before its latency refused it).
-    const page = await openCompositor(await freshBrowser(), app, SIBLING_PAGE);
-    let crashed = false;
-    page.on('crash', () => (crashed = true));
-    await page.waitForFunction(() => window.compositor.stats().layers[0]!.state === 'running');
-    await page.waitForTimeout(3000); // admission settled, as in the baseline
+    const { page, crashed } = await healthyRunning();
     expect(await page.evaluate((url) => window.compositor.load(url), 'demos/hostile/expensive-shader.js?draws=24')).toBe(2);
     await waitForEnd(page, [2]);
     const end = await read(page);
@@ -202,7 +207,7 @@ describe('a GPU hog too costly even at its admission probe', () => {
     const settled = await read(page);
     await page.waitForTimeout(2000);
     const after = await read(page);
-    expect(crashed).toBe(false);
+    expect(crashed()).toBe(false);
     await expectHealthyRunning(page);
     expect(rates(settled.w, after.w).fps / baselineFps, 'compositor frame rate vs baseline, once acted').toBeGreaterThanOrEqual(0.9);
     await page.close();
@@ -213,11 +218,7 @@ describe('all hostile guests at once', () => {
   it('keeps the compositor and the healthy guest going while every hostile layer ends as the policy says', async () => {
     // The healthy guest runs first, then the whole gallery is loaded beside it at once (as the HUD's
     // chaos button does), with the default policy.
-    const page = await openCompositor(await freshBrowser(), app, SIBLING_PAGE);
-    let crashed = false;
-    page.on('crash', () => (crashed = true));
-    await page.waitForFunction(() => window.compositor.stats().layers[0]!.state === 'running');
-    await page.waitForTimeout(3000); // admission settled, as in the baseline
+    const { page, crashed } = await healthyRunning();
     const ids = await page.evaluate((urls) => urls.map((url) => window.compositor.load(url)), HOSTILE_FIXTURES.map((f) => `demos/hostile/${f.file}`));
     expect(ids).toEqual(HOSTILE_FIXTURES.map((_, i) => i + 2));
     const start = await read(page);
@@ -237,7 +238,7 @@ describe('all hostile guests at once', () => {
     console.log(
       `all at once: during ${(during.fps / baselineFps).toFixed(2)}× fps, healthy ${(100 * during.healthyShare).toFixed(0)} % (${during.seconds.toFixed(1)} s) · after ${(acted.fps / baselineFps).toFixed(2)}×, ${(100 * acted.healthyShare).toFixed(0)} %`,
     );
-    expect(crashed).toBe(false);
+    expect(crashed()).toBe(false);
     // With a GPU hog among them, the promise is judged once the policy has acted (see README).
     expect(acted.fps / baselineFps).toBeGreaterThanOrEqual(0.9);
     expect(acted.healthyShare).toBeGreaterThanOrEqual(0.5 * baselineHealthy);
