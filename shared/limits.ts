@@ -82,7 +82,11 @@ export const DEFAULT_POLICY = {
   stormWindowMs: 10_000,
   /** Throttling: the guest is asked for every 1st, 2nd … maxDivisor-th frame. */
   maxDivisor: 3,
-  /** Frame-return samples the pacer judges over, and the share of late ones that means "steadily slow". */
+  /**
+   * Frame-return samples the pacer judges over, and the share of late ones that means "steadily
+   * slow" (a slower pace; eviction at the bottom). A smaller scale takes only a quarter of them, or
+   * this share where it is lower (compositor/policy/pacer.ts SCALE_LATE_FRACTION).
+   */
   pacerWindow: 8,
   pacerLateFraction: 0.75,
   /**

@@ -10,9 +10,11 @@
 //     PROBE_FRAMES frames at ADMISSION_SCALE (1/32), then CONFIRM_FRAMES at CONFIRM_SCALE (1/16),
 //     then 1/8, at every frame, and earns larger surfaces by measured cost, so a GPU hog never
 //     renders full size first.
-//   - Down: when most of a window's frames miss their budget (divisor intervals), one step down.
-//     The compositor's `pressure` (when it is itself late) shrinks the budget for moves between
-//     scales only: it buys smaller frames, never slower ones.
+//   - Down: when a quarter of a window's frames miss their budget (divisor intervals), one scale
+//     smaller: each late frame is a stale one on screen. At the smallest scale, when most of them
+//     do (pacerLateFraction), one step slower. The compositor's `pressure` (when it is itself
+//     late) shrinks the budget for moves between scales only: it buys smaller frames, never
+//     slower ones.
 //   - Up: when all frames but one of a window would still fit its budget at the next step's size
 //     (a faster pace: with 10 % to spare), one step up. Latency grows with the side rather than the pixel count here (a frame's fixed
 //     costs, the hops and the transfer, dominate small surfaces); a step that then proves late is
@@ -87,6 +89,16 @@ const isAdmissionScale = (scale: number) => scale === ADMISSION_SCALE || scale =
  * gallery's shader takes 72–150 ms there.
  */
 export const GPU_REFUSAL_MARGIN = 1.25;
+/**
+ * A window with this share of its frames late moves the guest to a smaller scale (at the same
+ * pace; the page's pacerLateFraction, if lower, wins). A step to a slower pace, and eviction, take
+ * pacerLateFraction (most of the window): a slower pace halves what a viewer sees at once, a smaller
+ * scale only softens it. Every late frame is a stale one on screen. Measured here, a lone guest
+ * that only clears its surface: with the slower pace's share for scales too (6 of 8), it sat at
+ * scales where up to 5 of its 8 frames came late, fresh in 82–86 % of frames (bench section 8);
+ * with a quarter, 90–97 % once settled. A step up still needs all but one of a window to fit it.
+ */
+export const SCALE_LATE_FRACTION = 0.25;
 /** One frame longer than this many display intervals is a runaway frame. */
 export const RUNAWAY_INTERVALS = 8;
 /** Deliveries a step that proved late is not tried again for (doubling on each failure, at most 16×). */
@@ -224,7 +236,7 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
   const downIsScale = state.level < bottom && steps[state.level + 1]!.divisor === state.divisor;
   const budget = state.divisor * frameIntervalMs * (downIsScale ? squeeze : 1);
   const late = samples.filter((s) => s > budget).length / samples.length;
-  if (late >= policy.pacerLateFraction) {
+  if (late >= (downIsScale ? Math.min(SCALE_LATE_FRACTION, policy.pacerLateFraction) : policy.pacerLateFraction)) {
     if (state.level < bottom) {
       // This step proved late: stay below it for a while (longer each time it fails in a row).
       const failures = state.ceiling === state.level ? state.ceilingFailures + 1 : 0;

@@ -76,9 +76,28 @@ describe('pacer', () => {
     expect(s.scale).toBe(1);
   });
 
-  it('does not step down for an occasional late frame', () => {
+  it('does not step down for one late frame in a window', () => {
     let s = feed(initialPacer(policy), guest(6), 200);
-    for (let i = 0; i < 80; i++) s = pacerRecord(s, i % 4 === 0 ? 40 : 8, frame, policy);
+    for (let i = 0; i < 80; i++) s = pacerRecord(s, i % 8 === 0 ? 40 : 8, frame, policy);
+    expect([s.scale, s.divisor]).toEqual([1, 1]);
+  });
+
+  it('moves to a smaller scale when a quarter of its frames come late (each one a stale frame on screen), to a slower pace only when most do', () => {
+    let s = feed(initialPacer(policy), guest(6), 200);
+    // Two of every eight late (a quarter: SCALE_LATE_FRACTION), at every size (a fixed cost: the hops): down to 1/8, never slower.
+    for (let i = 0; i < 200; i++) s = pacerRecord(s, i % 4 === 0 ? 20 : 8, frame, policy);
+    expect([s.scale, s.divisor, s.evict]).toEqual([MIN_SCALE, 1, false]);
+    // A page that asks for a stricter share (pacerLateFraction under a quarter) gets it for scales too.
+    let strict = feed(initialPacer(policy), guest(6), 200);
+    for (let i = 0; i < 200; i++) strict = pacerRecord(strict, i % 8 === 0 ? 20 : 8, frame, { ...policy, pacerLateFraction: 0.125 });
+    expect(strict.scale).toBe(MIN_SCALE);
+  });
+
+  it('returns to a larger scale once its frames fit there again', () => {
+    let s = feed(initialPacer(policy), guest(6), 200);
+    for (let i = 0; i < 200; i++) s = pacerRecord(s, i % 4 === 0 ? 20 : 8, frame, policy);
+    expect(s.scale).toBe(MIN_SCALE);
+    s = feed(s, guest(6), 2000);
     expect([s.scale, s.divisor]).toEqual([1, 1]);
   });
 
