@@ -251,8 +251,11 @@ export class Supervisor {
     this.host.releaseTexture(run.owner.id);
   }
 
-  /** A worker ended: the load on the machine changed, so every other guest may try larger steps again at once. */
-  private loadChanged(): void {
+  /**
+   * The load on the machine fell (a worker ended, or the compositor's own output shrank): every
+   * guest may try larger or faster steps again at once.
+   */
+  loadChanged(): void {
     for (const layer of this.host.layers()) {
       const other = layer.liveRun;
       if (other) other.pacer = forgetCeiling(other.pacer);

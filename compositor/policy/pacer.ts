@@ -237,6 +237,10 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
   const budget = state.divisor * frameIntervalMs * (downIsScale ? squeeze : 1);
   const late = samples.filter((s) => s > budget).length / samples.length;
   if (late >= (downIsScale ? Math.min(SCALE_LATE_FRACTION, policy.pacerLateFraction) : policy.pacerLateFraction)) {
+    // A new worker's first frames are slow for its start (its shaders compiling, its process and
+    // code warming up), not its steady cost: a window holding any of them slows no one's pace,
+    // which, with the ceiling below, would halve its first second of frames for nothing.
+    if (!downIsScale && state.adaptive && frames - samples.length < ADMISSION_FRAMES) return next;
     if (state.level < bottom) {
       // This step proved late: stay below it for a while (longer each time it fails in a row).
       const failures = state.ceiling === state.level ? state.ceilingFailures + 1 : 0;

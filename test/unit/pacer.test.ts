@@ -1,7 +1,7 @@
 // The pacer over synthetic frame-return latencies: admission at the smallest scale, earning larger
 // ones; smaller, then slower frames for a slow guest; eviction only at the bottom; runaway frames.
 import { describe, expect, it } from 'vitest';
-import { ADMISSION_SCALE, bestLatency, CONFIRM_FRAMES, CONFIRM_SCALE, initialPacer, ladder, MIN_SCALE, PROBE_FRAMES, pacerDue, pacerRecord, RUNAWAY_INTERVALS, standsOut, type PacerState } from '../../compositor/policy/pacer';
+import { ADMISSION_FRAMES, ADMISSION_SCALE, bestLatency, CONFIRM_FRAMES, CONFIRM_SCALE, initialPacer, ladder, MIN_SCALE, PROBE_FRAMES, pacerDue, pacerRecord, RUNAWAY_INTERVALS, standsOut, type PacerState } from '../../compositor/policy/pacer';
 import { median } from '../../shared/median';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
@@ -91,6 +91,18 @@ describe('pacer', () => {
     let strict = feed(initialPacer(policy), guest(6), 200);
     for (let i = 0; i < 200; i++) strict = pacerRecord(strict, i % 8 === 0 ? 20 : 8, frame, { ...policy, pacerLateFraction: 0.125 });
     expect(strict.scale).toBe(MIN_SCALE);
+  });
+
+  it('slows no new worker\'s pace for its slow first frames (its start), only for a window of frames after them', () => {
+    // A start's frames (shaders compiling, a process warming up) come late; then it fits.
+    let s = feed(initialPacer(policy), 25, ADMISSION_FRAMES);
+    s = feed(s, 8, 2);
+    expect([s.scale, s.divisor]).toEqual([MIN_SCALE, 1]);
+    // One steadily late after its start is slowed once a window of later frames says so.
+    let slow = feed(initialPacer(policy), 25, ADMISSION_FRAMES + policy.pacerWindow - 1);
+    expect(slow.divisor).toBe(1);
+    slow = feed(slow, 25, 1);
+    expect(slow.divisor).toBe(2);
   });
 
   it('returns to a larger scale once its frames fit there again', () => {
