@@ -22,9 +22,11 @@
 //     ssthresh, in effect), so a guest does not swing between two steps.
 //   - Refusal at admission: when, among its first ADMISSION_FRAMES frames (probe, 1/16 and 1/8), even the
 //     fastest but the first (shader compilation) of ADMISSION_SAMPLES or more takes longer than a
-//     runaway frame (RUNAWAY_INTERVALS intervals), or the fastest of a whole window of them longer
-//     than SLOW_ADMISSION_FACTOR times the bottom's budget, no scale can fit it: it is marked for
-//     eviction before it ever renders larger.
+//     runaway frame (RUNAWAY_INTERVALS intervals), no scale can fit it: it is marked for eviction
+//     before it ever renders larger. Latency short of that refuses no one at admission: it is
+//     everyone's waits as much as the guest's own cost (a healthy guest that clears its surface,
+//     started first beside the whole gallery, once had 7 admission frames of 84 ms and more), and
+//     the guest's own costs are judged exactly by the two refusals below.
 //   - Refusal by GPU time at admission: each frame says its GPU time (taking its bitmap waits for
 //     the GPU process to finish its work and what was queued ahead; shared/protocol.ts). A new
 //     worker's admission scales each have 4× the pixels of the one before (1/32, 1/16, 1/8);
@@ -106,11 +108,6 @@ export const CEILING_FRAMES = 30;
 /** Admission: the frames judged for refusal, and how many it takes. */
 export const ADMISSION_FRAMES = 10;
 const ADMISSION_SAMPLES = 4;
-/**
- * Refused after a full window of admission frames whose fastest exceeds the bottom's budget by this
- * factor (judged once, at the window's end: with a page's pacerWindow over ADMISSION_FRAMES, never).
- */
-export const SLOW_ADMISSION_FACTOR = 1.5;
 /** A guest's first frames include shader compilation and warm-up: no runaway strike for these. */
 const WARMUP_FRAMES = 10;
 /** Frames at the bottom before a runaway strike there marks a guest (its fastest among them judges it). */
@@ -213,17 +210,11 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
   if (next.scale === ADMISSION_SCALE && frames >= PROBE_FRAMES) next.scale = CONFIRM_SCALE;
   else if (next.scale === CONFIRM_SCALE && frames >= PROBE_FRAMES + CONFIRM_FRAMES) next.scale = MIN_SCALE;
   if (state.adaptive && frames <= ADMISSION_FRAMES && isAdmissionScale(state.scale) && samples.length >= ADMISSION_SAMPLES && frames === samples.length) {
-    // Two bars. Far past the bottom's budget (a runaway's length), a few frames suffice. Past it by
-    // half again, it takes every admission frame at the first step (all of them slow: a guest
-    // starting on a busy machine has a fast one among them, unless every guest is slow, which the
-    // eviction rule checks against its neighbours' frames of the same moments).
+    // Far past the bottom's budget (a runaway's length), a few frames suffice (the eviction rule
+    // checks them against its neighbours' frames of the same moments).
     const fastest = Math.min(...samples.slice(1));
-    const bottomBudget = Math.max(1, policy.maxDivisor) * frameIntervalMs;
     if (fastest > RUNAWAY_INTERVALS * frameIntervalMs) {
       return { ...next, evict: true, refused: true, evictReason: `refused at admission: at ${MIN_SCALE} scale its frames take at least ${Math.round(fastest)} ms, more than ${RUNAWAY_INTERVALS} display intervals (${Math.round(RUNAWAY_INTERVALS * frameIntervalMs)} ms), so no scale and pace can fit it` };
-    }
-    if (samples.length >= policy.pacerWindow && fastest > SLOW_ADMISSION_FACTOR * bottomBudget) {
-      return { ...next, evict: true, refused: true, evictReason: `refused at admission: at ${MIN_SCALE} scale its frames take at least ${Math.round(fastest)} ms (its fastest of ${samples.length - 1}), more than ${SLOW_ADMISSION_FACTOR}× the ${Math.round(bottomBudget)} ms its slowest pace allows, so no scale and pace can fit it` };
     }
   }
   if (samples.length < policy.pacerWindow) return next;
