@@ -1,6 +1,5 @@
 // Rolling figures over the last frames: presentation rate and the main thread's work per frame.
 // Fixed-size rings: nothing here grows with uptime.
-import { median } from '../shared/median';
 const WINDOW = 120;
 /** Frames kept for the HUD's frame-time plot. */
 export const PLOT_FRAMES = 300;
@@ -37,14 +36,6 @@ export class FrameClock {
     }
     intervals.sort((a, b) => a - b);
     return intervals[intervals.length >> 1]!;
-  }
-
-  /** The median interval of the last `frames` frames, ms (0 until that many are in): the compositor's own pace just now. */
-  recentIntervalMs(frames = 15): number {
-    if (this.count <= frames) return 0;
-    const intervals: number[] = [];
-    for (let k = this.count - frames; k < this.count; k++) intervals.push(this.plotInterval[k % PLOT_FRAMES]!);
-    return median(intervals);
   }
 
   /** Frames per second over the window (0 until two frames are in). */

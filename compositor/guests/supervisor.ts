@@ -393,7 +393,6 @@ export class Supervisor {
         lastEvictionAt: this.lastEvictionAt,
         lateForMs: run.lateSince === null ? 0 : now - run.lateSince,
         othersStarting: othersStarting(layers, layer, this.waiting),
-        compositorIntervalMs: this.host.clock.recentIntervalMs(),
         othersBestMs: otherBestLatencies(layers, layer),
         othersUnmeasured: othersUnmeasured(layers, layer, now, this.host.policy),
         // Its admission frames came after its first frame: the neighbours' frames of those moments.

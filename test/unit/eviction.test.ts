@@ -39,31 +39,31 @@ describe('eviction', () => {
     expect(judge(p, [])).toBeNull();
   });
 
-  it('judges nobody just after an eviction; plain slowness not while another guest starts, runaway frames even then unless starved (below)', () => {
+  it('judges nobody just after an eviction; plain slowness not while another guest starts, runaway frames even then when all of them are (below)', () => {
     const p = fed([...unfit, runaway, runaway, runaway, runaway]);
     const slow = fed(Array<number>(80).fill(70)); // never fit (a guest that has is judged later: see below)
     expect(judge(slow, [6], { othersStarting: true })).toBeNull();
     // A gallery restarting one after another would shield a hog for good: one whose fastest frame is a runaway is judged even then.
     const hog = fed([...unfit, ...Array<number>(10).fill(runaway)]);
     expect(judge(hog, [6], { othersStarting: true })).not.toBeNull();
-    expect(judge(p, [6], { othersStarting: true })).not.toBeNull(); // its fastest (61 ms) is no runaway, but the compositor is not starved
+    expect(judge(p, [6], { othersStarting: true })).not.toBeNull(); // every frame of its since it ran away is one
     expect(judge(p, [6], { lastEvictionAt: 100_000 - policy.evictionCooldownMs + 1 })).toBeNull();
     expect(judge(p, [6], { lastEvictionAt: 100_000 - policy.evictionCooldownMs })).not.toBeNull();
   });
 
-  it('waits while others start and the compositor itself is slower than its frames (a starved machine), not otherwise', () => {
+  it('waits while others start when even its fastest frame is no runaway (a starved machine), and judges it once nobody starts', () => {
     // From the bench (every hostile fixture at once): the healthy guest, unproven, 154 ms frames
-    // whose fastest took 65 ms, the compositor at 6 fps (166 ms a frame).
+    // whose fastest took 65 ms, the compositor at 6 fps (166 ms a frame); on 3 December, 188 ms
+    // and a fastest of 70 ms with the compositor faster than that.
     const p = fed([...Array<number>(12).fill(8), 154, 65, 154, 70, 154]);
     expect([p.evict, p.proven, bestLatency(p)]).toEqual([true, false, 65]);
-    expect(judge(p, [6], { othersStarting: true, compositorIntervalMs: 166 })).toBeNull();
-    expect(judge(p, [6], { othersStarting: true, compositorIntervalMs: 40 })).toMatch(/^runaway frames/); // the compositor keeps up: its own cost
-    expect(judge(p, [6], { compositorIntervalMs: 166 })).toMatch(/^runaway frames/); // nobody starting: its own cost, against a fast sibling
-    // The gallery's GPU hog (about 100 ms a frame at 1/8, runaway frames between): its draws every
-    // 3rd frame slow the compositor far less than they take, so it is judged while others start.
-    const hog = fed([...Array<number>(12).fill(8), 183, 100, 183, 105, 183]);
-    expect(judge(hog, [6], { othersStarting: true, compositorIntervalMs: 45 })).toMatch(/^runaway frames/);
+    expect(judge(p, [6], { othersStarting: true })).toBeNull();
+    expect(judge(p, [6])).toMatch(/^runaway frames/); // nobody starting: its own cost, against a fast sibling
+    // One whose every frame is a runaway is judged even while others start.
+    const hog = fed([...Array<number>(12).fill(8), 183, 160, 183, 170, 183]);
+    expect(judge(hog, [6], { othersStarting: true })).toMatch(/^runaway frames/);
   });
+
 
   it('refuses a guest at admission only beside measured siblings it stands out from', () => {
     const p = fed([400, runaway, runaway, runaway, runaway]);
