@@ -33,7 +33,8 @@
 //     when the fastest of its first GPU_CONFIRM_FRAMES frames at 1/16 or at 1/8 is over the
 //     bottom's whole budget (maxDivisor intervals) by a quarter (GPU_REFUSAL_MARGIN) and either
 //     GPU_GROWTH times its fastest at the scale before (the cost grows with its pixels: its own
-//     work, not the queue's contention, which does not) or a runaway frame's length, it is marked
+//     work, not the queue's contention, which does not) or a runaway frame's length, yet at most
+//     GPU_GROWTH_MAX times that (more than its pixels explain is a wait behind others), it is marked
 //     for refusal, whatever its neighbours' latencies (a GPU hog stretches every guest's latency
 //     alike, not their GPU time: the caller compares its figure with theirs, policy/eviction.ts
 //     costRefusalReason). At 1/16 already: a hog too costly there is never asked at 1/8, where its
@@ -81,6 +82,16 @@ export const GPU_CONFIRM_FRAMES = 2;
 export const CONFIRM_FRAMES = GPU_CONFIRM_FRAMES;
 /** A refusal by GPU time needs its frames at 1/16 or 1/8 at least this much slower than its fastest at the scale before (the cost is its pixels'). */
 export const GPU_GROWTH = 1.5;
+/**
+ * ...and at most this many times its fastest at the scale before: each admission scale has 4× the
+ * pixels of the one before, so a guest's own GPU work grows at most about 4× (less, for its fixed
+ * cost); far more is the wait behind another context's frames on the shared queue. Measured: a
+ * healthy guest that clears its surface, started beside the gallery's shader drawn 24 times a
+ * frame, took 13 ms at 1/32 and 528 ms at 1/16 (its frames queued behind the hog's, 530 ms each),
+ * and was refused, standing out against the hog's fastest (its probe's 146 ms); the hog itself grew
+ * 3.6×, the gallery's shader 3.3× (1/16 to 1/8).
+ */
+export const GPU_GROWTH_MAX = 8;
 /** Whether a frame at this scale is one of a new worker's admission scales (the probe, 1/16, 1/8). */
 const isAdmissionScale = (scale: number) => scale === ADMISSION_SCALE || scale === CONFIRM_SCALE || scale === MIN_SCALE;
 /**
@@ -292,6 +303,8 @@ export function pacerCostRecord(state: PacerState, cost: FrameCost, frameInterva
   // At 1/16 against the probe, then at 1/8 against 1/16: the first scale whose frames are too costly.
   for (const [scale, at, before, beforeScale] of [[CONFIRM_SCALE, best.confirm, best.probeMs, ADMISSION_SCALE], [MIN_SCALE, best.bottom, best.confirm.ms, CONFIRM_SCALE]] as const) {
     if (at.frames < GPU_CONFIRM_FRAMES || at.ms <= GPU_REFUSAL_MARGIN * bottomBudget || !(at.ms >= GPU_GROWTH * before || at.ms > runaway)) continue;
+    // Grown far past its pixels (4× a step): the wait behind another context's work, not its own.
+    if (at.ms > GPU_GROWTH_MAX * before) continue;
     const smaller = Number.isFinite(before) ? `; at ${beforeScale} scale, ${Math.round(before)} ms` : '';
     return { ...refuse('gpu', `refused at admission: at ${scale} scale its frames' GPU work takes at least ${Math.round(at.ms)} ms (the fastest of ${at.frames}${smaller}), ${slowest}, so no scale and pace can fit it`), refusedMs: at.ms };
   }

@@ -63,6 +63,16 @@ describe('admission by GPU time', () => {
     expect(s.evict).toBe(false);
   });
 
+  it('keeps a guest whose frames grew far past its pixels: queued behind another context\'s, not its own work', () => {
+    // A healthy guest beside the shader drawn 24 times a frame (bench, 3 December): 13 ms at 1/32,
+    // 528 ms at 1/16 behind the hog's 530 ms frames, 40× for 4× the pixels.
+    const victim = deliver((scale) => (scale === ADMISSION_SCALE ? 13 : scale === CONFIRM_SCALE ? 528 : 12));
+    expect([victim.refused, victim.evict]).toEqual([false, false]);
+    // The hog itself grew with its pixels (146 ms → 530 ms) and is refused there.
+    const hogged = deliver((scale) => (scale === ADMISSION_SCALE ? 146 : 530));
+    expect([hogged.refused, hogged.refusedMs]).toEqual([true, 530]);
+  });
+
   it('refuses a guest whose frames at 1/16 or at 1/8 are runaways, grown or not', () => {
     const runaway = RUNAWAY_INTERVALS * frame + 20;
     expect(deliver((scale) => (scale === ADMISSION_SCALE ? runaway - 30 : runaway)).refused).toBe(true);
