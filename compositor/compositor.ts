@@ -69,8 +69,6 @@ export class Compositor {
   readonly gpu: GpuTimer;
   /** main.ts resizes the output when the compositor's own output scale changes. */
   onOutputScale: ((scale: number) => void) | null = null;
-  /** The compositor's own output scale now (policy/frame-budget.ts). */
-  private outputScale = 1;
   /** Frame timing of the last seconds, for exportTrace(). */
   readonly trace = new TraceRecorder();
   readonly supervisor: Supervisor;
@@ -144,10 +142,9 @@ export class Compositor {
       editor: { beginFrame: (now) => this.editor.beginFrame(now), stagings: () => this.editor.stagingList(), previewLabel: (s) => this.editor.previewLabel(s), select: (id) => (this.editor.lastEdited = id) },
       hudPanel: () => this.hudPanel,
       gpu: this.gpu,
-      outputScaleChanged: (scale) => {
+      outputScaleChanged: (scale, before) => {
         // A smaller output leaves the guests more of each interval: steps they proved late may fit now.
-        if (scale < this.outputScale) this.supervisor.loadChanged();
-        this.outputScale = scale;
+        if (scale < before) this.supervisor.loadChanged();
         this.onOutputScale?.(scale);
       },
       pointer: () => this.pointer,

@@ -82,8 +82,8 @@ export interface FrameWorld {
   };
   /** The in-headset HUD panel, when shown. */
   hudPanel(): HudPanel | null;
-  /** The compositor's own output scale changed (main.ts resizes the XR layer's framebuffer or the emulator's canvas). */
-  outputScaleChanged(scale: number): void;
+  /** The compositor's own output scale changed from `before` (main.ts resizes the XR layer's framebuffer or the emulator's canvas). */
+  outputScaleChanged(scale: number, before: number): void;
   /** Measures the GPU time of each composite. */
   readonly gpu: GpuTimer;
   /** Where the controller points, when there is one. */
@@ -160,7 +160,7 @@ export class FrameLoop {
     this.budget = budgetRecord(this.budget, { intervalMs: interval, ownMs: this.ownMs }, world.clock.nominalIntervalMs());
     if (this.budget.outputScale !== before) {
       console.info(`[steadfast] output scale ${before} → ${this.budget.outputScale} (own cost ${this.ownMs.toFixed(1)} ms)`);
-      world.outputScaleChanged(this.budget.outputScale);
+      world.outputScaleChanged(this.budget.outputScale, before);
     }
   }
 

@@ -238,7 +238,8 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
   const downIsScale = state.level < bottom && steps[state.level + 1]!.divisor === state.divisor;
   const budget = state.divisor * frameIntervalMs * (downIsScale ? squeeze : 1);
   const late = samples.filter((s) => s > budget).length / samples.length;
-  if (late >= (downIsScale ? Math.min(SCALE_LATE_FRACTION, policy.pacerLateFraction) : policy.pacerLateFraction)) {
+  const lateShare = downIsScale ? Math.min(SCALE_LATE_FRACTION, policy.pacerLateFraction) : policy.pacerLateFraction;
+  if (late >= lateShare) {
     // A new worker's first frames are slow for its start (its shaders compiling, its process and
     // code warming up), not its steady cost: a window holding any of them slows no one's pace,
     // which, with the ceiling below, would halve its first second of frames for nothing.
