@@ -15,9 +15,11 @@
 //    after these draws measures their GPU time (gl/gpu-timer.ts). Input is decided here too: a
 //    trigger press on another layer than the focused one moves focus (input/pick.ts finds it),
 //    and the frame's select and squeeze events wait for the focused guest's next request.
-// 6. Only then ask every run that is not busy, and whose pace allows, for its next frame, at the
-//    scale of its surface its pacer chose, rendered for the pose predicted at the time that frame
-//    will be shown: the compositor's own draws are ahead of every guest's on the shared GPU queue.
+// 6. Only then ask the runs that are not busy, and whose pace allows, for their next frames, as many
+//    as the interval's surplus holds (policy/grants.ts: their measured GPU costs summed against
+//    what is left after the compositor's own), the longest waiting first, each at the scale of its
+//    surface its pacer chose, rendered for the pose predicted at the time that frame will be shown:
+//    the compositor's own draws are ahead of every guest's on the shared GPU queue.
 //    The focused guest's request carries the controllers, predicted likewise, and its events.
 // 7. Judge the frame's own budget (policy/frame-budget.ts): its interval and its own cost set the
 //    pressure on guests' budgets and the compositor's output scale.
@@ -44,7 +46,8 @@ import type { Layer } from './layer';
 import { isComposited } from './layer-state';
 import type { Staging } from './live-edit/staging';
 import { composePlan, type ComposeSegment, type LayerFootprint } from './policy/compose-scale';
-import { budgetRecord, freeGuestSlots, grantGuestFrames, initialBudget, type BudgetState } from './policy/frame-budget';
+import { budgetRecord, guestSurplusMs, initialBudget, type BudgetState } from './policy/frame-budget';
+import { backlogMs, guestCostMs, planGrants, type GrantCandidate } from './policy/grants';
 import { pacerDue } from './policy/pacer';
 import { abandoned, hangLimitMs, livenessVerdict, newlyMissed, NO_LIFE_FACTOR, scheduleRequest, setupHangLimitMs } from './policy/watchdog';
 import { nearestHit, pointerVisual } from './pointer/beam';
@@ -120,6 +123,11 @@ export class FrameLoop {
   composeScale = 1;
   /** How many of the last frame's layers went through the layer buffer. */
   bufferedLayers = 0;
+  /** The last frame's grants (policy/grants.ts): the surplus, what frames granted before still held of it, the cost granted, and the guests due but not asked, ms and count. */
+  surplusMs = Infinity;
+  backlogMs = 0;
+  grantedMs = 0;
+  deferred = 0;
 
   constructor(
     private readonly world: FrameWorld,
@@ -232,16 +240,24 @@ export class FrameLoop {
       this.composite(frame, space, glLayer, eyes, views, head, now, stagings);
       world.gpu.submitted();
     }
-    // Guests are asked only now: their GPU work queues behind the composite just issued. While
-    // the compositor is under pressure, at most two guest frames at a time (policy/frame-budget.ts).
-    const due: { run: GuestRun; waited: number; urgent: boolean }[] = [];
+    // Guests are asked only now: their GPU work queues behind the composite just issued, and only
+    // as much of it as fits the interval's surplus (policy/grants.ts).
+    const due: GrantCandidate<GuestRun>[] = [];
     for (const run of watched) {
       run.framesSinceRequest += 1;
       const urgent = run.owner.kind === 'layer' && this.world.input.waiting(run.owner.id);
-      if (this.dueForRequest(run, urgent)) due.push({ run, waited: run.framesSinceRequest, urgent });
+      if (this.dueForRequest(run, urgent)) due.push({ run, waited: run.framesSinceRequest, urgent, costMs: guestCostMs(run.recent, run.pacer.scale) });
     }
-    const free = freeGuestSlots(this.budget, runs.map((run) => (run.retired ? null : run.inFlight)));
-    for (const run of grantGuestFrames(due, free)) this.guarded(run, () => this.requestNext(run, views, head, now));
+    const inFlight = runs.map((run) => (run.retired || !run.inFlight ? null : { costMs: run.requestCostMs, sentAt: run.inFlight.sentAt }));
+    this.backlogMs = backlogMs(inFlight, now);
+    this.surplusMs = guestSurplusMs(this.budget, world.clock.nominalIntervalMs());
+    const plan = planGrants(due, this.backlogMs, this.surplusMs);
+    this.grantedMs = plan.grantedMs;
+    this.deferred = due.length - plan.granted.length;
+    // Ahead of each granted frame on the GPU queue: the composite just issued, and what the plan counted.
+    const composite = contextLost ? 0 : world.gpu.lastMs;
+    const costs = new Map(due.map((candidate) => [candidate.run, candidate.costMs]));
+    plan.granted.forEach((run, i) => this.guarded(run, () => this.requestNext(run, views, head, now, costs.get(run) ?? 0, composite + plan.ahead[i]!)));
   }
 
   /**
@@ -408,8 +424,11 @@ export class FrameLoop {
     return true;
   }
 
-  /** Step 6: one request in flight per run, at the pace and scale the pacer set (the run is due: dueForRequest). */
-  private requestNext(run: GuestRun, views: WireView[], head: PoseSample, now: number): void {
+  /**
+   * Step 6: one request in flight per run, at the pace and scale the pacer set (the run is due:
+   * dueForRequest), granted for `costMs` of GPU time behind `queuedMs` of work (policy/grants.ts).
+   */
+  private requestNext(run: GuestRun, views: WireView[], head: PoseSample, now: number, costMs: number, queuedMs: number): void {
     const { clock, timewarp, trace } = this.world;
     const interval = clock.nominalIntervalMs();
     const request = scheduleRequest(this.nextFrameId++, now, this.frames, interval, run.pacer.divisor);
@@ -421,7 +440,9 @@ export class FrameLoop {
     run.requestPose = { poseTime: head.t, aheadMs };
     run.framesSinceRequest = 0;
     run.requestScale = scale;
-    trace.record({ kind: 'request', t: performance.now(), layer: run.owner.id, args: { frameId: request.frameId, pace: run.pacer.divisor, scale, predictedMs: Math.round(aheadMs * 10) / 10 } });
+    run.requestCostMs = costMs;
+    run.requestAheadMs = queuedMs;
+    trace.record({ kind: 'request', t: performance.now(), layer: run.owner.id, args: { frameId: request.frameId, pace: run.pacer.divisor, scale, costMs: Math.round(costMs * 10) / 10, predictedMs: Math.round(aheadMs * 10) / 10 } });
     run.host.requestFrame({
       type: 'frame-request',
       frameId: request.frameId,

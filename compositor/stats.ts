@@ -3,6 +3,7 @@
 import type { LayerState } from './layer-state';
 import { describeError, type ErrorPhase, type LastVetting, type Layer, type LayerHistoryEntry } from './layer';
 import { liveVersion } from './live-edit/history';
+import { guestCostMs } from './policy/grants';
 import { median } from '../shared/median';
 import { DEFAULT_LAYER } from '../shared/protocol';
 import type { VettingState } from './live-edit/vetting';
@@ -47,6 +48,8 @@ export interface LayerStats {
   renderMs: number;
   /** Its last frame's GPU time, ms: the bitmap transfer's wait for the GPU process (its work and what was queued ahead; 0 before a frame). */
   gpuMs: number;
+  /** The GPU cost per frame its grants are planned with, ms: the fastest of its last 8 frames' GPU times at the scale it is asked at (policy/grants.ts); 0 before a frame. */
+  costMs: number;
   /** How long its running worker took to load its module graph and to run setup(), ms, as the runtime measured them (undefined before it started). */
   loadMs: number | undefined;
   setupMs: number | undefined;
@@ -158,6 +161,16 @@ export interface BudgetStats {
   /** Windows of 30 frames judged, and those with late frames. */
   windows: number;
   lateWindows: number;
+  /** Render grants (policy/grants.ts), from the last frame: the compositor's own cost at its least contention (the last window's tenth percentile), ms. */
+  ownFloorMs: number;
+  /** The GPU time per interval guests' frames were granted against: the interval less ownFloorMs, times the pressure, ms; null with adaptation off (every guest due is asked). */
+  surplusMs: number | null;
+  /** What frames granted earlier still held of it (each one's cost less the time since it was asked), ms. */
+  backlogMs: number;
+  /** The summed costs of the frames granted, ms. */
+  grantedMs: number;
+  /** Guests due for a frame but not asked (the surplus was spent; they go first next frame). */
+  deferred: number;
 }
 
 /** Everything stats() reports, as the compositor holds it. */
@@ -203,6 +216,7 @@ function layerStats(layer: Layer, latestPoseTime: number | undefined, reload: Re
     surface: { ...layer.surface },
     renderMs: run?.lastRenderMs ?? 0,
     gpuMs: run?.recent.at(-1)?.gpuMs ?? 0,
+    costMs: run ? Math.round(guestCostMs(run.recent, run.pacer.scale) * 10) / 10 : 0,
     loadMs: run?.initTimings?.loadMs,
     setupMs: run?.initTimings?.setupMs,
     superseded: layer.superseded,

@@ -31,13 +31,15 @@ export type Delivery = 'taken' | 'superseded' | 'unasked';
 
 /**
  * One delivery: when it arrived, its request → delivery latency (`ms`), its GPU time (the bitmap
- * transfer's wait, shared/protocol.ts), its own time in frame() (its render time less that wait),
- * and the scale it was asked at.
+ * transfer's wait, shared/protocol.ts), what was queued ahead of it, its own time in frame() (its
+ * render time less that wait), and the scale it was asked at.
  */
 export interface RecentDelivery {
   at: number;
   ms: number;
   gpuMs: number;
+  /** The GPU work the plan knew was queued ahead of it when it was granted (policy/grants.ts), ms. */
+  aheadMs: number;
   cpuMs: number;
   scale: number;
 }
@@ -72,6 +74,9 @@ export class GuestRun {
   lastRenderMs = 0;
   /** The scale the request in flight was asked at. */
   requestScale = 1;
+  /** The GPU cost the request in flight was granted for, and the GPU work the plan knew was queued ahead of it, ms (policy/grants.ts). */
+  requestCostMs = 0;
+  requestAheadMs = 0;
   /** Request → delivery time of the last frame, ms (includes the guest's GPU time). */
   lastLatencyMs = 0;
   /** Since when its pacer has marked it late at the bottom of its ladder without a break (null: it is not). */
@@ -119,7 +124,7 @@ export class GuestRun {
       return 'unasked';
     }
     this.lastLatencyMs = now - this.inFlight.sentAt;
-    this.recent.push({ at: now, ms: this.lastLatencyMs, gpuMs: frame.gpuMs, cpuMs: Math.max(0, frame.renderMs - frame.gpuMs), scale: this.requestScale });
+    this.recent.push({ at: now, ms: this.lastLatencyMs, gpuMs: frame.gpuMs, aheadMs: this.requestAheadMs, cpuMs: Math.max(0, frame.renderMs - frame.gpuMs), scale: this.requestScale });
     if (this.recent.length > RECENT_DELIVERIES) this.recent.shift();
     this.inFlight = null;
     this.requestSize = null;

@@ -1,7 +1,7 @@
 // The compositor's own budget: output scale when its own composite does not fit, pressure on the
 // guests when frames are late for other reasons, both back once frames are on time.
 import { describe, expect, it } from 'vitest';
-import { BUDGET_WINDOW, budgetRecord, freeGuestSlots, grantGuestFrames, guestFrameSlots, initialBudget, MIN_PRESSURE, OUTPUT_SCALES, type BudgetState } from '../../compositor/policy/frame-budget';
+import { BUDGET_WINDOW, budgetRecord, guestSurplusMs, initialBudget, MIN_PRESSURE, OUTPUT_SCALES, type BudgetState } from '../../compositor/policy/frame-budget';
 
 const nominal = 1000 / 60;
 function run(state: BudgetState, windows: number, sample: (s: BudgetState) => { intervalMs: number; ownMs: number }): BudgetState {
@@ -51,39 +51,18 @@ describe('frame budget', () => {
     expect([s.pressure, s.outputScale]).toEqual([1, 1]);
   });
 
-  it('limits the guest frames in flight to two only while the compositor is under pressure', () => {
-    expect(guestFrameSlots(initialBudget())).toBe(Infinity);
-    const late = run(initialBudget(), 2, () => ({ intervalMs: 40, ownMs: 4 }));
-    expect(late.pressure).toBeLessThan(1);
-    expect(guestFrameSlots(late)).toBe(2);
-    expect(freeGuestSlots(late, [null, { missed: false }, { missed: false }])).toBe(0);
-    expect(freeGuestSlots(late, [null, { missed: false }])).toBe(1);
-    // A guest stuck in its frame past the deadline holds no slot: the others still get their turn.
-    expect(freeGuestSlots(late, [{ missed: true }, { missed: false }, null])).toBe(1);
-    expect(freeGuestSlots(initialBudget(), [{ missed: false }, { missed: false }])).toBe(Infinity);
-  });
-
-  it('grants free slots to the guests that waited longest, so none holds the gate', () => {
-    const due = [
-      { run: 'a', waited: 1 },
-      { run: 'b', waited: 5 },
-      { run: 'c', waited: 5 },
-      { run: 'd', waited: 3 },
-    ];
-    expect(grantGuestFrames(due, 1)).toEqual(['b']);
-    expect(grantGuestFrames(due, 3)).toEqual(['b', 'c', 'd']);
-    expect(grantGuestFrames(due, Infinity)).toEqual(['b', 'c', 'd', 'a']);
-    expect(grantGuestFrames(due, 0)).toEqual([]);
-    expect(grantGuestFrames(due, -2)).toEqual([]); // more in flight than slots (pressure just came)
-  });
-
-  it('grants the focused guest with input waiting first, whatever the others waited', () => {
-    const due = [
-      { run: 'a', waited: 9 },
-      { run: 'focused', waited: 1, urgent: true },
-      { run: 'b', waited: 5 },
-    ];
-    expect(grantGuestFrames(due, 1)).toEqual(['focused']);
-    expect(grantGuestFrames(due, 2)).toEqual(['focused', 'a']);
+  it("gives guests the interval less its own cost at its least contention, shrunk by the pressure", () => {
+    // Before any window: the whole interval.
+    expect(guestSurplusMs(initialBudget(), nominal)).toBeCloseTo(nominal);
+    // Own costs of 5..34 ms over a window on time: the floor is the tenth percentile (7 ms), not the median.
+    const costs = Array.from({ length: BUDGET_WINDOW }, (_, i) => 5 + i);
+    let s = initialBudget();
+    for (const ownMs of costs) s = budgetRecord(s, { intervalMs: nominal, ownMs }, nominal);
+    expect(s.ownFloorMs).toBe(7);
+    expect(guestSurplusMs(s, nominal)).toBeCloseTo(nominal - 7);
+    expect(guestSurplusMs({ ...s, pressure: 0.5 }, nominal)).toBeCloseTo((nominal - 7) / 2);
+    // Its own cost over the interval leaves nothing; adaptation off plans nothing.
+    expect(guestSurplusMs({ ...s, ownFloorMs: 30 }, nominal)).toBe(0);
+    expect(guestSurplusMs(initialBudget(false), nominal)).toBe(Infinity);
   });
 });
