@@ -11,12 +11,13 @@
 //   - the composite's own cost: the GPU process's CPU time per frame (CDP SystemInfo), with the
 //     default demos rendering, frozen, and unloaded;
 //   - what one restart of a crashing guest costs the compositor, in frames;
-//   - the planner's own cost per frame (its pure functions, timed in Node).
+//   - the planner's own cost per frame (its pure functions, timed in Node: the budget, the pacers, the render grants).
 import type { Browser, Page } from 'playwright-core';
 import { compositorUrl, launchBrowser, newPage, pageRafRate } from '../tooling/driver/harness';
 import { HOSTILE_FIXTURES } from '../demos/hostile/catalog';
 import type { CompositorStats } from '../compositor/stats';
-import { budgetRecord, initialBudget } from '../compositor/policy/frame-budget';
+import { budgetRecord, guestSurplusMs, initialBudget } from '../compositor/policy/frame-budget';
+import { backlogMs, guestCostMs, planGrants } from '../compositor/policy/grants';
 import { initialPacer, pacerRecord } from '../compositor/policy/pacer';
 import { DEFAULT_POLICY } from '../shared/limits';
 import { median } from '../shared/median';
@@ -307,15 +308,20 @@ export async function benchBudget(appUrl: string): Promise<void> {
   await browser.close();
 
   if (!wanted('planner')) return;
-  // The planner's own cost per frame: one budget judgement and one pacer step per layer (16 layers).
+  // The planner's own cost per frame: one budget judgement, one pacer step per layer, and the
+  // render grants (each layer's cost from its last 8 frames, the backlog, the plan), 16 layers.
   const policy = DEFAULT_POLICY;
   let budget = initialBudget();
   const pacers = Array.from({ length: 16 }, () => initialPacer(policy));
+  const recent = Array.from({ length: 16 }, (_, i) => Array.from({ length: 30 }, (_, k) => ({ gpuMs: 8 + ((k * (i + 1)) % 9), aheadMs: 6, scale: 0.125 })));
   const frames = 20_000;
   const t0 = performance.now();
   for (let f = 0; f < frames; f++) {
     budget = budgetRecord(budget, { intervalMs: 16.7 + (f % 7), ownMs: 4 + (f % 5) }, 16.7);
     for (let i = 0; i < pacers.length; i++) pacers[i] = pacerRecord(pacers[i]!, 8 + ((f * (i + 1)) % 11), 16.7, policy, budget.pressure);
+    const due = pacers.map((pacer, i) => ({ run: i, waited: 1 + ((f + i) % 3), costMs: guestCostMs(recent[i]!, pacer.scale) }));
+    const inFlight = due.map((d, i) => ((f + i) % 2 ? { costMs: d.costMs, sentAt: f * 16.7 - 5 } : null));
+    planGrants(due, backlogMs(inFlight, f * 16.7), guestSurplusMs(budget, 16.7));
   }
   const perFrameUs = ((performance.now() - t0) * 1000) / frames;
   console.log(`   planner cost: ${perFrameUs.toFixed(1)} µs per frame with 16 layers (Node, the same pure functions the page runs)`);
