@@ -53,6 +53,10 @@ describe('frame rate', () => {
     const s = await stats(page);
     expect(s.fps).toBeGreaterThan(0.9 * baseline);
     expect(s.internalErrors).toBe(0);
+    // Render grants plan at the defaults (null only with adapt=0), and a guest that only clears its
+    // surface is planned as cheap: the composite queued ahead of its frame is not its own cost.
+    expect(s.budget.surplusMs).toEqual(expect.any(Number));
+    for (const l of s.layers) expect(l.costMs, `layer ${l.id}: planned cost against its last wait of ${l.gpuMs} ms`).toBeLessThan(1000 / baseline / 2);
     await page.close();
   });
 });
