@@ -24,6 +24,11 @@ const freeze = Object.freeze;
 
 let three: Three | null = null;
 
+/** Whether three.js has run in this worker (loadThree() returns at once). */
+export function threeLoaded(): boolean {
+  return three !== null;
+}
+
 /** three.js's namespace (frozen, as a module's is), run on the first call. Throws if this runtime's script was built without it. */
 export function loadThree(): Three {
   if (three) return three;

@@ -32,7 +32,7 @@ import { parseImportMap, type BareContext, type Imports } from '../shared/bare-s
 import { BLURRED, parseFrameInput, parseLayerDeclaration, surfaceSize } from '../shared/protocol';
 import { createStereoThreeRenderer } from './three-adapter';
 import { installGpuCaps, resetGpuCaps } from './gpu-caps';
-import { loadThree } from './three-loader';
+import { loadThree, threeLoaded } from './three-loader';
 import { GuestXRSession, installWebXR } from './xr/guest-session';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -85,6 +85,22 @@ function compileNotice(): void {
 }
 
 /**
+ * Before the runtime's own long, bounded work on the guest's thread after its first frame (running
+ * three.js: 200-240 ms in a frame here, near the 250 ms hang limit; making its renderer): a notice
+ * as before a shader compile, unthrottled, so the watchdog takes the guest for busy, not hung.
+ */
+function busyNotice(): void {
+  lastCompileNotice = now();
+  post({ type: 'alive', compiling: true });
+}
+
+/** three.js's namespace; the call that runs it says so first (busyNotice). */
+function three(): typeof THREE {
+  if (!threeLoaded()) busyNotice();
+  return loadThree();
+}
+
+/**
  * Before any other GL call that waits for the GPU process, until the first frame is sent: a
  * heartbeat (at most one per interval). A start-up making such calls is working, however long a
  * busy GPU process keeps each waiting; a busy loop in guest code says nothing. Only before the
@@ -117,7 +133,7 @@ const THREE_KEY = Symbol.for('steadfast.three');
 let threeModule: string | null = null;
 function threeModuleUrl(): string {
   if (threeModule !== null) return threeModule;
-  const THREE = loadThree();
+  const THREE = three();
   (globalThis as Record<symbol, unknown>)[THREE_KEY] = THREE;
   const names = Object.keys(THREE).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
   threeModule = URL.createObjectURL(
@@ -140,7 +156,7 @@ function bareContext(params: InitParams): () => Promise<BareContext> {
         addonsBase: params.addonsBase,
         imports,
         get revision() {
-          return loadThree().REVISION;
+          return three().REVISION;
         },
       };
     })());
@@ -242,11 +258,15 @@ const control: GuestControl = {
       visibilityState: 'visible-blurred',
       session: xrSession,
       get THREE() {
-        return imported ?? loadThree();
+        return imported ?? three();
       },
       state: undefined,
       layer,
-      createThreeRenderer: () => createStereoThreeRenderer(context.THREE, context),
+      createThreeRenderer: () => {
+        const THREE = context.THREE;
+        busyNotice();
+        return createStereoThreeRenderer(THREE, context);
+      },
     };
     ctx = context;
     context.state = params.state;

@@ -263,7 +263,8 @@ export type GuestErrorReport = v.InferOutput<typeof errorSchema>;
 /**
  * A heartbeat, sent every HEARTBEAT_MS while the guest's thread is free: the watchdog's sign of
  * life. `compiling`: sent instead just before a GL call that may block the thread while shaders
- * compile (watchdog.ts gives it longer); `waiting`: just before another GL call that waits for the
+ * compile, or before the runtime runs three.js or makes a three.js renderer for the guest (watchdog.ts
+ * gives it longer); `waiting`: just before another GL call that waits for the
  * GPU process, before the first frame (the thread is working, not free).
  */
 const heartbeatSchema = v.strictObject({ type: v.literal('alive'), compiling: v.optional(v.literal(true)), waiting: v.optional(v.literal(true)) });

@@ -112,9 +112,13 @@ describe('three.js imports as pages write them', () => {
     await waitForLayerState(page, 1, ['running']);
     // Its scene's background, green, fills the eye once it draws with three.js.
     await expect.poll(async () => (await colours(page, [0, 255, 0])).background, { timeout: 15_000 }).toBeGreaterThan(1000);
-    const { registeredAt } = (await page.evaluate(() => window.compositor.snapshot(1))) as { registeredAt: string | null };
+    const { registeredAt, threeMs } = (await page.evaluate(() => window.compositor.snapshot(1))) as { registeredAt: string | null; threeMs: number };
+    console.log(`late three.js (${isolation}): its first ctx.THREE and renderer took ${threeMs} ms in frame 3`);
     expect(registeredAt, 'three.js ran (its devtools hook heard it) in the frame that first read ctx.THREE, not with the runtime').toBe('frame 3');
-    expect((await layer(page, 1)).restarts).toBe(0);
+    // Running three.js blocks that frame for as long as it takes (hundreds of ms here, over the
+    // 250 ms hang limit): the runtime says so first, and the guest is busy, not hung.
+    const l = await layer(page, 1);
+    expect(l.restarts, `restarted: ${l.error ?? ''}`).toBe(0);
     await page.close();
   });
 
