@@ -77,6 +77,7 @@ export interface Surface { width: number; height: number }
 export type Isolation = 'sandbox' | 'worker';
 
 const RUNTIME_URL = '/@steadfast/guest-runtime.js';
+const THREE_URL = '/@steadfast/three.js';
 const FRAME_PATH = '/@steadfast/guest-frame.html';
 
 let frameCount = 0;
@@ -127,6 +128,26 @@ function runtimeSource(): Promise<Blob> {
   });
   runtimeBlob.catch(() => (runtimeBlob = null));
   return runtimeBlob;
+}
+
+let threeBlob: Promise<Blob | string> | null = null;
+/**
+ * three.js's script, fetched once per page and handed to every guest's runtime in its init call
+ * (a Blob is a handle: nothing is copied until a runtime runs it, for a guest that uses three); or
+ * why it could not be fetched (then only a guest that uses three fails, saying so; the next start
+ * tries again).
+ */
+function threeSource(): Promise<Blob | string> {
+  threeBlob ??= fetch(THREE_URL)
+    .then((r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      return r.blob();
+    })
+    .catch((e: unknown) => {
+      threeBlob = null;
+      return `the compositor could not fetch ${THREE_URL}: ${e instanceof Error ? e.message : String(e)}`;
+    });
+  return threeBlob;
 }
 
 function workerContainer(url: string, events: ContainerEvents): Container {
@@ -281,6 +302,7 @@ interface Booted extends PreparedGuest {
  * died with its guest, out of memory, never says so, and the restart boots a new container).
  */
 function boot(isolation: Isolation, label: string, reuse?: Container): Booted | null {
+  void threeSource(); // fetched while the runtime starts: its init call waits for it
   const control = new MessageChannel();
   const api = Comlink.wrap<GuestControl>(control.port1);
   let owner: ContainerEvents | null = null;
@@ -486,10 +508,12 @@ export function spawnGuest(url: string, surface: Surface, events: GuestHostEvent
       return call('restore', () => api.restore(state), parseRestoreResult);
     },
     start() {
-      const params = { url, width: surface.width, height: surface.height, framePort: frames.port2, source: version.source, state: version.state, addonsBase: new URL(`${THREE_ADDONS_PATH}/`, location.href).href, imports: version.imports };
-      return call('init', () => api.init(Comlink.transfer(params, [frames.port2])), parseInitResult).catch(
-        (e: unknown): InitResult => fail(e instanceof Error ? e.message : String(e)),
-      );
+      return threeSource()
+        .then((three) => {
+          const params = { url, width: surface.width, height: surface.height, framePort: frames.port2, source: version.source, state: version.state, addonsBase: new URL(`${THREE_ADDONS_PATH}/`, location.href).href, imports: version.imports, three };
+          return call('init', () => api.init(Comlink.transfer(params, [frames.port2])), parseInitResult);
+        })
+        .catch((e: unknown): InitResult => fail(e instanceof Error ? e.message : String(e)));
     },
     requestFrame(request) {
       if (!terminated) frames.port1.postMessage(request);

@@ -32,7 +32,7 @@ import { parseImportMap, type BareContext, type Imports } from '../shared/bare-s
 import { BLURRED, parseFrameInput, parseLayerDeclaration, surfaceSize } from '../shared/protocol';
 import { createStereoThreeRenderer } from './three-adapter';
 import { installGpuCaps, resetGpuCaps } from './gpu-caps';
-import { loadThree, threeLoaded } from './three-loader';
+import { loadThree, provideThree, threeLoaded } from './three-loader';
 import { GuestXRSession, installWebXR } from './xr/guest-session';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -196,6 +196,7 @@ const control: GuestControl = {
     const sideOk = (n: number) => Number.isInteger(n) && n >= MIN_SURFACE_SIDE && n <= MAX_SURFACE_SIDE;
     if (!sideOk(width) || !sideOk(height)) return failInit('load', new Error(`bad surface size ${width}×${height}`));
     framePort = params.framePort;
+    provideThree(params.three);
     // Listen and beat before any guest code runs, so none of it can sit between us and the port.
     // The first beat goes at once: it tells the compositor the runtime is up, and the start-up
     // limit counts from here (the time before is the platform's: a process, this script to compile).

@@ -290,6 +290,11 @@ export interface InitParams {
   state?: unknown;
   /** Where three.js's examples/jsm tree is served (absolute, ending in '/'): `three/addons/…` resolves there. */
   addonsBase: string;
+  /**
+   * three.js's script (/@steadfast/three.js, fetched once per page), run in the worker only if the
+   * guest uses three; or why the compositor could not fetch it (the guest fails saying so if it does).
+   */
+  three: Blob | string;
   /** The page's import map for guests (URL parameter `imports`), if any: bare specifiers it names resolve by it. */
   imports?: string | undefined;
 }

@@ -1,20 +1,22 @@
-// Vite plugin: the guest runtime and the sandbox frame's bootstrap as single classic scripts.
+// Vite plugin: the guest runtime, three.js and the sandbox frame's bootstrap as single classic scripts.
 //
 // Inside a sandboxed iframe (opaque origin) only a classic worker from a blob: URL starts, and
 // it cannot import the compositor's modules (no CORS for origin null, by design). So the runtime
-// (comlink and all) is bundled into one IIFE, three.js into another, carried in the runtime's
-// script as a string; the compositor fetches the script once and hands it to each guest frame as
-// a Blob. Served in dev from memory, rebuilt when its sources change; written to dist/ by `vite build`.
-//   /@steadfast/guest-runtime.js   the runtime, three.js in it as a string (also what plain-worker guests run)
+// (comlink and all) is bundled into one IIFE, three.js into another; the compositor fetches each
+// once and hands them on as Blobs: the runtime's to each guest frame, three.js's to each runtime
+// in its init call. Served in dev from memory, rebuilt when its sources change; written to dist/
+// by `vite build`.
+//   /@steadfast/guest-runtime.js   the runtime (also what plain-worker guests run)
+//   /@steadfast/three.js           three.js, run by a runtime only for a guest that uses it
 //   /@steadfast/guest-frame.js     the frame's bootstrap
 //   /@steadfast/guest-frame.html   the frame document, with its own Content-Security-Policy
 //
-// three.js travels in the runtime's script but does not run with it: its bundle is a string there
-// (THREE_LOADER), which the runtime runs (as a blob: script, importScripts) only for a guest that
-// uses three. A string literal is only scanned, where code, even in a function never called, is
-// parsed: a plain WebGL guest's worker starts without paying for three.js. Measured here (a fresh
-// worker beside one running guest, 10 starts each), the runtime was up 47–68 ms after its worker
-// was made, against 80–127 ms with three.js run with it (70–102 ms with it in a function never called).
+// three.js does not travel in the runtime's script: a worker runs it (as a blob: script,
+// importScripts, guest-runtime/three-loader.ts) only for a guest that uses three, and a plain WebGL
+// guest's worker neither fetches, scans nor runs it. It was carried in the runtime's script as a
+// string (2.2 MB of its 2.5): every start decoded and scanned it (under a burst of starts here
+// 300-400 ms of a core each, in the trace) and every worker kept it. Measured here, 8 plain guests
+// at the defaults: all running 5.6-5.8 s after navigation with the string, 4.0 s without it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ServerResponse } from 'node:http';
@@ -68,32 +70,30 @@ async function bundle(root: string, entry: string, name = 'steadfast'): Promise<
 }
 
 const ENTRIES = { 'guest-runtime.js': 'guest-runtime/worker.ts', 'guest-frame.js': 'guest-runtime/frame.ts' } as const;
-type BundleName = keyof typeof ENTRIES;
-/** three.js, bundled on its own (an IIFE that defines `var THREE`, kept local by withLazyThree). */
+type BundleName = keyof typeof ENTRIES | 'three.js';
+/** three.js, bundled on its own (an IIFE that defines `var THREE`, kept local by threeScript). */
 const THREE_ENTRY = 'node_modules/three/build/three.module.js';
 
 /**
- * The runtime's script: three.js's bundle as a string on THREE_LOADER (a function run at once when
- * loaded, so its `var THREE` stays local, ending by setting the namespace on THREE_LOADER's result
- * key), then the runtime, which takes the string before any guest code runs (guest-runtime/three-loader.ts).
+ * three.js's script: its bundle in a function run at once when loaded (so its `var THREE` stays
+ * local), ending by setting the namespace on THREE_LOADER's result key (guest-runtime/three-loader.ts).
  */
-function withLazyThree(runtime: string, three: string): string {
-  const source = `(function () {\n${three}\nself[Symbol.for(${JSON.stringify(`${THREE_LOADER}.result`)})] = THREE;\n})();\n`;
-  return `self[Symbol.for(${JSON.stringify(THREE_LOADER)})] = ${JSON.stringify(source)};\n${runtime}`;
+function threeScript(three: string): string {
+  return `(function () {\n${three}\nself[Symbol.for(${JSON.stringify(`${THREE_LOADER}.result`)})] = THREE;\n})();\n`;
 }
 
 export function guestBundles(root: string): Plugin {
   let bundles: Promise<Record<BundleName, string>> | null = null;
   const buildAll = async () => {
     const [runtime, three, frame] = await Promise.all([bundle(root, ENTRIES['guest-runtime.js']), bundle(root, THREE_ENTRY, 'THREE'), bundle(root, ENTRIES['guest-frame.js'])]);
-    return { 'guest-runtime.js': withLazyThree(runtime, three), 'guest-frame.js': frame };
+    return { 'guest-runtime.js': runtime, 'three.js': threeScript(three), 'guest-frame.js': frame };
   };
   const current = () => (bundles ??= buildAll());
 
   const serve: Connect.NextHandleFunction = (req, res, next) => {
     const name = (req.url ?? '').split('?')[0]!.slice(BUNDLE_PREFIX.length);
     if (name === 'guest-frame.html') return sendFrame(res);
-    if (name !== 'guest-runtime.js' && name !== 'guest-frame.js') return next();
+    if (name !== 'guest-runtime.js' && name !== 'three.js' && name !== 'guest-frame.js') return next();
     current().then(
       (all) => {
         res.setHeader('Content-Type', 'text/javascript; charset=utf-8');

@@ -122,6 +122,18 @@ describe('three.js imports as pages write them', () => {
     await page.close();
   });
 
+  it('without three.js to hand (its script could not be fetched), a guest that imports it fails at load saying so; a plain guest beside it runs', async () => {
+    const context = await browser.newContext();
+    await context.route('**/@steadfast/three.js', (route) => route.abort());
+    const name = write(roomSource('0, 0, 1'));
+    const page = await openCompositor(context, app, { guests: [`${cross}/scratch-three/${name}`, 'demos/solid.js?color=00ff00'], extra: { hud: '0' } });
+    const failed = await waitForLayerState(page, 1, ['failed']);
+    expect(failed.errorPhase).toBe('load');
+    expect(failed.error).toMatch(/three\.js is not available to this guest: the compositor could not fetch \/@steadfast\/three\.js/);
+    await waitForLayerState(page, 2, ['running']);
+    await context.close();
+  });
+
   it('an unknown bare specifier fails at load, naming it and what to do', async () => {
     const name = write("import GUI from 'lil-gui';\nexport default { frame() {} };\n");
     const page = await openCompositor(browser, app, { guests: [`${cross}/scratch-three/${name}`], extra: { hud: '0' } });
