@@ -358,7 +358,7 @@ function boot(isolation: Isolation, label: string, reuse?: Container): Booted | 
     },
     prewarm() {
       const timer = setTimeout(() => (failed = true), CONTROL_CALL_TIMEOUT_MS);
-      api.prewarm().then(
+      threeSource().then((three): Promise<unknown> => api.prewarm(three)).then(
         (raw) => {
           clearTimeout(timer);
           const parsed = parsePrewarmResult(raw);

@@ -283,10 +283,16 @@ const control: GuestControl = {
 
   // Runs once, in a warm worker made ahead of a save (live editing): the GL context init will use,
   // so the save's version finds its surface made, and three.js run.
-  async prewarm(): Promise<PrewarmResult> {
+  async prewarm(three: Blob | string): Promise<PrewarmResult> {
     if (guest || warmSurface) return { ok: true };
-    // A version saved in live editing most likely uses three.js: it runs now, not at the save.
-    threeModuleUrl();
+    // A version saved in live editing most likely uses three.js: it runs now, not at the save
+    // (where there is none to run, a version that uses it fails at its load, saying why).
+    provideThree(three);
+    try {
+      threeModuleUrl();
+    } catch {
+      // no three.js here: the worker is still warm for a version that does not use it
+    }
     const canvas = new OffscreenCanvas(MIN_SURFACE_SIDE, MIN_SURFACE_SIDE);
     const gl = canvas.getContext('webgl2', GL_ATTRIBUTES);
     if (!gl) return { ok: false, message: 'WebGL2 is not available to this worker' };

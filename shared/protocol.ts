@@ -348,8 +348,8 @@ export interface GuestControl {
   snapshot(): Promise<SnapshotResult>;
   /** Calls the guest's restore(state), if it has one: the live version's state at the swap. */
   restore(state: unknown): Promise<RestoreResult>;
-  /** Before any guest: makes the WebGL context init will use (a warm worker, ready for the next save). */
-  prewarm(): Promise<PrewarmResult>;
+  /** Before any guest: runs three.js (`three`: as InitParams's) and makes the WebGL context init will use (a warm worker, ready for the next save). */
+  prewarm(three: Blob | string): Promise<PrewarmResult>;
 }
 
 /** The first message on a new worker's global channel: its private control port. */
