@@ -2,10 +2,11 @@
 // (pacer.ts) first makes a costly guest's frames smaller, then slower; a guest it marks at the
 // bottom of its ladder (late against its own budget there, or a second runaway frame) is evicted
 // only if all of these hold:
-//   - for plain slowness, no other guest is loading or restarting (starting one loads the whole
-//     machine for a moment); refusal and runaway frames, far past any budget, need no such wait
-//     (a gallery of guests restarting one after another would otherwise shield a hog for good),
-//     unless even their fastest is no runaway (a starved machine: they wait);
+//   - for plain slowness and a refusal by latency, no other guest is loading or restarting
+//     (starting one loads the whole machine for a moment); runaway frames, far past any budget,
+//     need no such wait (a gallery of guests restarting one after another would otherwise shield
+//     a hog for good), unless even their fastest is no runaway (a starved machine: they wait);
+//     nor does a refusal by its GPU or frame() time (costRefusalReason);
 //   - no guest was evicted in the last `evictionCooldownMs` (a hog's queued GPU work is not its
 //     siblings' fault, and the machine needs a moment to recover from the last eviction);
 //   - for plain slowness, it has never fit, or has been late at the bottom for PROVEN_PATIENCE_MS
@@ -61,7 +62,13 @@ export function evictionReason(c: EvictionCase, policy: Pick<Policy, 'evictionCo
   // Both judged against other guests' frames only: alone, a starved machine looks the same.
   // A refusal compares like with like: its admission frames against its neighbours' frames of the
   // same moments (a burst of starts on few cores slows everyone's frames at once).
+  // Refused by its frames' latency alone, it waits while other guests start: in a burst of starts
+  // every guest's frames are slow together, and the first of 16 three.js guests loaded at once
+  // was refused by its frames of 135 ms at 1/8 (1 run in 5, probe). A hog is still refused
+  // meanwhile by its GPU or frame() time (costRefusalReason, never deferred); a guest slow for no
+  // cost of its own is judged by the runaway and slowness rules below.
   if (c.pacer.refused) {
+    if (c.othersStarting) return null;
     const others = c.othersBestDuringAdmissionMs ?? c.othersBestMs;
     return !c.othersUnmeasured && others.length > 0 && standsOut(bestLatency({ samples: c.pacer.samples.slice(1) }), others) ? reason : null;
   }

@@ -73,6 +73,15 @@ describe('eviction', () => {
     expect(judge(p, [])).toBeNull();
   });
 
+  it('defers a refusal by latency while other guests start (a burst slows everyone), and refuses once nobody starts', () => {
+    // Probe, 16 three.js guests loaded at once: the first one's frames at 1/8 took 135 ms while
+    // the others started, and it was refused beside siblings' fast probe frames.
+    const p = fed([400, 150, 140, 135, 145]);
+    expect(p.refused).toBe(true);
+    expect(judge(p, [20], { othersStarting: true })).toBeNull();
+    expect(judge(p, [20])).toMatch(/^refused at admission: at 0.125 scale its frames take at least 135 ms/);
+  });
+
   it('does not carry a deferred refusal past admission (a start burst, then a guest merely heavier than its siblings)', () => {
     // Measured on the default page (probe, cubes.js): its admission frames came while two other
     // demos were starting, as slow as its siblings' (refusal deferred), then it ran fine at about
