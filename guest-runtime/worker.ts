@@ -78,10 +78,8 @@ function post(message: GuestMessage, transfer: Transferable[] = []): void {
 /** Before a GL call that may block while shaders compile: a heartbeat saying so (at most one per heartbeat interval). */
 let lastCompileNotice = -Infinity;
 function compileNotice(): void {
-  const t = now();
-  if (t - lastCompileNotice < HEARTBEAT_MS) return;
-  lastCompileNotice = t;
-  post({ type: 'alive', compiling: true });
+  if (now() - lastCompileNotice < HEARTBEAT_MS) return;
+  busyNotice();
 }
 
 /**
@@ -283,11 +281,11 @@ const control: GuestControl = {
 
   // Runs once, in a warm worker made ahead of a save (live editing): the GL context init will use,
   // so the save's version finds its surface made, and three.js run.
-  async prewarm(three: Blob | string): Promise<PrewarmResult> {
+  async prewarm(threeBundle: Blob | string): Promise<PrewarmResult> {
     if (guest || warmSurface) return { ok: true };
     // A version saved in live editing most likely uses three.js: it runs now, not at the save
     // (where there is none to run, a version that uses it fails at its load, saying why).
-    provideThree(three);
+    provideThree(threeBundle);
     try {
       threeModuleUrl();
     } catch {
