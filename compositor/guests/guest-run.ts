@@ -81,6 +81,8 @@ export class GuestRun {
   lastLatencyMs = 0;
   /** Since when its pacer has marked it late at the bottom of its ladder without a break (null: it is not). */
   lateSince: number | null = null;
+  /** Since when its pacer has held it while other guests start (policy/admission-hold.ts; null: it is not held). */
+  heldAt: number | null = null;
   /**
    * Its latest deliveries (when, their latency, GPU time, frame() time and scale), at most
    * RECENT_DELIVERIES, across the pacer's steps: the newest is what the admission judges

@@ -11,9 +11,10 @@ import type { FrameClock } from '../frame-clock';
 import { describeError, type Layer } from '../layer';
 import { wantsFrames, type LayerEvent } from '../layer-state';
 import type { Staging } from '../live-edit/staging';
+import { holdEnds, pacerHold, pacerReadmit, shouldHold } from '../policy/admission-hold';
 import { costRefusalReason, evictionReason } from '../policy/eviction';
 import { failureAction, type LayerError } from '../policy/failure';
-import { describeStep, forgetCeiling, initialPacer, ordinal, pacerCostRecord, pacerRecord } from '../policy/pacer';
+import { ADMISSION_SCALE, describeStep, forgetCeiling, initialPacer, ordinal, pacerCostRecord, pacerRecord } from '../policy/pacer';
 import { NOTHING_SEEN, onCrash, type RestartRecord, type WatchdogSaw } from '../policy/supervisor';
 import { graceExpired, noteLife, startPastCostlyPart } from '../policy/watchdog';
 import type { TraceRecorder } from '../trace';
@@ -359,7 +360,7 @@ export class Supervisor {
     const own = run.pacer.refusedFor === 'gpu' ? this.host.compositorGpuBestSince(since) : undefined;
     if (own !== undefined) others.push(own);
     const reason = costRefusalReason({ pacer: run.pacer, othersBestMs: others });
-    if (reason !== null) this.evict(found.layer, reason);
+    if (reason !== null) this.evictOrHold(run, found.layer, reason, layers);
   }
 
   /** Feeds the frame's return latency to the pacer; a live guest too slow even at the slowest pace is evicted. */
@@ -375,6 +376,10 @@ export class Supervisor {
       return;
     }
     const layer = found.layer;
+    if (run.pacer.held) {
+      this.holdOrReadmit(run, layer);
+      return;
+    }
     if (run.pacer.divisor !== before.divisor) {
       layer.stateReason = run.pacer.divisor > 1 ? `throttled: asked every ${ordinal(run.pacer.divisor)} frame at ${run.pacer.scale} scale (frames take ${Math.round(run.lastLatencyMs)} ms)` : undefined;
       console.info(`[steadfast] layer ${layer.id} pace 1/${before.divisor} → 1/${run.pacer.divisor} ${layer.url}`);
@@ -400,7 +405,30 @@ export class Supervisor {
       },
       this.host.policy,
     );
-    if (reason !== null) this.evict(layer, reason);
+    if (reason !== null) this.evictOrHold(run, layer, reason, layers);
+  }
+
+  /** Evicts a guest its pacer marked, or holds it while others start (policy/admission-hold.ts). */
+  private evictOrHold(run: GuestRun, layer: Layer, reason: string, layers: Layer[]): void {
+    const hold = shouldHold({ pacer: run.pacer, othersStarting: othersStarting(layers, layer, this.waiting), intervalMs: this.host.clock.nominalIntervalMs() }, this.host.policy);
+    if (!hold) {
+      this.evict(layer, reason);
+      return;
+    }
+    run.pacer = pacerHold(run.pacer, this.host.policy);
+    run.heldAt = this.host.now();
+    layer.stateReason = `held at ${ADMISSION_SCALE} scale while other guests start, then measured again: ${reason}`;
+    console.info(`[steadfast] layer ${layer.id} held while other guests start (${reason}) ${layer.url}`);
+  }
+
+  /** A held guest delivered a frame: readmitted once nobody starts (or it has waited long enough). */
+  private holdOrReadmit(run: GuestRun, layer: Layer): void {
+    const now = this.host.now();
+    if (!holdEnds(now - (run.heldAt ?? now), othersStarting(this.host.layers(), layer, this.waiting))) return;
+    console.info(`[steadfast] layer ${layer.id} readmitted after ${Math.round(now - (run.heldAt ?? now))} ms held ${layer.url}`);
+    run.pacer = pacerReadmit(run.pacer);
+    run.heldAt = null;
+    layer.stateReason = undefined;
   }
 
   /** Evicts a guest too slow even at the slowest pace: quarantined with the figures. */

@@ -167,6 +167,13 @@ export interface PacerState {
   proven: boolean;
   /** Why it was marked for eviction, in figures. */
   evictReason: string | undefined;
+  /**
+   * Held at its probe's scale and the slowest pace, its marks waiting for a calm machine
+   * (policy/admission-hold.ts): it moves no step and is marked for nothing meanwhile.
+   */
+  held: boolean;
+  /** It was held once and readmitted: its next mark is judged without a hold. */
+  readmitted: boolean;
 }
 
 /** The ladder for this policy, best first. */
@@ -181,7 +188,7 @@ export function ladder(policy: Pick<Policy, 'maxDivisor'>, adaptive: boolean): P
 export function initialPacer(policy: Pick<Policy, 'maxDivisor'> = { maxDivisor: 3 }, adaptive = true): PacerState {
   const level = adaptive ? SCALES.length - 1 : 0;
   const step = ladder(policy, adaptive)[level]!;
-  return { ...step, scale: adaptive ? ADMISSION_SCALE : step.scale, level, adaptive, samples: [], frames: 0, strikes: 0, ceiling: -1, ceilingFrames: 0, ceilingFailures: 0, evict: false, refused: false, admissionCosts: [], refusedFor: undefined, refusedMs: undefined, proven: false, evictReason: undefined };
+  return { ...step, scale: adaptive ? ADMISSION_SCALE : step.scale, level, adaptive, samples: [], frames: 0, strikes: 0, ceiling: -1, ceilingFrames: 0, ceilingFailures: 0, evict: false, refused: false, admissionCosts: [], refusedFor: undefined, refusedMs: undefined, proven: false, evictReason: undefined, held: false, readmitted: false };
 }
 
 /** No mark: the guest is kept (each frame's judgement sets the marks it finds). */
@@ -200,6 +207,8 @@ export function pacerRecord(state: PacerState, latencyMs: number, frameIntervalM
   const steps = ladder(policy, state.adaptive);
   const bottom = steps.length - 1;
   const frames = state.frames + 1;
+  // Held (policy/admission-hold.ts): its frames are counted and kept, nothing is judged.
+  if (state.held) return { ...state, frames, samples: [...state.samples, latencyMs].slice(-policy.pacerWindow) };
   if (frames > WARMUP_FRAMES && latencyMs > RUNAWAY_INTERVALS * frameIntervalMs) {
     const strikes = state.strikes + 1;
     if (state.level !== bottom) return at({ ...state, frames, strikes, ...KEEP }, bottom, policy);
@@ -293,7 +302,7 @@ export interface FrameCost {
  * Outside admission it returns the state.
  */
 export function pacerCostRecord(state: PacerState, cost: FrameCost, frameIntervalMs: number, policy: Pick<Policy, 'maxDivisor'>): PacerState {
-  if (!state.adaptive || state.frames > ADMISSION_FRAMES || !isAdmissionScale(cost.scale)) return state;
+  if (!state.adaptive || state.held || state.frames > ADMISSION_FRAMES || !isAdmissionScale(cost.scale)) return state;
   const admissionCosts = [...state.admissionCosts, cost];
   const next: PacerState = { ...state, admissionCosts, ...KEEP, refusedFor: undefined, refusedMs: undefined };
   const best = admissionBest(next);

@@ -1,0 +1,73 @@
+// A guest marked for eviction by figures that a burst of starts inflates is held, not evicted,
+// while other guests start: pure rules over the pacer's state (policy/pacer.ts), the caller's
+// clock. Measured here (2 cores, SwiftShader, 16 three.js demo guests loaded at once at the
+// defaults, probe): a healthy guest was quarantined in 2 runs of 5, once refused at admission by
+// GPU time (74 ms at 1/8, 21 ms at 1/16: the queue of 15 starts ahead of its frames) and once for
+// runaway frames (149–154 ms at 1/8, every 3rd frame, its thread starved). In a burst a healthy
+// guest's figures and a hog's overlap (the gallery's shader takes 72–150 ms at 1/8): no figure
+// taken then tells them apart; one taken once the starts are over does.
+//   - Held: at its probe's scale (ADMISSION_SCALE, a sixteenth of 1/8's pixels) and the slowest
+//     pace, so whatever its cost it holds the shared GPU queue a sixteenth as long, a third as
+//     often; its pacer judges nothing meanwhile.
+//   - Who: a guest refused at admission by GPU time, or marked for a second runaway frame before
+//     it was proven, while another guest loads or restarts; only if its probe's frames fit the
+//     slowest pace (a hog too costly even at 1/32, such as the shader drawn 24 times a frame at
+//     146 ms, is refused at once), and only once per worker.
+//   - Until: nobody starts, or HOLD_MAX_MS (a gallery restarting one guest after another must not
+//     keep a hog in its hold for good). Then it is readmitted: its admission scales (1/16, then
+//     1/8) are measured afresh, and its next mark is judged without a hold.
+// Refusals by frame() time and by latency alone are not held: the first is its own thread's
+// work, the second already waits while others start (policy/eviction.ts).
+import type { Policy } from '../../shared/limits';
+import { ADMISSION_SCALE, admissionBest, CONFIRM_SCALE, ladder, PROBE_FRAMES, SCALES, type PacerState } from './pacer';
+
+/** The longest a guest is held while others start before it is readmitted anyway, ms. */
+export const HOLD_MAX_MS = 20_000;
+
+export interface HoldCase {
+  /** Its pacer as it marks the guest for eviction. */
+  pacer: PacerState;
+  /** Whether any other guest is loading or restarting. */
+  othersStarting: boolean;
+  intervalMs: number;
+}
+
+/** Whether a guest marked for eviction is held instead (see the head of this file). */
+export function shouldHold(c: HoldCase, policy: Pick<Policy, 'maxDivisor'>): boolean {
+  const p = c.pacer;
+  if (!p.adaptive || !p.evict || p.held || p.readmitted || !c.othersStarting) return false;
+  const inflatable = p.refused ? p.refusedFor === 'gpu' : p.strikes >= 2 && !p.proven;
+  return inflatable && admissionBest(p).probeMs <= Math.max(1, policy.maxDivisor) * c.intervalMs;
+}
+
+/** The pacer held: at its probe's scale and the slowest pace, unmarked. */
+export function pacerHold(state: PacerState, policy: Pick<Policy, 'maxDivisor'>): PacerState {
+  const steps = ladder(policy, state.adaptive);
+  const bottom = steps.length - 1;
+  return { ...state, level: bottom, divisor: steps[bottom]!.divisor, scale: ADMISSION_SCALE, samples: [], evict: false, refused: false, refusedFor: undefined, refusedMs: undefined, evictReason: undefined, held: true };
+}
+
+/** Whether a held guest is readmitted now: nobody starts, or it has been held HOLD_MAX_MS. */
+export function holdEnds(heldForMs: number, othersStarting: boolean): boolean {
+  return !othersStarting || heldForMs >= HOLD_MAX_MS;
+}
+
+/**
+ * The pacer readmitted: back in admission after its probe, at 1/16 at every frame, its admission
+ * figures at 1/16 and 1/8 and its runaway strikes forgotten (they were taken in the burst).
+ */
+export function pacerReadmit(state: PacerState): PacerState {
+  return {
+    ...state,
+    // Where a new worker starts (initialPacer): the smallest scale's step, asked below it.
+    level: SCALES.length - 1,
+    divisor: 1,
+    scale: CONFIRM_SCALE,
+    frames: PROBE_FRAMES,
+    samples: [],
+    strikes: 0,
+    admissionCosts: state.admissionCosts.filter((c) => c.scale === ADMISSION_SCALE),
+    held: false,
+    readmitted: true,
+  };
+}
