@@ -207,7 +207,15 @@ describe('bounded GPU work', () => {
     const id = await page.evaluate((u) => window.compositor.load(u), url(MAX_SHADER_LOOP_ITERATIONS - 1));
     await waitForLayerState(page, id, ['running']);
     await expect.poll(() => eyePixel(page, 0, 0.5, 0.5), { timeout: 10_000 }).toEqual([255, 0, 0]);
-    expect((await stats(page)).layers.map((l) => l.state)).toEqual(['running', 'running']);
+    // Both keep running: neither restarted nor ended. A layer may be `stale` at the instant it is
+    // read (its last frame shown while the next is late): the new one is in admission, asked at
+    // every frame with one frame's deadline, and a clean-clone run read it stale once.
+    const layers = (await stats(page)).layers;
+    for (const l of layers) expect(['running', 'stale'], `layer ${l.id}: ${l.state}`).toContain(l.state);
+    expect(layers.map((l) => [l.restarts, l.error ?? null])).toEqual([
+      [0, null],
+      [0, null],
+    ]);
     await page.close();
   });
 });
