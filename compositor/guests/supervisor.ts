@@ -360,7 +360,7 @@ export class Supervisor {
     const own = run.pacer.refusedFor === 'gpu' ? this.host.compositorGpuBestSince(since) : undefined;
     if (own !== undefined) others.push(own);
     const reason = costRefusalReason({ pacer: run.pacer, othersBestMs: others });
-    if (reason !== null) this.evictOrHold(run, found.layer, reason, layers);
+    if (reason !== null) this.evictOrHold(run, found.layer, reason);
   }
 
   /** Feeds the frame's return latency to the pacer; a live guest too slow even at the slowest pace is evicted. */
@@ -405,12 +405,12 @@ export class Supervisor {
       },
       this.host.policy,
     );
-    if (reason !== null) this.evictOrHold(run, layer, reason, layers);
+    if (reason !== null) this.evictOrHold(run, layer, reason);
   }
 
   /** Evicts a guest its pacer marked, or holds it while others start (policy/admission-hold.ts). */
-  private evictOrHold(run: GuestRun, layer: Layer, reason: string, layers: Layer[]): void {
-    const hold = shouldHold({ pacer: run.pacer, othersStarting: othersStarting(layers, layer, this.waiting), intervalMs: this.host.clock.nominalIntervalMs() }, this.host.policy);
+  private evictOrHold(run: GuestRun, layer: Layer, reason: string): void {
+    const hold = shouldHold({ pacer: run.pacer, startsUnderWay: this.startsUnderWay(), intervalMs: this.host.clock.nominalIntervalMs() }, this.host.policy);
     if (!hold) {
       this.evict(layer, reason);
       return;
@@ -421,10 +421,20 @@ export class Supervisor {
     console.info(`[steadfast] layer ${layer.id} held while other guests start (${reason}) ${layer.url}`);
   }
 
+  /**
+   * Whether starts are loading the machine, for a hold: a worker in the costly part of its start
+   * (it holds a start slot), or a layer waiting for one. Not a start past that part: the HUD's
+   * chaos has a setup that never settles `loading` for 16 s, and it held the gallery's shader in
+   * its hold all that time (probe).
+   */
+  private startsUnderWay(): boolean {
+    return this.slots.taken || this.slots.counts.waiting > 0;
+  }
+
   /** A held guest delivered a frame: readmitted once nobody starts (or it has waited long enough). */
   private holdOrReadmit(run: GuestRun, layer: Layer): void {
     const now = this.host.now();
-    if (!holdEnds(now - (run.heldAt ?? now), othersStarting(this.host.layers(), layer, this.waiting))) return;
+    if (!holdEnds(now - (run.heldAt ?? now), this.startsUnderWay())) return;
     console.info(`[steadfast] layer ${layer.id} readmitted after ${Math.round(now - (run.heldAt ?? now))} ms held ${layer.url}`);
     run.pacer = pacerReadmit(run.pacer);
     run.heldAt = null;

@@ -10,10 +10,11 @@
 //     pace, so whatever its cost it holds the shared GPU queue a sixteenth as long, a third as
 //     often; its pacer judges nothing meanwhile.
 //   - Who: a guest refused at admission by GPU time, or marked for a second runaway frame before
-//     it was proven, while another guest loads or restarts; only if its probe's frames fit the
+//     it was proven, while starts are under way (another worker in the costly part of its start,
+//     or a layer waiting for a start slot: guests/start-slots.ts); only if its probe's frames fit the
 //     slowest pace (a hog too costly even at 1/32, such as the shader drawn 24 times a frame at
 //     146 ms, is refused at once), and only once per worker.
-//   - Until: nobody starts, or HOLD_MAX_MS (a gallery restarting one guest after another must not
+//   - Until: no start is under way, or HOLD_MAX_MS (a gallery restarting one guest after another must not
 //     keep a hog in its hold for good). Then it is readmitted: its admission scales (1/16, then
 //     1/8) are measured afresh, and its next mark is judged without a hold.
 // Refusals by frame() time and by latency alone are not held: the first is its own thread's
@@ -27,15 +28,15 @@ export const HOLD_MAX_MS = 20_000;
 export interface HoldCase {
   /** Its pacer as it marks the guest for eviction. */
   pacer: PacerState;
-  /** Whether any other guest is loading or restarting. */
-  othersStarting: boolean;
+  /** Whether starts are under way (see the head of this file). */
+  startsUnderWay: boolean;
   intervalMs: number;
 }
 
 /** Whether a guest marked for eviction is held instead (see the head of this file). */
 export function shouldHold(c: HoldCase, policy: Pick<Policy, 'maxDivisor'>): boolean {
   const p = c.pacer;
-  if (!p.adaptive || !p.evict || p.held || p.readmitted || !c.othersStarting) return false;
+  if (!p.adaptive || !p.evict || p.held || p.readmitted || !c.startsUnderWay) return false;
   const inflatable = p.refused ? p.refusedFor === 'gpu' : p.strikes >= 2 && !p.proven;
   return inflatable && admissionBest(p).probeMs <= Math.max(1, policy.maxDivisor) * c.intervalMs;
 }
@@ -47,9 +48,9 @@ export function pacerHold(state: PacerState, policy: Pick<Policy, 'maxDivisor'>)
   return { ...state, level: bottom, divisor: steps[bottom]!.divisor, scale: ADMISSION_SCALE, samples: [], evict: false, refused: false, refusedFor: undefined, refusedMs: undefined, evictReason: undefined, held: true };
 }
 
-/** Whether a held guest is readmitted now: nobody starts, or it has been held HOLD_MAX_MS. */
-export function holdEnds(heldForMs: number, othersStarting: boolean): boolean {
-  return !othersStarting || heldForMs >= HOLD_MAX_MS;
+/** Whether a held guest is readmitted now: no start is under way, or it has been held HOLD_MAX_MS. */
+export function holdEnds(heldForMs: number, startsUnderWay: boolean): boolean {
+  return !startsUnderWay || heldForMs >= HOLD_MAX_MS;
 }
 
 /**

@@ -33,9 +33,9 @@ describe('holding a guest while others start', () => {
   it('holds a guest refused by GPU time in a burst at its probe\'s scale and slowest pace, judging nothing', () => {
     const refused = deliver(initialPacer(policy), 10, burst);
     expect([refused.refused, refused.refusedFor]).toEqual([true, 'gpu']);
-    expect(shouldHold({ pacer: refused, othersStarting: true, intervalMs: frame }, policy)).toBe(true);
+    expect(shouldHold({ pacer: refused, startsUnderWay: true, intervalMs: frame }, policy)).toBe(true);
     // With nobody starting, its figures are its own: no hold.
-    expect(shouldHold({ pacer: refused, othersStarting: false, intervalMs: frame }, policy)).toBe(false);
+    expect(shouldHold({ pacer: refused, startsUnderWay: false, intervalMs: frame }, policy)).toBe(false);
     const held = pacerHold(refused, policy);
     expect([held.scale, held.divisor, held.evict, held.refused]).toEqual([ADMISSION_SCALE, policy.maxDivisor, false, false]);
     // Runaway-long frames while held mark nothing and move nothing.
@@ -56,14 +56,14 @@ describe('holding a guest while others start', () => {
     expect([shaderBack.refused, shaderBack.refusedFor]).toEqual([true, 'gpu']);
     expect(shaderBack.evictReason).toMatch(/^refused at admission: at 0.125 scale its frames' GPU work takes at least 94 ms \(the fastest of 2; at 0.0625 scale, 31 ms\)/);
     // Once readmitted, its next mark is final, whoever starts.
-    expect(shouldHold({ pacer: shaderBack, othersStarting: true, intervalMs: frame }, policy)).toBe(false);
+    expect(shouldHold({ pacer: shaderBack, startsUnderWay: true, intervalMs: frame }, policy)).toBe(false);
   });
 
   it('refuses at once a hog too costly even at its probe\'s scale (nothing cheap to hold it at)', () => {
     // The shader drawn 24 times a frame: 146 ms at 1/32, over the slowest pace's 50 ms.
     const hog = deliver(initialPacer(policy), 10, (scale) => 10 + 500 * (scale / CONFIRM_SCALE) ** 2 + (scale === ADMISSION_SCALE ? 10 : 0));
     expect(hog.refusedFor).toBe('gpu');
-    expect(shouldHold({ pacer: hog, othersStarting: true, intervalMs: frame }, policy)).toBe(false);
+    expect(shouldHold({ pacer: hog, startsUnderWay: true, intervalMs: frame }, policy)).toBe(false);
   });
 
   it('holds an unproven guest marked for runaway frames in a burst, not a proven one nor a refusal by frame() time', () => {
@@ -71,12 +71,12 @@ describe('holding a guest while others start', () => {
     let s = deliver(initialPacer(policy), 10, (scale) => (scale === MIN_SCALE ? 30 : 6));
     for (const ms of [...Array<number>(20).fill(61), 150, 150, 150, 150]) s = pacerRecord(s, ms, frame, policy);
     expect([s.evict, s.proven, s.strikes >= 2]).toEqual([true, false, true]);
-    expect(shouldHold({ pacer: s, othersStarting: true, intervalMs: frame }, policy)).toBe(true);
-    expect(shouldHold({ pacer: { ...s, proven: true }, othersStarting: true, intervalMs: frame }, policy)).toBe(false);
+    expect(shouldHold({ pacer: s, startsUnderWay: true, intervalMs: frame }, policy)).toBe(true);
+    expect(shouldHold({ pacer: { ...s, proven: true }, startsUnderWay: true, intervalMs: frame }, policy)).toBe(false);
     // 60 ms of its own thread per frame(): its own work, whoever starts.
     const cpuHog = deliver(initialPacer(policy), 10, () => 5, 60);
     expect([cpuHog.refused, cpuHog.refusedFor]).toEqual([true, 'cpu']);
-    expect(shouldHold({ pacer: cpuHog, othersStarting: true, intervalMs: frame }, policy)).toBe(false);
+    expect(shouldHold({ pacer: cpuHog, startsUnderWay: true, intervalMs: frame }, policy)).toBe(false);
   });
 
   it('ends the hold once nobody starts, or after HOLD_MAX_MS whoever starts', () => {
