@@ -367,7 +367,8 @@ export class Supervisor {
   private pace(run: GuestRun, found: Found): void {
     const before = run.pacer;
     const interval = this.host.clock.nominalIntervalMs();
-    run.pacer = pacerRecord(run.pacer, run.lastLatencyMs, interval, this.host.policy, this.host.pressure());
+    const last = run.recent.at(-1);
+    run.pacer = pacerRecord(run.pacer, run.lastLatencyMs, interval, this.host.policy, this.host.pressure(), last ? last.cpuMs + last.gpuMs : run.lastLatencyMs);
     if (found.kind === 'vetting') {
       // A new version is judged by its vetting, never evicted; one refused at admission (no scale
       // fits it) fails its vetting at once, before its frames hold the GPU queue any longer.
@@ -384,7 +385,7 @@ export class Supervisor {
       layer.stateReason = run.pacer.divisor > 1 ? `throttled: asked every ${ordinal(run.pacer.divisor)} frame at ${run.pacer.scale} scale (frames take ${Math.round(run.lastLatencyMs)} ms)` : undefined;
       console.info(`[steadfast] layer ${layer.id} pace 1/${before.divisor} → 1/${run.pacer.divisor} ${layer.url}`);
     }
-    if (run.pacer.strikes > before.strikes) console.warn(`[steadfast] layer ${layer.id}: a runaway frame (${Math.round(run.lastLatencyMs)} ms): at ${describeStep(run.pacer)} now ${layer.url}`);
+    if (run.pacer.strikes > before.strikes) console.warn(`[steadfast] layer ${layer.id}: a runaway frame (${Math.round(run.lastLatencyMs)} ms; its frame() ${Math.round(last?.cpuMs ?? 0)} ms, its transfer's wait ${Math.round(last?.gpuMs ?? 0)} ms): at ${describeStep(run.pacer)} now ${layer.url}`);
     const now = this.host.now();
     run.lateSince = run.pacer.evict ? (run.lateSince ?? now) : null;
     // Only a guest its pacer marked can be evicted: the neighbours are read for it alone.

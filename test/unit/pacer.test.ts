@@ -126,6 +126,20 @@ describe('pacer', () => {
     expect(s.evictReason).toMatch(/^runaway frames at 0.125 scale, every 3rd frame: the latest took 134 ms and the fastest of its last 3 134 ms/);
   });
 
+  it('strikes no guest for a runaway latency its own frame took little of (its request waited on threads not its own)', () => {
+    let s = feed(initialPacer(policy), guest(6), 200);
+    const before = [s.scale, s.divisor];
+    const runaway = RUNAWAY_INTERVALS * frame + 50;
+    // 16 three.js guests loaded at once: 183 ms to come back, 1 ms in frame() and 60 ms waiting for its transfer.
+    for (let i = 0; i < 6; i++) s = pacerRecord(s, runaway, frame, policy, 1, 61);
+    expect(s.strikes).toBe(0);
+    expect(s.evict).toBe(false);
+    expect(s.scale).toBeLessThan(before[0]!); // still late, though: smaller frames, as for any slowness
+    // Its own frame a runaway too (a slow frame(), or GPU work of its own that long): a strike.
+    s = pacerRecord(s, runaway, frame, policy, 1, runaway - 10);
+    expect([s.scale, s.divisor, s.strikes]).toEqual([MIN_SCALE, 3, 1]);
+  });
+
   it('keeps the fast frames between a contended guest\'s runaway frames, for its fastest to judge it', () => {
     let s = feed(initialPacer(policy), guest(6), 200);
     const runaway = RUNAWAY_INTERVALS * frame + 50;
