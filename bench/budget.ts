@@ -14,6 +14,7 @@
 //   - the planner's own cost per frame (its pure functions, timed in Node: the budget, the pacers, the render grants).
 import type { Browser, Page } from 'playwright-core';
 import { compositorUrl, launchBrowser, newPage, pageRafRate } from '../tooling/driver/harness';
+import { attachReader, sleep, type PageReader } from '../tooling/driver/page-reader';
 import { HOSTILE_FIXTURES } from '../demos/hostile/catalog';
 import type { CompositorStats } from '../compositor/stats';
 import { budgetRecord, guestSurplusMs, initialBudget } from '../compositor/policy/frame-budget';
@@ -35,10 +36,16 @@ interface Second {
   outputScale: number;
   composeScale: number;
   buffered: number;
+  /** Times the compositor's own GL context was lost and rebuilt in this second (a GPU process restart, say). */
+  restores: number;
 }
 
-async function read(page: Page): Promise<{ s: CompositorStats; t: number }> {
-  return page.evaluate(() => ({ s: window.compositor.stats(), t: performance.now() }));
+/** Each open page's reader: over CDP, so a guest frame's crash (a heap-exhausting guest) does not stop the bench. */
+const readers = new WeakMap<Page, PageReader>();
+const reader = (page: Page): PageReader => readers.get(page)!;
+
+function read(page: Page): Promise<{ s: CompositorStats; t: number }> {
+  return reader(page).read();
 }
 
 /** Samples the page every second for `seconds`. */
@@ -46,7 +53,7 @@ async function sample(page: Page, seconds: number): Promise<Second[]> {
   const out: Second[] = [];
   let a = await read(page);
   for (let i = 0; i < seconds; i++) {
-    await page.waitForTimeout(1000);
+    await sleep(1000);
     const b = await read(page);
     const frames = Math.max(1, b.s.frames - a.s.frames);
     out.push({
@@ -57,6 +64,7 @@ async function sample(page: Page, seconds: number): Promise<Second[]> {
       outputScale: b.s.budget.outputScale,
       composeScale: b.s.budget.composeScale,
       buffered: b.s.budget.bufferedLayers,
+      restores: b.s.contextRestores - a.s.contextRestores,
     });
     a = b;
   }
@@ -73,8 +81,9 @@ async function open(browser: Browser, appUrl: string, guests: string[] | null, v
   // The product's defaults: no surface parameter (compositorUrl always sets one; drop it).
   const u = new URL(url);
   u.searchParams.delete('surface');
+  readers.set(page, await attachReader(page));
   await page.goto(u.toString());
-  await page.waitForFunction(() => window.compositor?.stats().frames > 0, null, { timeout: 60_000 });
+  if (!(await reader(page).until((s) => s.frames > 0, 60_000))) throw new Error(`the compositor did not present within 60 s: ${u}`);
   return page;
 }
 
@@ -90,9 +99,9 @@ async function gpuProcessCost(browser: Browser, page: Page): Promise<string> {
       const gpu = processInfo.filter((p) => p.type === 'GPU');
       return gpu.length ? gpu.reduce((sum, p) => sum + p.cpuTime, 0) : NaN;
     };
-    await page.waitForTimeout(1000);
+    await sleep(1000);
     const a = { cpu: await cpu(), ...(await read(page)) };
-    await page.waitForTimeout(4000);
+    await sleep(4000);
     const b = { cpu: await cpu(), ...(await read(page)) };
     const ms = (1000 * (b.cpu - a.cpu)) / Math.max(1, b.s.frames - a.s.frames);
     const scales = a.s.budget.outputScale === b.s.budget.outputScale ? `×${a.s.budget.outputScale}` : `×${a.s.budget.outputScale}→×${b.s.budget.outputScale}`;
@@ -104,11 +113,8 @@ async function gpuProcessCost(browser: Browser, page: Page): Promise<string> {
   }
 }
 
-async function allRunning(page: Page, n: number, timeout = 60_000): Promise<boolean> {
-  return page
-    .waitForFunction((count) => window.compositor.stats().layers.filter((l) => l.state === 'running').length >= count, n, { timeout })
-    .then(() => true)
-    .catch(() => false);
+function allRunning(page: Page, n: number, timeout = 60_000): Promise<boolean> {
+  return reader(page).until((s) => s.layers.filter((l) => l.state === 'running').length >= n, timeout);
 }
 
 /**
@@ -127,7 +133,15 @@ function summary(seconds: Second[], baseFps: number, layers: number[]): string {
   const fresh = layers.map((i) => mean(seconds.map((s) => s.fresh[i] ?? 0)));
   const scales = layers.map((i) => seconds.at(-1)?.scales[i] ?? 0);
   const states = layers.map((i) => seconds.at(-1)?.states[i] ?? '?');
-  return `mean ${ratio(mean(fps))}  worst second ${ratio(Math.min(...fps))}  fresh ${fresh.map(pct).join(' ')}  scale ${scales.join(' ')}  output ×${seconds.at(-1)?.outputScale}  ${seconds.at(-1)?.buffered ?? 0} layers at ×${seconds.at(-1)?.composeScale.toFixed(2)}  ${states.join(' ')}`;
+  return `mean ${ratio(mean(fps))}  worst second ${worst(seconds, baseFps)}  fresh ${fresh.map(pct).join(' ')}  scale ${scales.join(' ')}  output ×${seconds.at(-1)?.outputScale}  ${seconds.at(-1)?.buffered ?? 0} layers at ×${seconds.at(-1)?.composeScale.toFixed(2)}  ${states.join(' ')}`;
+}
+
+/** The worst second's ratio, and whether the compositor's own GL context was lost and rebuilt in it (not a guest's doing). */
+function worst(seconds: Second[], baseFps: number): string {
+  const at = seconds.reduce((w, s, i) => (s.fps < seconds[w]!.fps ? i : w), 0);
+  const s = seconds[at];
+  if (!s) return 'n/a';
+  return `${ratio(s.fps / baseFps)}${s.restores > 0 ? ' (its own GL context lost and rebuilt in it)' : ''}`;
 }
 
 /** For the measured layers (healthy guests, demos) that ended: why, as stats() says. */
@@ -168,7 +182,7 @@ export async function benchBudget(appUrl: string): Promise<void> {
       // Measured once the healthy guest runs (healthy + hostile cases) or every guest does, after `wait`.
       if (c.name.startsWith('healthy')) await allRunning(page, 1);
       else await allRunning(page, c.layers.length);
-      await page.waitForTimeout(c.wait * 1000);
+      await sleep(c.wait * 1000);
       const seconds = await sample(page, c.seconds);
       console.log(`   ${c.name.padEnd(32)} ${variant.padEnd(14)}  ${summary(seconds, baseFps, c.layers)}`);
       await whyEnded(page, c.layers);
@@ -186,7 +200,7 @@ export async function benchBudget(appUrl: string): Promise<void> {
     const seconds = await sample(page, 8);
     const fps = seconds.map((x) => x.fps / baseFps);
     const healthy = mean(seconds.map((x) => x.fresh[0] ?? 0));
-    console.log(`     ${fixture.file.padEnd(24)} mean ${ratio(mean(fps))}  worst second ${ratio(Math.min(...fps))}  healthy fresh ${pct(healthy)}  it ends ${seconds.at(-1)?.states[1] ?? '?'}`);
+    console.log(`     ${fixture.file.padEnd(24)} mean ${ratio(mean(fps))}  worst second ${worst(seconds, baseFps)}  healthy fresh ${pct(healthy)}  it ends ${seconds.at(-1)?.states[1] ?? '?'}`);
     await page.close();
   }
 
@@ -199,7 +213,7 @@ export async function benchBudget(appUrl: string): Promise<void> {
     browser = await launchBrowser();
     const page = await open(browser, appUrl, null, variant);
     if (!(await allRunning(page, 4))) console.log('   composite cost: not every demo is running; the figures below have fewer layers');
-    await page.waitForTimeout(8000);
+    await sleep(8000);
     const live = await gpuProcessCost(browser, page);
     if (variant === 'adapt on') {
       // The page stretches the canvas nearest-neighbour (page.css): against smoothing, same page, alternating.
@@ -227,13 +241,13 @@ export async function benchBudget(appUrl: string): Promise<void> {
     browser = await launchBrowser();
     const page = await open(browser, appUrl, null, variant);
     await allRunning(page, 4);
-    await page.waitForTimeout(2000);
+    await sleep(2000);
     await page.click('.hud-chaos');
     const seconds = await sample(page, 30);
     const back = seconds.findIndex((s, i) => i > 0 && s.fps >= 50 && seconds.slice(i).every((x) => x.fps >= 45));
     const demos = seconds.at(-1)!.states.slice(0, 4);
     await whyEnded(page, [0, 1, 2, 3]);
-    console.log(`   chaos from the HUD               ${variant.padEnd(14)}  back to ≥ 50 fps after ${back < 0 ? 'never' : `${back + 1} s`}; demos at 30 s: ${demos.join(' ')}; worst second ${ratio(Math.min(...seconds.map((s) => s.fps / baseFps)))}`);
+    console.log(`   chaos from the HUD               ${variant.padEnd(14)}  back to ≥ 50 fps after ${back < 0 ? 'never' : `${back + 1} s`}; demos at 30 s: ${demos.join(' ')}; worst second ${worst(seconds, baseFps)}`);
     if (variant === 'adapt on') {
       console.log('     each demo\'s scale per second (cubes, particles, info panel, grab) and the output scale:');
       for (let i = 0; i < seconds.length; i += 3) {
@@ -251,7 +265,7 @@ export async function benchBudget(appUrl: string): Promise<void> {
     browser = await launchBrowser();
     const page = await open(browser, appUrl, Array.from({ length: n }, () => 'demos/cubes.js'), 'adapt on');
     const running = await allRunning(page, n, 120_000);
-    await page.waitForTimeout(3000);
+    await sleep(3000);
     const seconds = await sample(page, 5);
     const fps = mean(seconds.map((s) => s.fps));
     const minFresh = Math.min(...Array.from({ length: n }, (_, i) => mean(seconds.map((s) => s.fresh[i] ?? 0)) * fps));
@@ -279,7 +293,7 @@ export async function benchBudget(appUrl: string): Promise<void> {
       browser = await launchBrowser();
       const page = await open(browser, appUrl, ['demos/cubes.js', 'demos/particles.js', HEALTHY], 'adapt on');
       await allRunning(page, 3);
-      await page.waitForTimeout(3000);
+      await sleep(3000);
       const guest = new URL(kind === 'once' ? 'demos/solid.js?color=ff0000&rect=0.5,0,0.5,1' : 'demos/hostile/throw-in-frame.js', appUrl).toString();
       const got = await page.evaluate(async (url) => {
         const f0 = window.compositor.stats().frames;

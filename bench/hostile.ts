@@ -3,6 +3,7 @@
 // the watchdog's detection, kill and restart latencies from the hang fixture's history.
 import type { Browser, Page } from 'playwright-core';
 import { compositorUrl, launchBrowser, newPage } from '../tooling/driver/harness';
+import { attachReader, sleep, type PageReader } from '../tooling/driver/page-reader';
 import { HOSTILE_FIXTURES } from '../demos/hostile/catalog';
 import type { CompositorStats } from '../compositor/stats';
 
@@ -19,8 +20,8 @@ interface Mark {
   s: CompositorStats;
 }
 
-async function mark(page: Page): Promise<Mark> {
-  const { s, t } = await page.evaluate(() => ({ s: window.compositor.stats(), t: performance.now() }));
+async function mark(page: PageReader): Promise<Mark> {
+  const { s, t } = await page.read();
   return { frames: s.frames, healthy: s.layers[0]!.presented, t, s };
 }
 
@@ -29,19 +30,22 @@ const rate = (a: Mark, b: Mark) => ({
   healthy: (b.healthy - a.healthy) / Math.max(1, b.frames - a.frames),
 });
 
-async function open(browser: Browser, appUrl: string, guests: string[]): Promise<Page> {
-  const page = await newPage(browser, VIEWPORT);
-  await page.goto(compositorUrl(appUrl, { guests, surface: '128x64', extra: EXTRA }));
-  await page.waitForFunction(() => window.compositor?.stats().layers[0]?.state === 'running', null, { timeout: 60_000 });
-  return page;
+/** The page, read over CDP: a guest frame's crash (a heap-exhausting guest) must not stop the bench. */
+async function open(browser: Browser, appUrl: string, guests: string[]): Promise<PageReader> {
+  const page: Page = await newPage(browser, VIEWPORT);
+  const reader = await attachReader(page);
+  const url = compositorUrl(appUrl, { guests, surface: '128x64', extra: EXTRA });
+  await page.goto(url);
+  if (!(await reader.until((s) => s.layers[0]?.state === 'running', 60_000))) throw new Error(`the healthy guest did not run within 60 s: ${url}`);
+  return reader;
 }
 
 export async function benchHostile(appUrl: string): Promise<void> {
   let browser = await launchBrowser();
   const base = await open(browser, appUrl, [HEALTHY]);
-  await base.waitForTimeout(500);
+  await sleep(500);
   const b0 = await mark(base);
-  await base.waitForTimeout(3000);
+  await sleep(3000);
   const baseline = rate(b0, await mark(base));
   await browser.close();
 
@@ -55,12 +59,9 @@ export async function benchHostile(appUrl: string): Promise<void> {
     const start = await mark(page);
     // Within ENDS_WITHIN_MS, or not at all: at these small surfaces a costly guest may fit at a
     // scale the pacer gives it (the gallery's shader runs at 0.2–0.4 of 128×64), confined, not ended.
-    const ended = await page.waitForFunction(() => ['failed', 'quarantined'].includes(window.compositor.stats().layers[1]!.state), null, { timeout: ENDS_WITHIN_MS }).then(
-      () => true,
-      () => false,
-    );
+    const ended = await page.until((s) => ['failed', 'quarantined'].includes(s.layers[1]?.state ?? ''), ENDS_WITHIN_MS);
     const end = await mark(page);
-    await page.waitForTimeout(2000);
+    await sleep(2000);
     const after = await mark(page);
     const during = rate(start, end);
     const acted = rate(end, after);

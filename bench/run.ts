@@ -22,7 +22,8 @@
 // --only-budget, --only-input and --only-imports run just that one; --cases=a,b runs only the
 // section 8 cases whose names contain one of these (bench/budget.ts).
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, compositorUrl, newPage } from '../tooling/driver/harness';
+import { availableParallelism } from 'node:os';
+import { launchBrowser, compositorUrl, glRenderer, newPage } from '../tooling/driver/harness';
 import { startServers } from '../tooling/driver/servers';
 import { benchHostile } from './hostile';
 import { benchIsolation } from './isolation';
@@ -103,7 +104,8 @@ async function main(): Promise<void> {
   const servers = await startServers();
   const browser = await launchBrowser();
   try {
-    console.log(`Steadfast bench — headless Chromium, software GL; surface ${SURFACE.width}×${SURFACE.height}, page ${VIEWPORT.width}×${VIEWPORT.height}`);
+    console.log(`Steadfast bench — headless Chromium; WebGL: ${await glRenderer(browser)}; ${availableParallelism()} cores`);
+    console.log(`sections 1–2: surface ${SURFACE.width}×${SURFACE.height}, page ${VIEWPORT.width}×${VIEWPORT.height}`);
     console.log(`(each figure: ${WARMUP_MS} ms warm-up, ${MEASURE_MS} ms measured)\n`);
 
     if (process.argv.includes('--only-isolation')) {

@@ -112,6 +112,21 @@ export function pageRafRate(page: Page, ms: number): Promise<number> {
   );
 }
 
+/** The WebGL renderer the browser gives a page (e.g. SwiftShader, or a GPU), as WEBGL_debug_renderer_info names it. */
+export async function glRenderer(browser: Browser): Promise<string> {
+  const page = await browser.newPage();
+  try {
+    return await page.evaluate(() => {
+      const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+      if (!gl) return 'no WebGL2';
+      const info = gl.getExtension('WEBGL_debug_renderer_info');
+      return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    });
+  } finally {
+    await page.close();
+  }
+}
+
 /** The compositor canvas's backing size in pixels (its output scale makes it smaller than the page). */
 export function canvasSize(page: Page): Promise<{ width: number; height: number }> {
   return page.evaluate(() => {
