@@ -3,9 +3,13 @@
 // run, the healthy guest keeps presenting and is back at least half as fresh as it is alone once
 // the policy has acted (its own share of fresh frames, measured in the same run), it is never
 // restarted, and the hostile layer ends as the policy says.
+// The page is read over CDP (tooling/driver/page-reader.ts): a guest that exhausts its heap crashes
+// its own frame's process (on a fast machine within seconds), which Playwright reports as the page's
+// crash and then refuses to evaluate. Every read below would fail if the page itself had died.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openCompositor, stats } from '../../tooling/driver/harness';
+import { launchBrowser, openCompositor } from '../../tooling/driver/harness';
+import { attachReader, sleep, type PageReader } from '../../tooling/driver/page-reader';
 import { HOSTILE_FIXTURES, type HostileFixture } from '../../demos/hostile/catalog';
 import type { CompositorStats } from '../../compositor/stats';
 
@@ -38,8 +42,8 @@ interface Window {
 
 const snap = (s: CompositorStats, t: number): Window => ({ frames: s.frames, healthy: s.layers[0]!.presented, t });
 
-async function read(page: Page): Promise<{ s: CompositorStats; w: Window }> {
-  const { s, t } = await page.evaluate(() => ({ s: window.compositor.stats(), t: performance.now() }));
+async function read(page: PageReader): Promise<{ s: CompositorStats; w: Window }> {
+  const { s, t } = await page.read();
   return { s, w: snap(s, t) };
 }
 
@@ -48,28 +52,20 @@ function rates(a: Window, b: Window) {
   return { fps: (b.frames - a.frames) / seconds, healthyShare: (b.healthy - a.healthy) / Math.max(1, b.frames - a.frames), seconds };
 }
 
-async function waitForEnd(page: Page, ids: number[], timeout = 40_000) {
-  try {
-    await page.waitForFunction(
-      (wanted) => wanted.every((id) => ['failed', 'quarantined'].includes(window.compositor.stats().layers.find((l) => l.id === id)?.state ?? '')),
-      ids,
-      { timeout, polling: 50 },
-    );
-  } catch (e) {
-    const s = await stats(page);
-    const pending = s.layers.filter((l) => ids.includes(l.id) && !['failed', 'quarantined'].includes(l.state));
-    throw new Error(`${(e as Error).message}\nstill going: ${pending.map((l) => `${l.url} ${l.state} pacing ${l.pacing} median ${l.medianLatencyMs.toFixed(0)} ms`).join('; ')}`, { cause: e });
-  }
+async function waitForEnd(page: PageReader, ids: number[], timeout = 40_000) {
+  const ended = (s: CompositorStats) => ids.every((id) => ['failed', 'quarantined'].includes(s.layers.find((l) => l.id === id)?.state ?? ''));
+  if (await page.until(ended, timeout, 50)) return;
+  const { s } = await page.read();
+  const pending = s.layers.filter((l) => ids.includes(l.id) && !['failed', 'quarantined'].includes(l.state));
+  throw new Error(`not ended within ${timeout} ms; still going: ${pending.map((l) => `${l.url} ${l.state} pacing ${l.pacing} median ${l.medianLatencyMs.toFixed(0)} ms`).join('; ')}`);
 }
 
 beforeAll(async () => {
-  const page = await openCompositor(await freshBrowser(), app, SIBLING_PAGE);
-  await page.waitForFunction(() => window.compositor.stats().layers[0]!.state === 'running');
   // Admission starts it small and it earns its scale: measure once it has settled.
-  await page.waitForTimeout(3000);
-  const a = await read(page);
-  await page.waitForTimeout(2000);
-  const b = await read(page);
+  const { page, reader } = await healthyRunning();
+  const a = await read(reader);
+  await sleep(2000);
+  const b = await read(reader);
   baselineFps = rates(a.w, b.w).fps;
   baselineHealthy = rates(a.w, b.w).healthyShare;
   console.log(`baseline: ${baselineFps.toFixed(1)} fps, the healthy guest alone fresh in ${(100 * baselineHealthy).toFixed(0)} % of frames, output ×${b.s.budget.outputScale}`);
@@ -82,15 +78,19 @@ afterAll(async () => {
 
 /**
  * A fresh browser with the healthy guest running alone, its admission settled (as in the
- * baseline), before anything hostile is loaded; `crashed` says whether the page has crashed since.
+ * baseline), before anything hostile is loaded; read over CDP from here on.
  */
-async function healthyRunning(): Promise<{ page: Page; crashed: () => boolean }> {
+async function healthyRunning(): Promise<{ page: Page; reader: PageReader }> {
   const page = await openCompositor(await freshBrowser(), app, SIBLING_PAGE);
-  let crashed = false;
-  page.on('crash', () => (crashed = true));
-  await page.waitForFunction(() => window.compositor.stats().layers[0]!.state === 'running');
-  await page.waitForTimeout(3000);
-  return { page, crashed: () => crashed };
+  const reader = await attachReader(page);
+  expect(await reader.until((s) => s.layers[0]!.state === 'running', 30_000), 'the healthy guest runs').toBe(true);
+  await sleep(3000);
+  return { page, reader };
+}
+
+/** Loads guests beside what runs; their layer ids. */
+function load(reader: PageReader, urls: string[]): Promise<number[]> {
+  return reader.evaluate<number[]>(`${JSON.stringify(urls)}.map((url) => window.compositor.load(url))`);
 }
 
 function checkEnd(s: CompositorStats, id: number, fixture: HostileFixture, exactError = true) {
@@ -109,13 +109,10 @@ function checkEnd(s: CompositorStats, id: number, fixture: HostileFixture, exact
 }
 
 /** The healthy guest is running: not dropped, not restarting (a momentary 'stale' may pass first). */
-async function expectHealthyRunning(page: Page, timeout = 2000) {
-  try {
-    await page.waitForFunction(() => window.compositor.stats().layers[0]!.state === 'running', null, { timeout, polling: 16 });
-  } catch (e) {
-    throw new Error(`healthy guest not running: ${describeLayer((await stats(page)).layers[0]!)}`, { cause: e });
-  }
-  const s = await stats(page);
+async function expectHealthyRunning(page: PageReader, timeout = 2000) {
+  const running = await page.until((s) => s.layers[0]!.state === 'running', timeout, 16);
+  const { s } = await page.read();
+  expect(running, `healthy guest not running: ${describeLayer(s.layers[0]!)}`).toBe(true);
   expect(s.layers[0]!.restarts, `healthy guest restarted: ${describeLayer(s.layers[0]!)}`).toBe(0);
 }
 
@@ -135,26 +132,26 @@ describe('each hostile guest beside a healthy one', () => {
     // is what the hostile guest does to it, not two start-ups racing for two cores. The policy is the
     // default one (its 4 s start-up limit): a shorter limit would be tripped by a slow machine's
     // spawning, not by the fixtures (the start-up ones never deliver a frame, whatever the limit).
-    const { page, crashed } = await healthyRunning();
-    expect(await page.evaluate((url) => window.compositor.load(url), `demos/hostile/${fixture.file}`)).toBe(2);
+    const { page, reader } = await healthyRunning();
+    expect(await load(reader, [`demos/hostile/${fixture.file}`])).toEqual([2]);
     // Judge from when the hostile guest has started (its first frame, or its end): spawning its
     // process and runtime is the platform's cost, not its misbehaviour.
-    await page.waitForFunction(() => window.compositor.stats().layers[1]!.state !== 'loading', null, { timeout: 30_000, polling: 16 });
-    const start = await read(page);
-    await waitForEnd(page, [2]);
-    const end = await read(page);
+    expect(await reader.until((s) => s.layers[1]!.state !== 'loading', 30_000, 16), 'the hostile guest started or ended').toBe(true);
+    const start = await read(reader);
+    await waitForEnd(reader, [2]);
+    const end = await read(reader);
     checkEnd(end.s, 2, fixture);
     // "Once acted" is judged from 1 s after the act: the act itself costs a 2-core machine some
     // frames (terminating a worker and its sandbox process, giving back a heap of gigabytes, GPU
     // work already queued by a guest evicted for its draws, and the healthy guest's pace to win back).
-    await page.waitForTimeout(1000);
-    const settled = await read(page);
-    await page.waitForTimeout(2000);
-    const after = await read(page);
+    await sleep(1000);
+    const settled = await read(reader);
+    await sleep(2000);
+    const after = await read(reader);
     // After the GPU hog the sibling was seen not running in clean-clone runs: it had been
     // quarantined for runaway frames that were the hog's queued GPU work (fixed: runaway frames are
     // judged by the guest's fastest). The layer's history goes in the message if it is not running.
-    await expectHealthyRunning(page, 2000);
+    await expectHealthyRunning(reader, 2000);
     const during = rates(start.w, end.w);
     const acted = rates(settled.w, after.w);
     const throughout = rates(start.w, after.w);
@@ -163,7 +160,6 @@ describe('each hostile guest beside a healthy one', () => {
         ` · after: ${(acted.fps / baselineFps).toFixed(2)}×, ${(100 * acted.healthyShare).toFixed(0)} % · throughout: ${(throughout.fps / baselineFps).toFixed(2)}×, ${(100 * throughout.healthyShare).toFixed(0)} % · ends ${end.s.layers[1]!.state}` +
         ` · output ×${start.s.budget.outputScale} → ×${after.s.budget.outputScale}`,
     );
-    expect(crashed()).toBe(false);
     // Once the policy has acted: the compositor at ≥ 90 % of baseline, the healthy guest as fresh as alone.
     expect(acted.fps / baselineFps, 'compositor frame rate vs baseline, once acted').toBeGreaterThanOrEqual(0.9);
     // The sibling re-earns its scale and pace over a few seconds after a neighbour's spawn and end
@@ -190,25 +186,24 @@ describe('a GPU hog too costly even at its admission probe', () => {
     // 1/16 here, where every other context's work waits behind it.
     // Asked at 1/8 next, a frame would hold the shared queue about 2 s (measured before admission
     // went through 1/16: the compositor at 1–6 fps for over 3 s before its latency refused it).
-    const { page, crashed } = await healthyRunning();
-    expect(await page.evaluate((url) => window.compositor.load(url), 'demos/hostile/expensive-shader.js?draws=24')).toBe(2);
-    await waitForEnd(page, [2]);
-    const end = await read(page);
+    const { page, reader } = await healthyRunning();
+    expect(await load(reader, ['demos/hostile/expensive-shader.js?draws=24'])).toEqual([2]);
+    await waitForEnd(reader, [2]);
+    const end = await read(reader);
     const hog = end.s.layers[1]!;
     expect(hog.state, describeLayer(hog)).toBe('quarantined');
     expect(hog.error).toMatch(/expensive-shader\.js\?draws=24: refused at admission: at 0\.(125|0625) scale its frames/);
     // What it was asked at, request by request (the trace keeps each request's scale).
-    const trace = (await page.evaluate(() => window.compositor.exportTrace(30))) as { traceEvents: { name: string; tid: number; args: Record<string, unknown> }[] };
+    const trace = (await reader.evaluate('window.compositor.exportTrace(30)')) as { traceEvents: { name: string; tid: number; args: Record<string, unknown> }[] };
     const scales = trace.traceEvents.filter((e) => e.tid === 2 && e.name === 'frame requested').map((e) => Number(e.args.scale));
     console.log(`expensive-shader.js?draws=24: asked at ${scales.join(', ')}; ${hog.error}`);
     expect(scales.length).toBeGreaterThanOrEqual(4);
     expect(Math.max(...scales), 'never asked at 1/8').toBeLessThanOrEqual(0.0625);
-    await page.waitForTimeout(1000);
-    const settled = await read(page);
-    await page.waitForTimeout(2000);
-    const after = await read(page);
-    expect(crashed()).toBe(false);
-    await expectHealthyRunning(page);
+    await sleep(1000);
+    const settled = await read(reader);
+    await sleep(2000);
+    const after = await read(reader);
+    await expectHealthyRunning(reader);
     expect(rates(settled.w, after.w).fps / baselineFps, 'compositor frame rate vs baseline, once acted').toBeGreaterThanOrEqual(0.9);
     await page.close();
   }, 60_000);
@@ -218,31 +213,30 @@ describe('all hostile guests at once', () => {
   it('keeps the compositor and the healthy guest going while every hostile layer ends as the policy says', async () => {
     // The healthy guest runs first, then the whole gallery is loaded beside it at once (as the HUD's
     // chaos button does), with the default policy.
-    const { page, crashed } = await healthyRunning();
-    const ids = await page.evaluate((urls) => urls.map((url) => window.compositor.load(url)), HOSTILE_FIXTURES.map((f) => `demos/hostile/${f.file}`));
+    const { page, reader } = await healthyRunning();
+    const ids = await load(reader, HOSTILE_FIXTURES.map((f) => `demos/hostile/${f.file}`));
     expect(ids).toEqual(HOSTILE_FIXTURES.map((_, i) => i + 2));
-    const start = await read(page);
-    await waitForEnd(page, ids, 90_000);
-    const end = await read(page);
+    const start = await read(reader);
+    await waitForEnd(reader, ids, 90_000);
+    const end = await read(reader);
     for (const l of end.s.layers) {
       const ended = l.history.filter((h) => h.state === 'restarting' || h.state === 'quarantined').map((h) => h.msSinceLife);
       console.log(`  ${l.state.padEnd(11)} restarts ${l.restarts} (ms since life at each: ${ended.join(', ')}) ${l.error ?? ''}`.slice(0, 260));
     }
     HOSTILE_FIXTURES.forEach((fixture, i) => checkEnd(end.s, i + 2, fixture, false));
-    await page.waitForTimeout(1000);
-    const settled = await read(page);
-    await page.waitForTimeout(2000);
-    const after = await read(page);
+    await sleep(1000);
+    const settled = await read(reader);
+    await sleep(2000);
+    const after = await read(reader);
     const during = rates(start.w, end.w);
     const acted = rates(settled.w, after.w);
     console.log(
       `all at once: during ${(during.fps / baselineFps).toFixed(2)}× fps, healthy ${(100 * during.healthyShare).toFixed(0)} % (${during.seconds.toFixed(1)} s) · after ${(acted.fps / baselineFps).toFixed(2)}×, ${(100 * acted.healthyShare).toFixed(0)} %`,
     );
-    expect(crashed()).toBe(false);
     // With a GPU hog among them, the promise is judged once the policy has acted (see README).
     expect(acted.fps / baselineFps).toBeGreaterThanOrEqual(0.9);
     expect(acted.healthyShare).toBeGreaterThanOrEqual(0.5 * baselineHealthy);
-    await expectHealthyRunning(page);
+    await expectHealthyRunning(reader);
     await page.close();
   }, 150_000);
 });

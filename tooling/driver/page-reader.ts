@@ -11,8 +11,8 @@ import type { CompositorStats } from '../../compositor/stats';
 export interface PageReader {
   /** stats() and the page's clock, read together. */
   read(): Promise<{ s: CompositorStats; t: number }>;
-  /** Polls stats() every 100 ms until `check` holds (true) or `timeout` ms have passed (false). */
-  until(check: (s: CompositorStats) => boolean, timeout: number): Promise<boolean>;
+  /** Polls stats() every `pollMs` (100) until `check` holds (true) or `timeout` ms have passed (false). */
+  until(check: (s: CompositorStats) => boolean, timeout: number, pollMs?: number): Promise<boolean>;
   /** Evaluates a JavaScript expression in the page (awaiting a promise), returning its JSON value. */
   evaluate<T>(expression: string): Promise<T>;
 }
@@ -37,13 +37,13 @@ export async function attachReader(page: Page): Promise<PageReader> {
   return {
     read,
     evaluate,
-    async until(check, timeout) {
+    async until(check, timeout, pollMs = 100) {
       const end = Date.now() + timeout;
       for (;;) {
         const ok = await evaluate<boolean>('!!window.compositor').then(async (ready) => ready && check((await read()).s));
         if (ok) return true;
         if (Date.now() > end) return false;
-        await sleep(100);
+        await sleep(pollMs);
       }
     },
   };
