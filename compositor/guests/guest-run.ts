@@ -83,6 +83,8 @@ export class GuestRun {
   lateSince: number | null = null;
   /** Since when its pacer has held it while other guests start (policy/admission-hold.ts; null: it is not held). */
   heldAt: number | null = null;
+  /** When it was last readmitted after a hold (null: never): its admission is measured afresh from then. */
+  readmittedAt: number | null = null;
   /**
    * Its latest deliveries (when, their latency, GPU time, frame() time and scale), at most
    * RECENT_DELIVERIES, across the pacer's steps: the newest is what the admission judges

@@ -3,7 +3,7 @@
 // recent frames. Reads only; the supervisor decides.
 import type { Policy } from '../../shared/limits';
 import type { Layer } from '../layer';
-import type { RecentDelivery } from './guest-run';
+import type { GuestRun, RecentDelivery } from './guest-run';
 import { bestLatency } from '../policy/pacer';
 
 /** Loading or restarting, and not waiting for a start slot (a layer that waits loads nothing). */
@@ -52,6 +52,25 @@ export function otherBestSince(layers: Iterable<Layer>, except: Layer, since: nu
     if (best < Infinity) out.push(best);
   }
   return out;
+}
+
+/** When a run's current admission began: its readmission after a hold, else its first frame (else now). */
+export function admissionStart(run: Pick<GuestRun, 'readmittedAt' | 'liveness'>, now: number): number {
+  return run.readmittedAt ?? run.liveness.firstFrameAt ?? now;
+}
+
+/**
+ * When the frames an admission judgement at `scale` weighs began: the request of the earliest of
+ * its deliveries at that scale since `floor` (its first frame, or its readmission after a hold),
+ * or `floor` if there is none. Its neighbours are read from then: their frames of the same
+ * moments. From its first frame instead, a guest judged late in a burst was weighed against
+ * neighbours' frames from before the machine filled up (a clean-clone run quarantined a
+ * three.js demo among 16 for 96 ms at 1/8, 16 ms at 1/16).
+ */
+export function judgedSince(recent: readonly RecentDelivery[], scale: number, floor: number): number {
+  let since = Infinity;
+  for (const d of recent) if (d.scale === scale && d.at >= floor) since = Math.min(since, d.at - d.ms);
+  return Number.isFinite(since) ? Math.max(floor, since) : floor;
 }
 
 /** Fastest recent frame-return latencies of the other layers whose guests are delivering frames. */

@@ -19,7 +19,7 @@ import { NOTHING_SEEN, onCrash, type RestartRecord, type WatchdogSaw } from '../
 import { graceExpired, noteLife, startPastCostlyPart } from '../policy/watchdog';
 import type { TraceRecorder } from '../trace';
 import { GuestRun, type RunOwner } from './guest-run';
-import { isStarting, otherBestLatencies, otherBestSince, othersStarting, othersUnmeasured } from './neighbours';
+import { admissionStart, isStarting, judgedSince, otherBestLatencies, otherBestSince, othersStarting, othersUnmeasured } from './neighbours';
 import { StartSlots } from './start-slots';
 
 /** What live editing hears from the supervisor about versions and their vetting runs. */
@@ -354,7 +354,11 @@ export class Supervisor {
       return;
     }
     const layers = [...this.host.layers()];
-    const since = run.liveness.firstFrameAt ?? this.host.now();
+    // Its neighbours' figures of the same moments: by GPU time, from the first of its frames at
+    // the scale judged (the queue then is what its own frames waited in); by frame() time, from
+    // its admission's start.
+    const floor = admissionStart(run, this.host.now());
+    const since = run.pacer.refusedFor === 'gpu' ? judgedSince(run.recent, last.scale, floor) : floor;
     const others = otherBestSince(layers, found.layer, since, run.pacer.refusedFor === 'cpu' ? 'cpuMs' : 'gpuMs');
     // For GPU time, the compositor's own composite shares the queue: it is compared with too.
     const own = run.pacer.refusedFor === 'gpu' ? this.host.compositorGpuBestSince(since) : undefined;
@@ -402,7 +406,7 @@ export class Supervisor {
         othersBestMs: otherBestLatencies(layers, layer),
         othersUnmeasured: othersUnmeasured(layers, layer, now, this.host.policy),
         // Its admission frames came after its first frame: the neighbours' frames of those moments.
-        othersBestDuringAdmissionMs: run.pacer.refused ? otherBestSince(layers, layer, run.liveness.firstFrameAt ?? now) : undefined,
+        othersBestDuringAdmissionMs: run.pacer.refused ? otherBestSince(layers, layer, admissionStart(run, now)) : undefined,
       },
       this.host.policy,
     );
@@ -439,6 +443,7 @@ export class Supervisor {
     console.info(`[steadfast] layer ${layer.id} readmitted after ${Math.round(now - (run.heldAt ?? now))} ms held ${layer.url}`);
     run.pacer = pacerReadmit(run.pacer);
     run.heldAt = null;
+    run.readmittedAt = now;
     layer.stateReason = undefined;
   }
 

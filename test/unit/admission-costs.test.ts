@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { costRefusalReason } from '../../compositor/policy/eviction';
 import { ADMISSION_FRAMES, ADMISSION_SCALE, admissionBest, CONFIRM_FRAMES, CONFIRM_SCALE, initialPacer, MIN_SCALE, pacerCostRecord, pacerRecord, PROBE_FRAMES, RUNAWAY_INTERVALS, type PacerState } from '../../compositor/policy/pacer';
 import { DEFAULT_POLICY } from '../../shared/limits';
+import { admissionStart, judgedSince } from '../../compositor/guests/neighbours';
+import type { GuestRun } from '../../compositor/guests/guest-run';
 
 const policy = DEFAULT_POLICY; // every 3rd frame at the slowest: 50 ms at 60 Hz
 const frame = 1000 / 60;
@@ -158,5 +160,27 @@ describe('refusal by CPU time, against the neighbours', () => {
 
   it('keeps it while the others\' frame() calls are as slow (every thread starved)', () => {
     expect(judge([45, 70])).toBeNull();
+  });
+});
+
+describe('the moments a refusal is weighed in (guests/neighbours.ts)', () => {
+  const delivery = (at: number, ms: number, scale: number) => ({ at, ms, gpuMs: ms, aheadMs: 0, cpuMs: 1, scale });
+  // Its first frame at 1000; three probe frames at 1/32, two at 1/16, then two at 1/8 late in a burst.
+  const recent = [delivery(1000, 40, 1 / 32), delivery(1100, 40, 1 / 32), delivery(1200, 40, 1 / 32), delivery(1300, 30, 1 / 16), delivery(1400, 30, 1 / 16), delivery(2600, 120, 1 / 8), delivery(2800, 110, 1 / 8)];
+
+  it('starts at the request of its first frame at the scale judged, not at its first frame', () => {
+    expect(judgedSince(recent, 1 / 8, 1000)).toBe(2480);
+    expect(judgedSince(recent, 1 / 16, 1000)).toBe(1270);
+  });
+
+  it('never starts before its admission did (frames at that scale from before a hold are not weighed)', () => {
+    expect(judgedSince(recent, 1 / 8, 2700)).toBe(2700);
+    expect(judgedSince(recent, 1 / 8, 3000)).toBe(3000);
+  });
+
+  it('takes a readmission as its admission\'s start, else its first frame', () => {
+    expect(admissionStart({ readmittedAt: 5000, liveness: { firstFrameAt: 1000 } as GuestRun['liveness'] }, 9000)).toBe(5000);
+    expect(admissionStart({ readmittedAt: null, liveness: { firstFrameAt: 1000 } as GuestRun['liveness'] }, 9000)).toBe(1000);
+    expect(admissionStart({ readmittedAt: null, liveness: { firstFrameAt: null } as GuestRun['liveness'] }, 9000)).toBe(9000);
   });
 });
