@@ -83,6 +83,8 @@ export class GuestRun {
   lateSince: number | null = null;
   /** Since when its pacer has held it while other guests start (policy/admission-hold.ts; null: it is not held). */
   heldAt: number | null = null;
+  /** When its start ended: its first frame, or its start slot given back (null: not yet). */
+  startEndedAt: number | null = null;
   /** When it was last readmitted after a hold (null: never): its admission is measured afresh from then. */
   readmittedAt: number | null = null;
   /**

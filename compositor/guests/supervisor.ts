@@ -11,7 +11,7 @@ import type { FrameClock } from '../frame-clock';
 import { describeError, type Layer } from '../layer';
 import { wantsFrames, type LayerEvent } from '../layer-state';
 import type { Staging } from '../live-edit/staging';
-import { holdEnds, pacerHold, pacerReadmit, shouldHold } from '../policy/admission-hold';
+import { holdEnds, pacerHold, pacerReadmit, shouldHold, startsUnderWay } from '../policy/admission-hold';
 import { costRefusalReason, evictionReason } from '../policy/eviction';
 import { failureAction, type LayerError } from '../policy/failure';
 import { ADMISSION_SCALE, describeStep, forgetCeiling, initialPacer, ordinal, pacerCostRecord, pacerRecord } from '../policy/pacer';
@@ -328,6 +328,7 @@ export class Supervisor {
     if (run.liveness.firstFrameAt === null) {
       run.liveness.firstFrameAt = now;
       if (found.kind === 'layer') found.layer.silentStarts = 0;
+      run.startEndedAt = now;
       if (this.slots.ended(run)) this.startWaiting();
     }
     run.lastDeliveryFrame = this.host.frames();
@@ -415,7 +416,7 @@ export class Supervisor {
 
   /** Evicts a guest its pacer marked, or holds it while others start (policy/admission-hold.ts). */
   private evictOrHold(run: GuestRun, layer: Layer, reason: string): void {
-    const hold = shouldHold({ pacer: run.pacer, startsUnderWay: this.startsUnderWay(), intervalMs: this.host.clock.nominalIntervalMs() }, this.host.policy);
+    const hold = shouldHold({ pacer: run.pacer, startsUnderWay: this.startsUnderWay(run), intervalMs: this.host.clock.nominalIntervalMs() }, this.host.policy);
     if (!hold) {
       this.evict(layer, reason);
       return;
@@ -432,14 +433,16 @@ export class Supervisor {
    * chaos has a setup that never settles `loading` for 16 s, and it held the gallery's shader in
    * its hold all that time (probe).
    */
-  private startsUnderWay(): boolean {
-    return this.slots.taken || this.slots.counts.waiting > 0;
+  /** Whether other guests' starts are under way, or ended a moment ago (policy/admission-hold.ts). */
+  private startsUnderWay(except: GuestRun): boolean {
+    const endedAt = [...this.host.layers()].map((layer) => (layer.liveRun && layer.liveRun !== except ? layer.liveRun.startEndedAt : null));
+    return startsUnderWay(this.slots.taken || this.slots.counts.waiting > 0, endedAt, this.host.now());
   }
 
   /** A held guest delivered a frame: readmitted once nobody starts (or it has waited long enough). */
   private holdOrReadmit(run: GuestRun, layer: Layer): void {
     const now = this.host.now();
-    if (!holdEnds(now - (run.heldAt ?? now), this.startsUnderWay())) return;
+    if (!holdEnds(now - (run.heldAt ?? now), this.startsUnderWay(run))) return;
     console.info(`[steadfast] layer ${layer.id} readmitted after ${Math.round(now - (run.heldAt ?? now))} ms held ${layer.url}`);
     run.pacer = pacerReadmit(run.pacer);
     run.heldAt = null;
@@ -503,7 +506,12 @@ export class Supervisor {
    * idle, waiting) gives its start slot to the next layer waiting.
    */
   tick(now: number): void {
-    if (this.slots.release((run) => startPastCostlyPart(run.liveness, now))) this.startWaiting();
+    const past = (run: GuestRun): boolean => {
+      if (!startPastCostlyPart(run.liveness, now)) return false;
+      run.startEndedAt = now; // its costly part is over: its start counts as ended from here
+      return true;
+    };
+    if (this.slots.release(past)) this.startWaiting();
   }
 
   /**

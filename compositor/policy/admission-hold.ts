@@ -14,8 +14,10 @@
 //     or a layer waiting for a start slot: guests/start-slots.ts); only if its probe's frames fit the
 //     slowest pace (a hog too costly even at 1/32, such as the shader drawn 24 times a frame at
 //     146 ms, is refused at once), and only once per worker.
-//   - Until: no start is under way, or HOLD_MAX_MS (a gallery restarting one guest after another must not
-//     keep a hog in its hold for good). Then it is readmitted: its admission scales (1/16, then
+//   - Until: no start is under way, nor has one ended in the last START_SETTLE_MS (a start's tail,
+//     its first frames and the queue its neighbours built up behind it, outlasts its slot: a clean-clone
+//     run refused a three.js demo among 16 for 179 ms at 1/8 just after the starts), or HOLD_MAX_MS
+//     (a gallery restarting one guest after another must not keep a hog in its hold for good). Then it is readmitted: its admission scales (1/16, then
 //     1/8) are measured afresh, and its next mark is judged without a hold.
 // Refusals by frame() time and by latency alone are not held: the first is its own thread's
 // work, the second already waits while others start (policy/eviction.ts).
@@ -24,6 +26,20 @@ import { ADMISSION_SCALE, admissionBest, CONFIRM_SCALE, ladder, PROBE_FRAMES, SC
 
 /** The longest a guest is held while others start before it is readmitted anyway, ms. */
 export const HOLD_MAX_MS = 20_000;
+
+/** How long after another guest's start ended (its first frame, or its slot given back) starts still count as under way, ms. */
+export const START_SETTLE_MS = 3000;
+
+/**
+ * Whether starts are under way for a guest: a start slot taken or a layer waiting for one, or
+ * another guest's start ended within START_SETTLE_MS (`othersStartEndedAt`: when each other live
+ * guest's start ended; null for one still starting or never started).
+ */
+export function startsUnderWay(slotsBusy: boolean, othersStartEndedAt: Iterable<number | null>, now: number): boolean {
+  if (slotsBusy) return true;
+  for (const at of othersStartEndedAt) if (at !== null && now - at < START_SETTLE_MS) return true;
+  return false;
+}
 
 export interface HoldCase {
   /** Its pacer as it marks the guest for eviction. */

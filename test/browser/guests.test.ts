@@ -205,7 +205,13 @@ describe('a burst of starts', () => {
     // for runaway frames after the burst (190 ms back, its fastest 110 ms) that its own frame took
     // little of: a strike now needs the frame's own part to be a runaway too (policy/pacer.ts).
     const n = 16;
-    const page = await openCompositor(browser, app, { guests: Array.from({ length: n }, () => 'demos/cubes.js') });
+    // The supervisor's hold, readmission, refusal and runaway lines, for a failure's message.
+    const log: string[] = [];
+    const t0 = Date.now();
+    const page = await openCompositor(browser, app, {
+      guests: Array.from({ length: n }, () => 'demos/cubes.js'),
+      onPage: (p) => p.on('console', (m) => void (/held|readmitted|refused|runaway|quarantined/.test(m.text()) && log.push(`${Date.now() - t0} ms ${m.text().replace(/ http\S*/g, '')}`))),
+    });
     await page.waitForFunction(
       (count) => {
         const layers = window.compositor.stats().layers;
@@ -218,7 +224,10 @@ describe('a burst of starts', () => {
     await page.waitForTimeout(5000);
     const layers = (await stats(page)).layers;
     const lost = layers.filter((l) => l.state === 'quarantined' || l.state === 'failed' || l.restarts > 0);
-    expect(lost.map((l) => `layer ${l.id} ${l.state}, ${l.restarts} restarts: ${l.error ?? ''}`)).toEqual([]);
+    expect(
+      lost.map((l) => `layer ${l.id} ${l.state}, ${l.restarts} restarts: ${l.error ?? ''}`),
+      `the supervisor's lines:\n${log.join('\n')}\nlost: ${lost.map((l) => `layer ${l.id}: ${l.stateReason}; ${l.history.map((h) => `${h.state}@${Math.round(h.t)}`).join(' ')}`).join('\n')}`,
+    ).toEqual([]);
     expect(layers.map((l) => l.state).filter((state) => state !== 'running' && state !== 'stale')).toEqual([]);
     await page.close();
   }, 120_000);

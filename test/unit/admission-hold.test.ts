@@ -2,7 +2,7 @@
 // admission, runaway frames before it is proven) is held at its probe's scale while others start,
 // then readmitted and measured afresh; a hog is refused then, a healthy guest climbs.
 import { describe, expect, it } from 'vitest';
-import { holdEnds, HOLD_MAX_MS, pacerHold, pacerReadmit, shouldHold } from '../../compositor/policy/admission-hold';
+import { holdEnds, HOLD_MAX_MS, pacerHold, pacerReadmit, shouldHold, START_SETTLE_MS, startsUnderWay } from '../../compositor/policy/admission-hold';
 import { ADMISSION_SCALE, CONFIRM_SCALE, initialPacer, MIN_SCALE, pacerCostRecord, pacerRecord, RUNAWAY_INTERVALS, type PacerState } from '../../compositor/policy/pacer';
 import { DEFAULT_POLICY } from '../../shared/limits';
 
@@ -83,5 +83,17 @@ describe('holding a guest while others start', () => {
     expect(holdEnds(100, false)).toBe(true);
     expect(holdEnds(100, true)).toBe(false);
     expect(holdEnds(HOLD_MAX_MS, true)).toBe(true);
+  });
+});
+
+describe('whether starts are under way', () => {
+  it('while a start slot is taken or a layer waits for one, whatever the others', () => {
+    expect(startsUnderWay(true, [], 10_000)).toBe(true);
+  });
+
+  it('for a moment after another guest\'s start ended (its tail still loads the machine), then no longer', () => {
+    expect(startsUnderWay(false, [null, 9_000], 10_000)).toBe(true);
+    expect(startsUnderWay(false, [null, 10_000 - START_SETTLE_MS], 10_000)).toBe(false);
+    expect(startsUnderWay(false, [null, null], 10_000)).toBe(false);
   });
 });
