@@ -14,9 +14,11 @@
 //     or a layer waiting for a start slot: guests/start-slots.ts); only if its probe's frames fit the
 //     slowest pace (a hog too costly even at 1/32, such as the shader drawn 24 times a frame at
 //     146 ms, is refused at once), and only once per worker.
-//   - Until: no start is under way, nor has one ended in the last START_SETTLE_MS (a start's tail,
-//     its first frames and the queue its neighbours built up behind it, outlasts its slot: a clean-clone
-//     run refused a three.js demo among 16 for 179 ms at 1/8 just after the starts), or HOLD_MAX_MS
+//   - Until: no start is under way, nor have START_SETTLE_STARTS others ended in the last
+//     START_SETTLE_MS (a burst's tail, its guests' first frames and the queue they built up, outlasts
+//     its slots: a clean-clone run refused a three.js demo among 16 for 179 ms at 1/8 just after the
+//     starts; one other start's tail is small, and a hog loaded beside one healthy guest was held for
+//     it and measured twice, its costly frames twice over), or HOLD_MAX_MS
 //     (a gallery restarting one guest after another must not keep a hog in its hold for good). Then it is readmitted: its admission scales (1/16, then
 //     1/8) are measured afresh, and its next mark is judged without a hold.
 // Refusals by frame() time and by latency alone are not held: the first is its own thread's
@@ -27,18 +29,21 @@ import { ADMISSION_SCALE, admissionBest, CONFIRM_SCALE, ladder, PROBE_FRAMES, SC
 /** The longest a guest is held while others start before it is readmitted anyway, ms. */
 export const HOLD_MAX_MS = 20_000;
 
-/** How long after another guest's start ended (its first frame, or its slot given back) starts still count as under way, ms. */
+/** How long after other guests' starts ended (each one's first frame, or its slot given back) starts still count as under way, ms. */
 export const START_SETTLE_MS = 3000;
+/** How many other starts must have ended within START_SETTLE_MS for their tail to count (a burst, not one neighbour). */
+export const START_SETTLE_STARTS = 2;
 
 /**
  * Whether starts are under way for a guest: a start slot taken or a layer waiting for one, or
- * another guest's start ended within START_SETTLE_MS (`othersStartEndedAt`: when each other live
- * guest's start ended; null for one still starting or never started).
+ * START_SETTLE_STARTS other guests' starts ended within START_SETTLE_MS (`othersStartEndedAt`: when
+ * each other live guest's start ended; null for one still starting or never started).
  */
 export function startsUnderWay(slotsBusy: boolean, othersStartEndedAt: Iterable<number | null>, now: number): boolean {
   if (slotsBusy) return true;
-  for (const at of othersStartEndedAt) if (at !== null && now - at < START_SETTLE_MS) return true;
-  return false;
+  let recent = 0;
+  for (const at of othersStartEndedAt) if (at !== null && now - at < START_SETTLE_MS) recent += 1;
+  return recent >= START_SETTLE_STARTS;
 }
 
 export interface HoldCase {

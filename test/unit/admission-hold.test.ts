@@ -91,9 +91,13 @@ describe('whether starts are under way', () => {
     expect(startsUnderWay(true, [], 10_000)).toBe(true);
   });
 
-  it('for a moment after another guest\'s start ended (its tail still loads the machine), then no longer', () => {
-    expect(startsUnderWay(false, [null, 9_000], 10_000)).toBe(true);
-    expect(startsUnderWay(false, [null, 10_000 - START_SETTLE_MS], 10_000)).toBe(false);
+  it('for a moment after a burst of other starts ended (its tail still loads the machine), then no longer', () => {
+    expect(startsUnderWay(false, [null, 8_000, 9_000], 10_000)).toBe(true);
+    expect(startsUnderWay(false, [9_000, 10_000 - START_SETTLE_MS], 10_000)).toBe(false);
     expect(startsUnderWay(false, [null, null], 10_000)).toBe(false);
+  });
+
+  it('not after one other start alone (a hog loaded beside one healthy guest is judged at once)', () => {
+    expect(startsUnderWay(false, [9_500], 10_000)).toBe(false);
   });
 });
