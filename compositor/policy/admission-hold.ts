@@ -12,8 +12,9 @@
 //   - Who: a guest refused at admission by GPU time, or marked for a second runaway frame before
 //     it was proven, while starts are under way (another worker in the costly part of its start,
 //     or a layer waiting for a start slot: guests/start-slots.ts); only if its probe's frames fit the
-//     slowest pace (a hog too costly even at 1/32, such as the shader drawn 24 times a frame at
-//     146 ms, is refused at once), and only once per worker.
+//     slowest pace, within the margin a refusal gives (GPU_REFUSAL_MARGIN: a hog too costly even at
+//     1/32, such as the shader drawn 24 times a frame at 146 ms, is refused at once), and only once
+//     per worker.
 //   - Until: no start is under way, nor have START_SETTLE_STARTS others ended in the last
 //     START_SETTLE_MS (a burst's tail, its guests' first frames and the queue they built up, outlasts
 //     its slots: a clean-clone run refused a three.js demo among 16 for 179 ms at 1/8 just after the
@@ -24,7 +25,7 @@
 // Refusals by frame() time and by latency alone are not held: the first is its own thread's
 // work, the second already waits while others start (policy/eviction.ts).
 import type { Policy } from '../../shared/limits';
-import { ADMISSION_SCALE, admissionBest, CONFIRM_SCALE, ladder, PROBE_FRAMES, SCALES, type PacerState } from './pacer';
+import { ADMISSION_SCALE, admissionBest, CONFIRM_SCALE, GPU_REFUSAL_MARGIN, ladder, PROBE_FRAMES, SCALES, type PacerState } from './pacer';
 
 /** The longest a guest is held while others start before it is readmitted anyway, ms. */
 export const HOLD_MAX_MS = 20_000;
@@ -59,7 +60,9 @@ export function shouldHold(c: HoldCase, policy: Pick<Policy, 'maxDivisor'>): boo
   const p = c.pacer;
   if (!p.adaptive || !p.evict || p.held || p.readmitted || !c.startsUnderWay) return false;
   const inflatable = p.refused ? p.refusedFor === 'gpu' : p.strikes >= 2 && !p.proven;
-  return inflatable && admissionBest(p).probeMs <= Math.max(1, policy.maxDivisor) * c.intervalMs;
+  // Its probe fits the slowest pace within the margin a refusal gives two frames: a burst's queue
+  // put a healthy three.js guest's probe at 60 ms (its 1/16 frames at 93 ms) against the 50 ms bar.
+  return inflatable && admissionBest(p).probeMs <= GPU_REFUSAL_MARGIN * Math.max(1, policy.maxDivisor) * c.intervalMs;
 }
 
 /** The pacer held: at its probe's scale and the slowest pace, unmarked. */

@@ -59,6 +59,12 @@ describe('holding a guest while others start', () => {
     expect(shouldHold({ pacer: shaderBack, startsUnderWay: true, intervalMs: frame }, policy)).toBe(false);
   });
 
+  it('holds a guest whose probe frames a burst\'s queue put just over the slowest pace (60 ms at 1/32, 93 ms at 1/16, as measured)', () => {
+    const queued = deliver(initialPacer(policy), 10, (scale) => (scale === ADMISSION_SCALE ? 60 : scale === CONFIRM_SCALE ? 93 : 200));
+    expect([queued.refused, queued.refusedFor]).toEqual([true, 'gpu']);
+    expect(shouldHold({ pacer: queued, startsUnderWay: true, intervalMs: frame }, policy)).toBe(true);
+  });
+
   it('refuses at once a hog too costly even at its probe\'s scale (nothing cheap to hold it at)', () => {
     // The shader drawn 24 times a frame: 146 ms at 1/32, over the slowest pace's 50 ms.
     const hog = deliver(initialPacer(policy), 10, (scale) => 10 + 500 * (scale / CONFIRM_SCALE) ** 2 + (scale === ADMISSION_SCALE ? 10 : 0));
