@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openCompositor } from '../../tooling/driver/harness';
-import { attachReader, sleep, type PageReader } from '../../tooling/driver/page-reader';
+import { attachReader, sleep, type PageReader, type PollStats } from '../../tooling/driver/page-reader';
 import { HOSTILE_FIXTURES, type HostileFixture } from '../../demos/hostile/catalog';
 import type { CompositorStats } from '../../compositor/stats';
 
@@ -53,7 +53,7 @@ function rates(a: Window, b: Window) {
 }
 
 async function waitForEnd(page: PageReader, ids: number[], timeout = 40_000) {
-  const ended = (s: CompositorStats) => ids.every((id) => ['failed', 'quarantined'].includes(s.layers.find((l) => l.id === id)?.state ?? ''));
+  const ended = (s: PollStats) => ids.every((id) => ['failed', 'quarantined'].includes(s.layers.find((l) => l.id === id)?.state ?? ''));
   if (await page.until(ended, timeout, 50)) return;
   const { s } = await page.read();
   const pending = s.layers.filter((l) => ids.includes(l.id) && !['failed', 'quarantined'].includes(l.state));
